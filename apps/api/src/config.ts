@@ -1,0 +1,219 @@
+/**
+ * The only module that reads process.env. Every variable of docs/architecture.md's table is validated here
+ * once; a bad value stops the start with one message that names every bad key.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Durations like 15m, 7d, 30s, 2h or plain seconds. */
+const DURATION_RE = /^(\d+)\s*(ms|s|m|h|d)?$/;
+export function parseDurationSeconds(v: string): number | null {
+  const m = DURATION_RE.exec(v.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const mult = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
+  return n * mult;
+}
+const duration = z.string().transform((v, ctx) => {
+  const s = parseDurationSeconds(v);
+  if (s === null || s <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 900, 15m, 7d' });
+    return z.NEVER;
+  }
+  return s;
+});
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = z.url();
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  APP_URL: url.optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: optionalUrl,
+  DATABASE_REPLICA_URL: optionalUrl,
+  DATABASE_POOL_MAX: int(1, 500).default(20),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  REDIS_URL: optionalUrl,
+  JWT_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
+  ACCESS_TOKEN_TTL: duration.default(15 * 60),
+  REFRESH_TOKEN_TTL: duration.default(7 * 86400),
+  SESSION_ABSOLUTE_TTL: duration.default(30 * 86400),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, 300).default(0),
+  RATE_LIMIT_API_MAX: int(1, 1_000_000).default(600),
+  RATE_LIMIT_API_WINDOW_SECONDS: int(1, 86400).default(60),
+  RATE_LIMIT_AUTH_IP_MAX: int(1, 1_000_000).default(20),
+  RATE_LIMIT_LOGIN_FAILURES_MAX: int(1, 1_000_000).default(5),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: int(1, 86400).default(900),
+  RATE_LIMIT_TASK_CREATE_MAX: int(1, 1_000_000).default(50),
+  RATE_LIMIT_TASK_CREATE_WINDOW_SECONDS: int(1, 86400).default(900),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' || v === 'false' || v === '0' ? false : v === 'true' ? true : v)),
+  CORS_ORIGINS: z.string().optional(),
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().default('Primetrade Tasks <no-reply@primetrade.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: z.string().default('primetrade-api'),
+  SENTRY_DSN: optionalUrl,
+  RELEASE: z.string().default('dev'),
+  WEB_DIST_DIR: z.string().optional(),
+  SERVE_WEB: bool.default(true),
+  SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  FIELD_ENCRYPTION_KEYS: z.string().optional(),
+  TEST_DATABASE_URL: optionalUrl,
+  TEST_REDIS_URL: optionalUrl,
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  appUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseReplicaUrl: string | undefined;
+  dbPoolMax: number;
+  dbStatementTimeoutMs: number;
+  dbConnectTimeoutMs: number;
+  redisUrl: string | undefined;
+  /** Undefined in embedded mode: a secret is then generated once and kept under DATA_DIR. */
+  jwtSecret: string | undefined;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  sessionAbsoluteTtlSec: number;
+  refreshReuseGraceSec: number;
+  rateLimit: {
+    apiMax: number;
+    apiWindowSec: number;
+    authIpMax: number;
+    loginFailuresMax: number;
+    authWindowSec: number;
+    taskCreateMax: number;
+    taskCreateWindowSec: number;
+  };
+  trustProxy: boolean | string;
+  corsOrigins: string[];
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  metricsToken: string | undefined;
+  otlpEndpoint: string | undefined;
+  otelServiceName: string;
+  sentryDsn: string | undefined;
+  release: string;
+  webDistDir: string | undefined;
+  serveWeb: boolean;
+  shutdownTimeoutMs: number;
+  fieldEncryptionKeys: string | undefined;
+  /** Cookies get Secure unless the app is served over plain local http. */
+  secureCookies: boolean;
+  testDatabaseUrl: string | undefined;
+  testRedisUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validate an environment (process.env by default) into a typed config, or throw one ConfigError naming every bad key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const extra: string[] = [];
+  if (e.DATABASE_URL && !e.JWT_SECRET && e.NODE_ENV !== 'test') {
+    extra.push('JWT_SECRET: required when DATABASE_URL is set');
+  }
+  if (extra.length) throw new ConfigError(extra);
+  const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const corsOrigins = (e.CORS_ORIGINS ?? appUrl)
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  const secureCookies = !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(appUrl);
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    appUrl,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
+    dbPoolMax: e.DATABASE_POOL_MAX,
+    dbStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    dbConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSec: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtlSec: e.REFRESH_TOKEN_TTL,
+    sessionAbsoluteTtlSec: e.SESSION_ABSOLUTE_TTL,
+    refreshReuseGraceSec: e.REFRESH_REUSE_GRACE_SECONDS,
+    rateLimit: {
+      apiMax: e.RATE_LIMIT_API_MAX,
+      apiWindowSec: e.RATE_LIMIT_API_WINDOW_SECONDS,
+      authIpMax: e.RATE_LIMIT_AUTH_IP_MAX,
+      loginFailuresMax: e.RATE_LIMIT_LOGIN_FAILURES_MAX,
+      authWindowSec: e.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      taskCreateMax: e.RATE_LIMIT_TASK_CREATE_MAX,
+      taskCreateWindowSec: e.RATE_LIMIT_TASK_CREATE_WINDOW_SECONDS,
+    },
+    trustProxy: e.TRUST_PROXY,
+    corsOrigins,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: e.OTEL_SERVICE_NAME,
+    sentryDsn: e.SENTRY_DSN,
+    release: e.RELEASE,
+    webDistDir: e.WEB_DIST_DIR,
+    serveWeb: e.SERVE_WEB,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    fieldEncryptionKeys: e.FIELD_ENCRYPTION_KEYS,
+    secureCookies,
+    testDatabaseUrl: e.TEST_DATABASE_URL,
+    testRedisUrl: e.TEST_REDIS_URL,
+  };
+}
+
+/**
+ * A config for tests: defaults plus overrides. Of the process environment only TEST_DATABASE_URL and
+ * TEST_REDIS_URL are read (CI sets them to the real services).
+ */
+export function testConfig(overrides: Partial<Config> = {}, env: Record<string, string | undefined> = {}): Config {
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SERVE_WEB: 'false',
+    TEST_DATABASE_URL: process.env.TEST_DATABASE_URL,
+    TEST_REDIS_URL: process.env.TEST_REDIS_URL,
+    ...env,
+  });
+  return { ...base, ...overrides, rateLimit: { ...base.rateLimit, ...(overrides.rateLimit ?? {}) } };
+}

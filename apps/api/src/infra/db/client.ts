@@ -1,0 +1,113 @@
+/**
+ * One database interface over two drivers: embedded PGlite (persisted under DATA_DIR) when DATABASE_URL is unset,
+ * a sized node-postgres pool with connection and statement timeouts when it is set. Repositories only see `Db`.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle has the query API of Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  /** The primary: every write, and reads that must see the caller's own writes. */
+  db: Db;
+  /** Lag-tolerant reads (stats, export, admin lists); the primary when no replica is configured. */
+  reader: Db;
+  /** A cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+  /** The raw PGlite instance in embedded mode (migrations, tests). */
+  pglite?: PGlite;
+  pool?: pg.Pool;
+}
+
+export interface PostgresOptions {
+  url: string;
+  replicaUrl?: string | undefined;
+  poolMax: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  applicationName?: string;
+}
+
+function makePool(url: string, o: PostgresOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.poolMax,
+    connectionTimeoutMillis: o.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: o.statementTimeoutMs,
+    query_timeout: o.statementTimeoutMs + 1000,
+    application_name: o.applicationName ?? 'primetrade-api',
+    keepAlive: true,
+  });
+  // An idle client that loses its connection (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export function openPostgres(o: PostgresOptions): Database {
+  const pool = makePool(o.url, o);
+  const replicaPool = o.replicaUrl ? makePool(o.replicaUrl, o) : undefined;
+  const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
+  const reader = replicaPool ? (drizzlePg(replicaPool, { schema, casing: 'snake_case' }) as unknown as Db) : db;
+  return {
+    kind: 'postgres',
+    db,
+    reader,
+    pool,
+    async ping() {
+      await pool.query('select 1');
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async close() {
+      await Promise.all([pool.end(), replicaPool?.end()]);
+    },
+  };
+}
+
+/** Embedded PostgreSQL (WASM). `dataDir` undefined → in memory (tests). */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  let dir: string | undefined;
+  if (dataDir) {
+    dir = path.resolve(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+  }
+  const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
+  const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    reader: db,
+    pglite: client,
+    async ping() {
+      await client.query('select 1');
+    },
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Fixed-window counters behind a pluggable store: in-process here, Redis when REDIS_URL is set (scale-out).
+ */
+export interface WindowState {
+  count: number;
+  /** Milliseconds until this window ends. */
+  resetMs: number;
+}
+
+export interface RateLimitStore {
+  readonly kind: string;
+  /** Add `cost` to the key's counter in its current window, opening a window of `windowSec` if none is open. */
+  incr(key: string, windowSec: number, cost?: number): Promise<WindowState>;
+  /** The counter without changing it (count 0 when no window is open). */
+  get(key: string): Promise<WindowState>;
+  reset(key: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+interface Entry {
+  count: number;
+  resetAt: number;
+}
+
+/** In-process store: bounded (oldest windows evicted first) and swept periodically. */
+export class MemoryRateLimitStore implements RateLimitStore {
+  readonly kind = 'memory';
+  private readonly map = new Map<string, Entry>();
+  private readonly timer: NodeJS.Timeout;
+  constructor(
+    private readonly maxKeys = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.timer = setInterval(() => this.sweep(), 30_000);
+    this.timer.unref();
+  }
+
+  private live(key: string): Entry | undefined {
+    const e = this.map.get(key);
+    if (e && e.resetAt <= this.now()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  async incr(key: string, windowSec: number, cost = 1): Promise<WindowState> {
+    const now = this.now();
+    let e = this.live(key);
+    if (!e) {
+      if (this.map.size >= this.maxKeys) {
+        const oldest = this.map.keys().next().value;
+        if (oldest !== undefined) this.map.delete(oldest);
+      }
+      e = { count: 0, resetAt: now + windowSec * 1000 };
+      this.map.set(key, e);
+    }
+    e.count += cost;
+    return { count: e.count, resetMs: e.resetAt - now };
+  }
+
+  async get(key: string): Promise<WindowState> {
+    const e = this.live(key);
+    return e ? { count: e.count, resetMs: e.resetAt - this.now() } : { count: 0, resetMs: 0 };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.map.delete(key);
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [k, e] of this.map) if (e.resetAt <= now) this.map.delete(k);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+  }
+}

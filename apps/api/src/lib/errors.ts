@@ -1,0 +1,38 @@
+import { ErrorCode, errorStatus } from '@primetrade/shared';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A failure the client should see: maps 1:1 onto the contract's problem+json body. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: { status?: number; errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = options.status ?? errorStatus[code];
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+}
+
+export const notFound = (what = 'Resource') => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const unauthenticated = (message = 'Authentication required') =>
+  new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError(ErrorCode.FORBIDDEN, message);
+export const conflict = (message: string, code: ErrorCode = ErrorCode.CONFLICT) => new AppError(code, message);
+export const validation = (errors: FieldError[], message = 'The request is not valid') =>
+  new AppError(ErrorCode.VALIDATION_FAILED, message, { errors });
+export const rateLimited = (retryAfterSec: number, message = 'Too many requests, try again later') =>
+  new AppError(ErrorCode.RATE_LIMITED, message, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSec))) },
+  });
+export const unavailable = (message = 'A service this request needs is unavailable, try again shortly') =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, { headers: { 'retry-after': '5' } });

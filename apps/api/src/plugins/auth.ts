@@ -1,0 +1,88 @@
+/**
+ * Resolves the caller on every request (bearer token first, then the access_token cookie) without failing;
+ * routes that need a caller add `app.requireAuth` (401 / CSRF 403) or `app.requireAdmin` (403).
+ */
+import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, ErrorCode } from '@primetrade/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, forbidden, unauthenticated } from '../lib/errors';
+import { safeEqual } from '../infra/tokens';
+
+export interface AuthContext {
+  userId: string;
+  sessionId: string;
+  role: 'user' | 'admin';
+  via: 'bearer' | 'cookie';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+    authFailure: 'expired' | 'invalid' | 'revoked' | null;
+  }
+  interface FastifyInstance {
+    requireAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1] ?? '';
+}
+
+async function authPlugin(app: FastifyInstance) {
+  const { tokens, sessionGuard } = app.deps;
+  app.decorateRequest('auth', null);
+  app.decorateRequest('authFailure', null);
+
+  app.addHook('onRequest', async (request) => {
+    const fromHeader = bearer(request);
+    const fromCookie = fromHeader === undefined ? request.cookies?.[ACCESS_COOKIE] : undefined;
+    const token = fromHeader ?? fromCookie;
+    if (token === undefined) return;
+    if (!token) {
+      request.authFailure = 'invalid';
+      return;
+    }
+    const result = await tokens.verifyAccess(token);
+    if (!result.ok) {
+      request.authFailure = result.reason;
+      return;
+    }
+    const { claims } = result;
+    const state = await sessionGuard.check(claims.sessionId, claims.userId);
+    if (!state.active) {
+      request.authFailure = 'revoked';
+      return;
+    }
+    request.auth = { ...claims, role: state.role, via: fromHeader !== undefined ? 'bearer' : 'cookie' };
+  });
+
+  app.decorate('requireAuth', async (request: FastifyRequest) => {
+    const auth = request.auth;
+    if (!auth) {
+      throw unauthenticated(
+        request.authFailure === 'expired' ? 'The access token has expired' : 'Authentication required',
+      );
+    }
+    if (auth.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const cookie = request.cookies?.[CSRF_COOKIE];
+      if (typeof header !== 'string' || !cookie || !safeEqual(header, cookie)) {
+        throw new AppError(ErrorCode.CSRF_FAILED, 'Missing or wrong X-CSRF-Token header');
+      }
+    }
+  });
+
+  app.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {
+    await app.requireAuth(request, reply);
+    if (request.auth?.role !== 'admin') throw forbidden('Administrators only');
+  });
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['deps'] });

@@ -1,0 +1,149 @@
+/**
+ * The one error handler: every failure becomes the contract's problem+json (RFC 9457) with the request id.
+ * 5xx bodies say nothing about internals; the log gets the details.
+ */
+import { ErrorCode, type Problem, statusTitle } from '@primetrade/shared';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../lib/errors';
+
+export function problemBody(
+  request: FastifyRequest,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: FieldError[],
+): Problem {
+  return {
+    success: false,
+    type: 'about:blank',
+    title: statusTitle[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    message: detail,
+    ...(errors ? { errors } : {}),
+    requestId: request.id,
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: FieldError[],
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(problemBody(reply.request, status, code, detail, errors));
+}
+
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+  '53300',
+]);
+
+/** Is this a "database (or another dependency) is unreachable" error rather than a bug? */
+export function isDependencyDown(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    const anyE = e as { code?: string; message?: string; cause?: unknown };
+    if (anyE.code && DB_DOWN_CODES.has(anyE.code)) return true;
+    if (
+      typeof anyE.message === 'string' &&
+      /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout/i.test(
+        anyE.message,
+      )
+    )
+      return true;
+    e = anyE.cause;
+  }
+  return false;
+}
+
+/** Map a zod-validation failure into the contract's errors[] (path joined with dots, prefixed by its part for non-body parts). */
+function zodErrors(err: FastifyError): FieldError[] {
+  const ctx = (err as { validationContext?: string }).validationContext;
+  const list = (err.validation ?? []) as Array<{
+    instancePath?: string;
+    message?: string;
+    params?: { issue?: { path?: PropertyKey[] } };
+  }>;
+  return list.map((v) => {
+    const issuePath = v.params?.issue?.path;
+    let p = issuePath
+      ? issuePath.map(String).join('.')
+      : (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    if (ctx && ctx !== 'body') p = p ? `${ctx}.${p}` : ctx;
+    return { path: p, message: v.message ?? 'Invalid value' };
+  });
+}
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.headers) reply.headers(error.headers);
+      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, error.status, error.code, error.message, error.errors);
+    }
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+      return sendProblem(reply, 400, ErrorCode.VALIDATION_FAILED, 'The request is not valid', zodErrors(error));
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, 413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+          return sendProblem(reply, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json');
+        return sendProblem(reply, 400, ErrorCode.VALIDATION_FAILED, 'Invalid Content-Length');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendProblem(reply, 400, ErrorCode.VALIDATION_FAILED, 'The JSON body is empty');
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return sendProblem(reply, 400, ErrorCode.VALIDATION_FAILED, 'The body is not valid JSON');
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own 4xx (bad JSON, bad content-length, ...): say what it is, in the contract's shape.
+      const code =
+        status === 415
+          ? ErrorCode.UNSUPPORTED_MEDIA_TYPE
+          : status === 413
+            ? ErrorCode.PAYLOAD_TOO_LARGE
+            : status === 404
+              ? ErrorCode.NOT_FOUND
+              : status === 429
+                ? ErrorCode.RATE_LIMITED
+                : ErrorCode.VALIDATION_FAILED;
+      const detail = status === 400 && error instanceof SyntaxError ? 'The body is not valid JSON' : error.message;
+      return sendProblem(reply, status, code, detail);
+    }
+    if (isDependencyDown(error)) {
+      request.log.warn({ err: error }, 'dependency unavailable');
+      reply.header('retry-after', '5');
+      return sendProblem(
+        reply,
+        503,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'A service this request needs is unavailable, try again shortly',
+      );
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 500, ErrorCode.INTERNAL_ERROR, 'An unexpected error occurred');
+  });
+}
+
+export default fp(errorsPlugin, { name: 'errors' });

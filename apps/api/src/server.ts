@@ -1,0 +1,65 @@
+/**
+ * The process that listens. Validates config, opens the database, runs migrations, serves, and on SIGTERM/SIGINT
+ * stops accepting, lets in-flight requests finish, closes pools and exits within SHUTDOWN_TIMEOUT_MS (10 s).
+ */
+import { buildApp } from './app';
+import { ConfigError, type Config, loadConfig } from './config';
+import { createDeps } from './deps';
+import { openDatabase, runMigrations } from './infra/db';
+
+export async function startServer(config: Config) {
+  const database = await openDatabase(config);
+  await runMigrations(database);
+  const deps = createDeps(config, database);
+  const app = await buildApp(deps);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.shuttingDown = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    try {
+      await app.close();
+      await database.close();
+      app.log.info('shutdown complete');
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled rejection'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ url: config.appUrl, database: database.kind }, 'Primetrade Tasks is ready');
+  return app;
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  try {
+    await startServer(config);
+  } catch (err) {
+    process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,87 @@
+/**
+ * Integration-test context: a real database (in-memory PGlite always; a fresh PostgreSQL database per context
+ * when TEST_DATABASE_URL is set), migrated from empty, and an app built on it. No mocks of the database.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type App, buildApp } from '../app';
+import { type Config, testConfig } from '../config';
+import { createDeps, type Deps, type DepsOverrides } from '../deps';
+import { type Database, openPglite, openPostgres, runMigrations } from '../infra/db';
+
+export type Driver = 'pglite' | 'postgres';
+
+/** The drivers to run integration suites on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function drivers(): Driver[] {
+  return testConfig().testDatabaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestContext {
+  driver: Driver;
+  app: App;
+  deps: Deps;
+  database: Database;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A brand-new, migrated PostgreSQL database on the TEST_DATABASE_URL server; dropped by the returned cleanup. */
+export async function freshPostgres(
+  baseUrl: string,
+  poolMax = 10,
+): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
+  const name = `pt_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const database = openPostgres({ url: url.toString(), poolMax, statementTimeoutMs: 30_000, connectTimeoutMs: 5_000 });
+  return {
+    database,
+    url: url.toString(),
+    drop: async () => {
+      await database.close();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function openTestDatabase(driver: Driver): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (driver === 'postgres') {
+    const url = testConfig().testDatabaseUrl;
+    if (!url) throw new Error('TEST_DATABASE_URL is not set');
+    const fresh = await freshPostgres(url);
+    await runMigrations(fresh.database);
+    return fresh;
+  }
+  const database = await openPglite();
+  await runMigrations(database);
+  return { database, drop: () => database.close() };
+}
+
+export async function createTestContext(
+  driver: Driver = 'pglite',
+  options: { config?: Partial<Config>; env?: Record<string, string>; overrides?: DepsOverrides } = {},
+): Promise<TestContext> {
+  const config = testConfig(options.config, options.env);
+  const { database, drop } = await openTestDatabase(driver);
+  const deps = createDeps(config, database, options.overrides);
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    driver,
+    app,
+    deps,
+    database,
+    config,
+    close: async () => {
+      await app.close();
+      await drop();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { envelope } from './common';
+import { emailSchema, nameSchema, userSchema } from './users';
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+/** Length in Unicode code points (an emoji counts once). */
+export const codePointLength = (s: string) => [...s].length;
+
+/** A new password: 8-128 code points, no composition rules (the common-password check is server side). */
+export const passwordSchema = z
+  .string()
+  .max(PASSWORD_MAX * 4)
+  .refine((p) => codePointLength(p) >= PASSWORD_MIN, {
+    message: `Password must be at least ${PASSWORD_MIN} characters`,
+  })
+  .refine((p) => codePointLength(p) <= PASSWORD_MAX, {
+    message: `Password must be at most ${PASSWORD_MAX} characters`,
+  });
+
+/** A password presented for checking (never hashed when absurdly long). */
+export const presentedPassword = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX * 4);
+
+export const registerBody = z.strictObject({
+  name: nameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+});
+export type RegisterBody = z.infer<typeof registerBody>;
+
+export const loginBody = z.strictObject({ email: emailSchema, password: presentedPassword });
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
+export const logoutBody = refreshBody;
+
+export const authResultSchema = z
+  .object({
+    user: userSchema,
+    accessToken: z.string().optional(),
+    accessTokenExpiresAt: z.string().optional(),
+    refreshToken: z.string().optional(),
+    refreshTokenExpiresAt: z.string().optional(),
+  })
+  .meta({ id: 'AuthResult' });
+export type AuthResult = z.infer<typeof authResultSchema>;
+export const authEnvelope = envelope(authResultSchema);
+
+export const sessionSchema = z
+  .object({
+    id: z.uuid(),
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable(),
+    createdAt: z.string(),
+    lastUsedAt: z.string(),
+    expiresAt: z.string(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof sessionSchema>;
+export const sessionsEnvelope = envelope(z.array(sessionSchema));
+
+export const changePasswordBody = z.strictObject({
+  currentPassword: presentedPassword,
+  newPassword: passwordSchema,
+});
+export const forgotPasswordBody = z.strictObject({ email: emailSchema });
+export const resetPasswordBody = z.strictObject({
+  token: z.string().min(1).max(512),
+  password: passwordSchema,
+});
+export const verifyEmailBody = z.strictObject({ token: z.string().min(1).max(512) });
+
+/** Header a browser client sends to receive tokens as cookies only. */
+export const AUTH_MODE_HEADER = 'x-auth-mode';
+export const CSRF_HEADER = 'x-csrf-token';
+export const ACCESS_COOKIE = 'access_token';
+export const REFRESH_COOKIE = 'refresh_token';
+export const CSRF_COOKIE = 'csrf_token';

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { envelope, envelopeWithMeta, pageMetaSchema, queryInt, timezone } from './common';
+
+export const roleSchema = z.enum(['user', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    role: roleSchema,
+    emailVerified: z.boolean(),
+    isActive: z.boolean(),
+    timezone: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;
+
+export const nameSchema = z.string().trim().min(1).max(100);
+/** Email: trimmed, checked, stored lower-cased (email is case-insensitive). */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email())
+  .transform((e) => e.toLowerCase());
+
+export const updateProfileBody = z.strictObject({
+  name: nameSchema.optional(),
+  timezone: timezone.optional(),
+});
+export const changeEmailBody = z.strictObject({
+  email: emailSchema,
+  currentPassword: z.string().min(1).max(1024),
+});
+/** PATCH /users/me: a profile change, or an email change with the current password. */
+export const updateMeBody = z.union([changeEmailBody, updateProfileBody]);
+export type UpdateMeBody = z.infer<typeof updateMeBody>;
+
+export const deleteMeBody = z.strictObject({ password: z.string().min(1).max(1024) });
+
+export const userEnvelope = envelope(userSchema);
+
+export const adminUsersQuery = z.strictObject({
+  q: z.string().max(200).optional(),
+  page: queryInt(1, 1_000_000).default(1),
+  limit: queryInt(1, 100).default(20),
+});
+export const adminUsersEnvelope = envelopeWithMeta(z.array(userSchema), pageMetaSchema);
+export const adminPatchUserBody = z
+  .strictObject({ role: roleSchema.optional(), isActive: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.isActive !== undefined, {
+    message: 'Give role or isActive',
+  });
+export const adminStatsSchema = z.object({
+  users: z.number().int(),
+  activeUsers: z.number().int(),
+  tasks: z.number().int(),
+  tasksByStatus: z.object({
+    pending: z.number().int(),
+    in_progress: z.number().int(),
+    completed: z.number().int(),
+    cancelled: z.number().int(),
+  }),
+});
+export type AdminStats = z.infer<typeof adminStatsSchema>;
