@@ -1,0 +1,83 @@
+/**
+ * Command line: `npm run cli -- <command> [args]`.
+ *   migrate              apply pending migrations (also `npm run db:migrate`)
+ *   make-admin <email>   give an existing user the admin role
+ * Other modules add their commands to `commands` below.
+ */
+import { eq } from 'drizzle-orm';
+import { ConfigError, type Config, loadConfig } from './config';
+import { type Database, openDatabase, runMigrations } from './infra/db';
+import { users } from './infra/db/schema';
+
+type Command = (args: string[], ctx: { config: Config; database: Database }) => Promise<number>;
+
+const commands: Record<string, { help: string; run: Command }> = {
+  migrate: {
+    help: 'apply pending migrations',
+    run: async (_args, { database }) => {
+      await runMigrations(database);
+      console.log(`migrations applied (${database.kind})`);
+      return 0;
+    },
+  },
+  'make-admin': {
+    help: '<email>  give an existing user the admin role',
+    run: async (args, { database }) => {
+      const email = args[0]?.trim().toLowerCase();
+      if (!email) {
+        console.error('usage: npm run cli -- make-admin <email>');
+        return 2;
+      }
+      await runMigrations(database);
+      const rows = await database.db
+        .update(users)
+        .set({ role: 'admin', updatedAt: new Date() })
+        .where(eq(users.email, email))
+        .returning({ id: users.id });
+      if (rows.length === 0) {
+        console.error(`no user with email ${email}`);
+        return 1;
+      }
+      console.log(`${email} is now an admin`);
+      return 0;
+    },
+  },
+};
+
+export function registerCommand(name: string, help: string, run: Command): void {
+  commands[name] = { help, run };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error('usage: npm run cli -- <command> [args]\n');
+    for (const [n, c] of Object.entries(commands)) console.error(`  ${n.padEnd(14)} ${c.help}`);
+    return name ? 2 : 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const database = await openDatabase(config);
+  try {
+    return await command.run(args, { config, database });
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
