@@ -20,7 +20,9 @@ import { taskRoutes } from './modules/tasks/tasks.routes';
 import { userRoutes } from './modules/users/users.routes';
 import authPlugin from './plugins/auth';
 import errorsPlugin, { sendProblem } from './plugins/errors';
+import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin from './plugins/rate-limit';
+import { testRoutes } from './plugins/test-routes';
 import { webPlugin } from './plugins/web';
 
 export const API_PREFIX = '/api/v1';
@@ -64,7 +66,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.decorate('shuttingDown', false);
 
   await app.register(depsPlugin, { deps });
+  if (deps.redis) {
+    const { client } = deps.redis;
+    app.readinessChecks.set('redis', () => client.ping());
+  }
   await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
 
   // Every response carries the request id; API responses are never cached by intermediaries.
   app.addHook('onRequest', async (request, reply) => {
@@ -181,6 +188,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     { prefix: API_PREFIX },
   );
 
+  if (config.testRoutes) await app.register(testRoutes);
   await app.register(webPlugin);
 
   app.setNotFoundHandler((request, reply) => {

@@ -47,6 +47,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
   REDIS_URL: optionalUrl,
+  REDIS_KEY_PREFIX: z.string().max(64).default('pt:'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
   ACCESS_TOKEN_TTL: duration.default(15 * 60),
   REFRESH_TOKEN_TTL: duration.default(7 * 86400),
@@ -75,6 +76,9 @@ const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   SERVE_WEB: bool.default(true),
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  CLUSTER_WORKERS: int(0, 256).default(0),
+  /** Test-only routes under /__test (slow responses for the shutdown test); refused in production. */
+  TEST_ROUTES: bool.default(false),
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
   TEST_DATABASE_URL: optionalUrl,
   TEST_REDIS_URL: optionalUrl,
@@ -94,6 +98,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   dbConnectTimeoutMs: number;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (lets several deployments or test runs share one Redis). */
+  redisKeyPrefix: string;
   /** Undefined in embedded mode: a secret is then generated once and kept under DATA_DIR. */
   jwtSecret: string | undefined;
   accessTokenTtlSec: number;
@@ -122,6 +128,10 @@ export interface Config {
   webDistDir: string | undefined;
   serveWeb: boolean;
   shutdownTimeoutMs: number;
+  /** Workers for `npm run start:cluster`; 0 = one per core. */
+  clusterWorkers: number;
+  /** Mount the test-only /__test routes (never in production). */
+  testRoutes: boolean;
   fieldEncryptionKeys: string | undefined;
   /** Cookies get Secure unless the app is served over plain local http. */
   secureCookies: boolean;
@@ -149,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DATABASE_URL && !e.JWT_SECRET && e.NODE_ENV !== 'test') {
     extra.push('JWT_SECRET: required when DATABASE_URL is set');
   }
+  if (e.TEST_ROUTES && e.NODE_ENV === 'production') extra.push('TEST_ROUTES: not allowed in production');
   if (extra.length) throw new ConfigError(extra);
   const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const corsOrigins = (e.CORS_ORIGINS ?? appUrl)
@@ -168,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     dbConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jwtSecret: e.JWT_SECRET,
     accessTokenTtlSec: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSec: e.REFRESH_TOKEN_TTL,
@@ -195,6 +207,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDistDir: e.WEB_DIST_DIR,
     serveWeb: e.SERVE_WEB,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    clusterWorkers: e.CLUSTER_WORKERS,
+    testRoutes: e.TEST_ROUTES,
     fieldEncryptionKeys: e.FIELD_ENCRYPTION_KEYS,
     secureCookies,
     testDatabaseUrl: e.TEST_DATABASE_URL,

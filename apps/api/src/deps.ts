@@ -2,15 +2,23 @@
  * The application's dependencies, built once per process (or per test) and handed to buildApp.
  * In-process implementations by default; Redis-backed ones replace them when REDIS_URL is set.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import fp from 'fastify-plugin';
+import { pino } from 'pino';
 import type { Config } from './config';
+import { type Cache, MemoryCache } from './infra/cache';
 import type { Database } from './infra/db';
+import { EventBus } from './infra/events';
+import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail';
+import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
+import { CircuitBreaker, createRedis, FallbackRateLimitStore, RedisRateLimitStore, RedisRevocationBus } from './infra/redis';
 import { loadOrCreateSecret } from './infra/secrets';
 import { SessionGuard } from './infra/session-guard';
 import { TokenService } from './infra/tokens';
+import { loggerOptions } from './lib/logger';
 
 export interface Deps {
   config: Config;
@@ -18,6 +26,18 @@ export interface Deps {
   tokens: TokenService;
   sessionGuard: SessionGuard;
   rateLimitStore: RateLimitStore;
+  /** Set when REDIS_URL is: the command connection (shared state) and its circuit breaker. */
+  redis: { client: Redis; subscriber: Redis; breaker: CircuitBreaker; prefix: string } | undefined;
+  /** Outgoing mail (outbox folder by default, memory in tests). */
+  mailer: Mailer;
+  /** Prometheus registry and typed metric handles, one registry per Deps (never the global one). */
+  metrics: Metrics;
+  /** Cached expensive reads (task stats); in-process by default. */
+  cache: Cache;
+  /** Domain events (task.created/updated/deleted), emitted after commit. */
+  events: EventBus;
+  /** HMAC key of list cursors (derived from the signing secret, so every instance accepts every cursor). */
+  cursorKey: Buffer;
   /** Things to close when the app closes (beyond the database, which the caller owns). */
   closers: Array<() => Promise<void>>;
 }
@@ -25,6 +45,9 @@ export interface Deps {
 export interface DepsOverrides {
   rateLimitStore?: RateLimitStore;
   jwtSecret?: string;
+  mailer?: Mailer;
+  metrics?: Metrics;
+  cache?: Cache;
 }
 
 declare module 'fastify' {
@@ -38,15 +61,54 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     overrides.jwtSecret ??
     config.jwtSecret ??
     (config.nodeEnv === 'test' ? randomBytes(32).toString('hex') : loadOrCreateSecret(config.dataDir));
-  const rateLimitStore = overrides.rateLimitStore ?? new MemoryRateLimitStore();
+  const closers: Array<() => Promise<void>> = [];
+  const sessionGuard = new SessionGuard(database.db);
+  let redis: Deps['redis'];
+  if (config.redisUrl) {
+    const client = createRedis({ url: config.redisUrl });
+    const subscriber = createRedis({ url: config.redisUrl, commandTimeoutMs: 5000 }, { enableOfflineQueue: true });
+    redis = { client, subscriber, breaker: new CircuitBreaker(), prefix: config.redisKeyPrefix };
+    sessionGuard.useBus(new RedisRevocationBus(client, subscriber, `${config.redisKeyPrefix}revoked`));
+    closers.push(async () => {
+      client.disconnect();
+      subscriber.disconnect();
+    });
+  }
+  const rateLimitStore =
+    overrides.rateLimitStore ??
+    (redis
+      ? new FallbackRateLimitStore(
+          new RedisRateLimitStore(redis.client, redis.prefix),
+          new MemoryRateLimitStore(),
+          redis.breaker,
+        )
+      : new MemoryRateLimitStore());
+  closers.unshift(async () => rateLimitStore.close?.());
   return {
     config,
     database,
     tokens: new TokenService(secret, config.accessTokenTtlSec),
-    sessionGuard: new SessionGuard(database.db),
+    sessionGuard,
+    redis,
     rateLimitStore,
-    closers: [async () => rateLimitStore.close?.()],
+    mailer: overrides.mailer ?? defaultMailer(config),
+    metrics:
+      overrides.metrics ??
+      createMetrics({
+        poolStats: () => database.poolStats(),
+        poolMax: database.kind === 'postgres' ? config.dbPoolMax : 1,
+      }),
+    cache: overrides.cache ?? new MemoryCache(),
+    events: new EventBus(),
+    cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
+    closers,
   };
+}
+
+function defaultMailer(config: Config): Mailer {
+  if (config.nodeEnv === 'test') return new MemoryMailer();
+  const log = config.logLevel === 'silent' ? undefined : pino(loggerOptions(config.logLevel));
+  return new OutboxMailer(config.dataDir, config.mailFrom, log);
 }
 
 export const depsPlugin = fp(

@@ -6,11 +6,16 @@ import { buildApp } from './app';
 import { ConfigError, type Config, loadConfig } from './config';
 import { createDeps } from './deps';
 import { openDatabase, runMigrations } from './infra/db';
+import { waitReady } from './infra/redis';
 
 export async function startServer(config: Config) {
   const database = await openDatabase(config);
   await runMigrations(database);
   const deps = createDeps(config, database);
+  if (deps.redis && !(await waitReady(deps.redis.client, 3000))) {
+    // Start anyway: every Redis-backed piece has an in-process fallback, and the client keeps reconnecting.
+    process.stderr.write('Redis is not reachable yet; starting degraded (in-process limits, no shared cache)\n');
+  }
   const app = await buildApp(deps);
 
   let closing = false;

@@ -75,6 +75,9 @@ export const resetPasswordBody = z.strictObject({
 });
 export const verifyEmailBody = z.strictObject({ token: z.string().min(1).max(512) });
 
+/** 202 answers (forgot-password, resend-verification): the request was taken, nothing more is said. */
+export const acceptedEnvelope = envelope(z.object({ message: z.string() }));
+
 /** Header a browser client sends to receive tokens as cookies only. */
 export const AUTH_MODE_HEADER = 'x-auth-mode';
 export const CSRF_HEADER = 'x-csrf-token';

@@ -36,8 +36,25 @@ export const changeEmailBody = z.strictObject({
   email: emailSchema,
   currentPassword: z.string().min(1).max(1024),
 });
-/** PATCH /users/me: a profile change, or an email change with the current password. */
-export const updateMeBody = z.union([changeEmailBody, updateProfileBody]);
+/**
+ * PATCH /users/me: a profile change (`name`, `timezone`), and/or an email change that needs `currentPassword`.
+ * One strict object so that every bad or unknown field is reported with its own path.
+ */
+export const updateMeBody = z
+  .strictObject({
+    name: nameSchema.optional(),
+    timezone: timezone.optional(),
+    email: emailSchema.optional(),
+    currentPassword: z.string().min(1).max(1024).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.email !== undefined && b.currentPassword === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['currentPassword'], message: 'Required to change the email address' });
+    }
+    if (b.currentPassword !== undefined && b.email === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'currentPassword is only used to change the email' });
+    }
+  });
 export type UpdateMeBody = z.infer<typeof updateMeBody>;
 
 export const deleteMeBody = z.strictObject({ password: z.string().min(1).max(1024) });

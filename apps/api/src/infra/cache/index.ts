@@ -1,0 +1,1 @@
+export { type Cache, MemoryCache } from './cache';

@@ -1,0 +1,3 @@
+export * from './client';
+export * from './rate-limit-store';
+export * from './revocation-bus';

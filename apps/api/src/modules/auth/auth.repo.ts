@@ -1,0 +1,172 @@
+/**
+ * Queries of the auth module: users by email, sessions (refresh-token families), refresh tokens and one-time
+ * user tokens. No rules here; the service decides.
+ */
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import type { DbOrTx } from '../../infra/db';
+import { refreshTokens, sessions, type SessionRow, type UserRow, users, userTokens } from '../../infra/db/schema';
+
+export type UserTokenKind = 'password_reset' | 'email_verification';
+
+export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return row;
+}
+
+export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row;
+}
+
+export async function insertUser(
+  db: DbOrTx,
+  values: { name: string; email: string; passwordHash: string },
+): Promise<UserRow | undefined> {
+  const [row] = await db.insert(users).values(values).onConflictDoNothing({ target: users.email }).returning();
+  return row;
+}
+
+export async function updateUser(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<Pick<UserRow, 'name' | 'email' | 'timezone' | 'passwordHash' | 'emailVerified' | 'lastLoginAt'>>,
+): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+/** Set the hash (and last login) without touching updatedAt: a rehash is not a change the user made. */
+export async function touchLogin(db: DbOrTx, id: string, passwordHash?: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ lastLoginAt: new Date(), ...(passwordHash ? { passwordHash } : {}) })
+    .where(eq(users.id, id));
+}
+
+export async function insertSession(
+  db: DbOrTx,
+  values: { userId: string; userAgent: string | null; ip: string | null; expiresAt: Date; absoluteExpiresAt: Date },
+): Promise<SessionRow> {
+  const [row] = await db.insert(sessions).values(values).returning();
+  if (!row) throw new Error('session insert returned nothing');
+  return row;
+}
+
+export async function insertRefreshToken(
+  db: DbOrTx,
+  values: { sessionId: string; userId: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await db.insert(refreshTokens).values(values);
+}
+
+/** The refresh-token row, locked until the transaction ends (concurrent refreshes of one token serialise here). */
+export async function lockRefreshToken(tx: DbOrTx, tokenHash: string) {
+  const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).for('update');
+  return row;
+}
+
+export async function findRefreshToken(db: DbOrTx, tokenHash: string) {
+  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+  return row;
+}
+
+export async function lockSession(tx: DbOrTx, id: string): Promise<SessionRow | undefined> {
+  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('update');
+  return row;
+}
+
+export async function markRotated(tx: DbOrTx, tokenId: string, at: Date): Promise<void> {
+  await tx.update(refreshTokens).set({ rotatedAt: at }).where(eq(refreshTokens.id, tokenId));
+}
+
+export async function touchSession(
+  tx: DbOrTx,
+  id: string,
+  values: { lastUsedAt: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await tx.update(sessions).set(values).where(eq(sessions.id, id));
+}
+
+/** Revoke sessions matching the filter; returns the ids that were live and are now revoked. */
+async function revokeWhere(db: DbOrTx, where: ReturnType<typeof and>, reason: string): Promise<string[]> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(and(where, isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.map((r) => r.id);
+}
+
+export const revokeSession = (db: DbOrTx, sessionId: string, reason: string) =>
+  revokeWhere(db, and(eq(sessions.id, sessionId)), reason);
+
+export const revokeUserSession = (db: DbOrTx, userId: string, sessionId: string, reason: string) =>
+  revokeWhere(db, and(eq(sessions.id, sessionId), eq(sessions.userId, userId)), reason);
+
+export const revokeAllSessions = (db: DbOrTx, userId: string, reason: string) =>
+  revokeWhere(db, and(eq(sessions.userId, userId)), reason);
+
+export const revokeOtherSessions = (db: DbOrTx, userId: string, keepSessionId: string, reason: string) =>
+  revokeWhere(db, and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)), reason);
+
+/** Live sessions of a user, newest activity first. */
+export async function listLiveSessions(db: DbOrTx, userId: string): Promise<SessionRow[]> {
+  const now = new Date();
+  return db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        gt(sessions.absoluteExpiresAt, now),
+      ),
+    )
+    .orderBy(desc(sessions.lastUsedAt), desc(sessions.id));
+}
+
+export async function sessionIdsOfUser(db: DbOrTx, userId: string): Promise<string[]> {
+  const rows = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
+  return rows.map((r) => r.id);
+}
+
+export async function insertUserToken(
+  db: DbOrTx,
+  values: { userId: string; kind: UserTokenKind; tokenHash: string; email: string | null; expiresAt: Date },
+): Promise<void> {
+  await db.insert(userTokens).values(values);
+}
+
+/** Void the unused tokens of one kind (a new reset link replaces the older ones). */
+export async function voidUserTokens(db: DbOrTx, userId: string, kind: UserTokenKind): Promise<void> {
+  await db
+    .update(userTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(userTokens.userId, userId), eq(userTokens.kind, kind), isNull(userTokens.usedAt)));
+}
+
+/** A usable (unused, unexpired) token of that kind, locked for the transaction. */
+export async function lockUsableUserToken(tx: DbOrTx, tokenHash: string, kind: UserTokenKind) {
+  const [row] = await tx
+    .select()
+    .from(userTokens)
+    .where(
+      and(
+        eq(userTokens.tokenHash, tokenHash),
+        eq(userTokens.kind, kind),
+        isNull(userTokens.usedAt),
+        gt(userTokens.expiresAt, new Date()),
+      ),
+    )
+    .for('update');
+  return row;
+}
+
+export async function useUserToken(tx: DbOrTx, id: string): Promise<void> {
+  await tx.update(userTokens).set({ usedAt: new Date() }).where(eq(userTokens.id, id));
+}

@@ -1,0 +1,87 @@
+/**
+ * HTTP metrics and GET /metrics (Prometheus text format).
+ *
+ * Per request: one integer increment in onRequest and, in onResponse, one decrement and one histogram observe on a
+ * cached child (no label hashing). The route label is the route pattern (`/api/v1/tasks/:id`), never the raw URL,
+ * so the series count stays bounded. Pool gauges, dependency probes and in-flight are read at scrape time.
+ * With METRICS_TOKEN set, /metrics needs `Authorization: Bearer <token>` (401 problem+json otherwise).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { ErrorCode } from '@primetrade/shared';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Histogram } from 'prom-client';
+import { sendProblem } from './errors';
+
+const UNMATCHED = '(unmatched)';
+const PROBE_TIMEOUT_MS = 1000;
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice(7).trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function probe(fn: () => Promise<unknown>): Promise<0 | 1> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return 1;
+  } catch {
+    return 0;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function metricsPlugin(app: FastifyInstance) {
+  const { metrics, config, database } = app.deps;
+  const { inFlight, httpRequestDuration } = metrics;
+  type Child = ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>;
+  const children = new Map<string, Child>();
+
+  app.addHook('onRequest', (_request, _reply, done) => {
+    inFlight.value++;
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (inFlight.value > 0) inFlight.value--;
+    const route = request.routeOptions.url ?? UNMATCHED;
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = children.get(key);
+    if (!child) {
+      child = httpRequestDuration.labels(request.method, route, String(reply.statusCode));
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
+  });
+
+  // Dependency probes at scrape time (every 15 s or so): the database, plus every readiness check (redis, …).
+  metrics.addCollector(async () => {
+    const checks: Array<[string, () => Promise<unknown>]> = [
+      ['database', () => database.ping()],
+      ...app.readinessChecks,
+    ];
+    await Promise.all(
+      checks.map(async ([name, fn]) => metrics.dependencyUp.set({ dependency: name }, await probe(fn))),
+    );
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (config.metricsToken && !tokenMatches(request.headers.authorization, config.metricsToken)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return sendProblem(reply, 401, ErrorCode.UNAUTHENTICATED, 'A valid metrics token is required');
+    }
+    const body = await metrics.render();
+    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(body);
+  });
+}
+
+export default fp(metricsPlugin, { name: 'metrics', dependencies: ['deps', 'errors'] });

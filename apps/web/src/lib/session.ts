@@ -1,0 +1,26 @@
+import type { User } from '@primetrade/shared';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from './api-client';
+import { isApiError } from './api-error';
+import { queryKeys } from './query-keys';
+import { hasSessionCookie } from './session-refresh';
+
+/** The signed-in user, or null when signed out. Cross-cutting: used by the router guard and several features. */
+export async function getMe(signal?: AbortSignal): Promise<User | null> {
+  if (!hasSessionCookie()) return null;
+  try {
+    return (await api<User>('/auth/me', { signal })).data;
+  } catch (e) {
+    if (isApiError(e) && (e.status === 401 || e.status === 403)) return null;
+    throw e;
+  }
+}
+
+export const meQueryOptions = () =>
+  queryOptions({
+    queryKey: queryKeys.me,
+    queryFn: ({ signal }) => getMe(signal),
+    staleTime: 5 * 60_000,
+  });
+
+export const useMe = () => useQuery(meQueryOptions());
