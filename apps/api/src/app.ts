@@ -15,6 +15,7 @@ import { loggerOptions } from './lib/logger';
 import { serializerCompiler } from './lib/serializer';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { authRoutes } from './modules/auth/auth.routes';
+import { eventRoutes } from './modules/events/events.routes';
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes';
 import { taskRoutes } from './modules/tasks/tasks.routes';
 import { userRoutes } from './modules/users/users.routes';
@@ -184,6 +185,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
       await api.register(userRoutes, { prefix: '/users' });
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(taskRoutes, { prefix: '/tasks' });
+      await api.register(eventRoutes, { prefix: '/events' });
     },
     { prefix: API_PREFIX },
   );

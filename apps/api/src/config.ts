@@ -77,6 +77,7 @@ const envSchema = z.object({
   SERVE_WEB: bool.default(true),
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
   CLUSTER_WORKERS: int(0, 256).default(0),
+  SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
   /** Test-only routes under /__test (slow responses for the shutdown test); refused in production. */
   TEST_ROUTES: bool.default(false),
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
@@ -130,6 +131,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Workers for `npm run start:cluster`; 0 = one per core. */
   clusterWorkers: number;
+  /** Heartbeat comment interval on SSE streams (the contract asks for at most 25 s). */
+  sseHeartbeatMs: number;
   /** Mount the test-only /__test routes (never in production). */
   testRoutes: boolean;
   fieldEncryptionKeys: string | undefined;
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.SERVE_WEB,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     clusterWorkers: e.CLUSTER_WORKERS,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     testRoutes: e.TEST_ROUTES,
     fieldEncryptionKeys: e.FIELD_ENCRYPTION_KEYS,
     secureCookies,

@@ -14,7 +14,13 @@ import { EventBus } from './infra/events';
 import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
-import { CircuitBreaker, createRedis, FallbackRateLimitStore, RedisRateLimitStore, RedisRevocationBus } from './infra/redis';
+import {
+  CircuitBreaker,
+  createRedis,
+  FallbackRateLimitStore,
+  RedisRateLimitStore,
+  RedisRevocationBus,
+} from './infra/redis';
 import { loadOrCreateSecret } from './infra/secrets';
 import { SessionGuard } from './infra/session-guard';
 import { TokenService } from './infra/tokens';

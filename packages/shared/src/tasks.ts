@@ -175,6 +175,19 @@ export const historyEntrySchema = z
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 export const historyEnvelope = envelope(z.array(historyEntrySchema));
 
+/** POST /tasks/import: a JSON array of task objects (a text/csv body arrives as a string). Rows are checked one by one. */
+export const importTasksBody = z.union([z.array(z.unknown()).max(IMPORT_MAX_ROWS), z.string()]);
+
+/** A row of an import: the create fields; the read-only fields of an export (id, version, ...) are ignored. */
+export const importRowSchema = z.strictObject({
+  ...createTaskBody.shape,
+  id: z.unknown().optional(),
+  completedAt: z.unknown().optional(),
+  createdAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
+  version: z.unknown().optional(),
+});
+
 export const importResultEnvelope = envelope(
   z.object({
     imported: z.number().int(),

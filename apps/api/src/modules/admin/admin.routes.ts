@@ -1,4 +1,67 @@
+/** /api/v1/admin: administrators only (403 for everyone else). */
+import {
+  adminPatchUserBody,
+  adminStatsSchema,
+  adminUsersEnvelope,
+  adminUsersQuery,
+  envelope,
+  idParams,
+  userEnvelope,
+} from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { clientInfo, SECURED } from '../auth/auth.routes';
+import { AdminService } from './admin.service';
 
-/** Routes of /api/v1/admin (to be filled by the admin module). */
-export async function adminRoutes(_app: FastifyInstance) {}
+const TAGS = ['admin'];
+
+export async function adminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const service = new AdminService(fastify.deps);
+  fastify.addHook('onRequest', fastify.requireAdmin);
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Search users (page paging)',
+        security: SECURED,
+        querystring: adminUsersQuery,
+        response: { 200: adminUsersEnvelope },
+      },
+    },
+    async (request) => ({ success: true as const, ...(await service.listUsers(request.query)) }),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Change a user's role or active flag (disabling revokes their sessions)",
+        security: SECURED,
+        params: idParams,
+        body: adminPatchUserBody,
+        response: { 200: userEnvelope },
+      },
+    },
+    async (request) => ({
+      success: true as const,
+      data: await service.updateUser(request.auth!, request.params.id, request.body, clientInfo(request)),
+    }),
+  );
+
+  app.get(
+    '/stats',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Users and tasks at a glance',
+        security: SECURED,
+        response: { 200: envelope(adminStatsSchema) },
+      },
+    },
+    async () => ({ success: true as const, data: await service.stats() }),
+  );
+}

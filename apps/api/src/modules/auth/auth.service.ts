@@ -130,7 +130,12 @@ export class AuthService {
       securityEvent(
         client.log,
         'auth.login.failed',
-        { emailRef: emailRef(body.email), userId: user?.id, ip: client.ip, reason: user ? 'password' : 'unknown_email' },
+        {
+          emailRef: emailRef(body.email),
+          userId: user?.id,
+          ip: client.ip,
+          reason: user ? 'password' : 'unknown_email',
+        },
         'warn',
       );
       throw invalidCredentials();
@@ -242,7 +247,11 @@ export class AuthService {
   }
 
   /** Logout: the session of the given refresh token, else the caller's current session, else nothing. */
-  async logout(refreshToken: string | undefined, current: { userId: string; sessionId: string } | null, client: ClientInfo) {
+  async logout(
+    refreshToken: string | undefined,
+    current: { userId: string; sessionId: string } | null,
+    client: ClientInfo,
+  ) {
     let sessionId: string | undefined;
     let userId: string | undefined;
     if (refreshToken) {
@@ -315,8 +324,12 @@ export class AuthService {
   /** Always succeeds from the caller's view; mails a single-use reset link when the account exists and is active. */
   async forgotPassword(email: string, client: ClientInfo): Promise<void> {
     const user = await repo.findUserByEmail(this.db, email);
-    if (!user || !user.isActive) {
-      securityEvent(client.log, 'auth.password.reset_requested', { emailRef: emailRef(email), ip: client.ip, sent: false });
+    if (!user?.isActive) {
+      securityEvent(client.log, 'auth.password.reset_requested', {
+        emailRef: emailRef(email),
+        ip: client.ip,
+        sent: false,
+      });
       return;
     }
     const token = randomToken();

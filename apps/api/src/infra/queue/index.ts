@@ -1,0 +1,3 @@
+export * from './bullmq';
+export * from './in-process';
+export * from './queue';

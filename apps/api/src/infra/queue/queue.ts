@@ -1,0 +1,52 @@
+/**
+ * Background jobs behind one interface: BullMQ on Redis when REDIS_URL is set (run by `npm run worker`
+ * processes), an in-process runner otherwise (the embedded mode). Both run the same handlers, retry with
+ * exponential backoff, keep a visible failed set and de-duplicate by job id.
+ */
+export interface JobContext {
+  /** 1 on the first run. */
+  attempt: number;
+  jobId: string;
+}
+
+export type JobHandler = (data: unknown, ctx: JobContext) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export interface AddOptions {
+  /** Same id while the job is known → not added twice. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+export interface JobCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}
+
+export interface FailedJob {
+  id: string;
+  name: string;
+  attempts: number;
+  error: string;
+}
+
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'inprocess';
+  add(name: string, data: unknown, opts?: AddOptions): Promise<void>;
+  counts(): Promise<JobCounts>;
+  failed(limit?: number): Promise<FailedJob[]>;
+  close(): Promise<void>;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 1000 };
+
+/** Exponential backoff: base, 2×base, 4×base, … */
+export const backoffDelay = (policy: RetryPolicy, attempt: number) => policy.backoffMs * 2 ** (attempt - 1);

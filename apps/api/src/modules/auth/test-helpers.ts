@@ -1,0 +1,44 @@
+/** Helpers shared by the auth, users and admin integration tests (not a test file itself). */
+import type { TestContext } from '../../test/context';
+
+export const API = '/api/v1';
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${++counter}@example.test`;
+export const GOOD_PASSWORD = 'violet staple orbit lantern';
+
+export async function register(
+  ctx: TestContext,
+  body: Partial<{ name: string; email: string; password: string }> = {},
+  headers: Record<string, string> = {},
+) {
+  const payload = { name: 'Ada Lovelace', email: uniqueEmail(), password: GOOD_PASSWORD, ...body };
+  const res = await ctx.app.inject({ method: 'POST', url: `${API}/auth/register`, payload, headers });
+  return { res, email: payload.email.toLowerCase(), password: payload.password, body: res.json() };
+}
+
+export async function login(ctx: TestContext, email: string, password: string, headers: Record<string, string> = {}) {
+  return ctx.app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { email, password }, headers });
+}
+
+export async function refresh(ctx: TestContext, refreshToken: string) {
+  return ctx.app.inject({ method: 'POST', url: `${API}/auth/refresh`, payload: { refreshToken } });
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export async function me(ctx: TestContext, token: string) {
+  return ctx.app.inject({ method: 'GET', url: `${API}/auth/me`, headers: bearer(token) });
+}
+
+/** name → value of the Set-Cookie headers of a response. */
+export function cookieJar(res: { cookies: Array<{ name: string; value: string }> }): Record<string, string> {
+  return Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
+}
+
+export const cookieHeader = (jar: Record<string, string>) =>
+  Object.entries(jar)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
+
+/** Wait past the session guard's 1 s cache where a test needs another instance's view (not needed locally). */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,58 @@
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { cn } from '../../lib/cn';
+
+type Tone = 'info' | 'success' | 'error';
+interface Toast {
+  id: number;
+  message: string;
+  tone: Tone;
+}
+type Notify = (message: string, tone?: Tone) => void;
+
+const ToastContext = createContext<Notify>(() => {});
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const next = useRef(1);
+  const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
+  const notify = useCallback<Notify>(
+    (message, tone = 'info') => {
+      const id = next.current++;
+      setToasts((t) => [...t.slice(-3), { id, message, tone }]);
+      setTimeout(() => dismiss(id), tone === 'error' ? 7000 : 4000);
+    },
+    [dismiss],
+  );
+  const value = useMemo(() => notify, [notify]);
+  return (
+    <ToastContext.Provider value={value}>
+      {children}
+      <section
+        aria-live="polite"
+        aria-label="Notifications"
+        className="pointer-events-none fixed right-4 bottom-4 z-[60] flex w-80 flex-col gap-2"
+      >
+        {toasts.map((t) => (
+          <div
+            key={t.id}
+            role={t.tone === 'error' ? 'alert' : 'status'}
+            data-testid="toast"
+            className={cn(
+              'pointer-events-auto flex items-start justify-between gap-3 rounded-md px-4 py-3 text-sm shadow-lg ring-1',
+              t.tone === 'error' && 'bg-red-50 text-red-800 ring-red-200',
+              t.tone === 'success' && 'bg-emerald-50 text-emerald-800 ring-emerald-200',
+              t.tone === 'info' && 'bg-white text-slate-800 ring-slate-200',
+            )}
+          >
+            <span>{t.message}</span>
+            <button type="button" className="text-current/70" onClick={() => dismiss(t.id)} aria-label="Dismiss">
+              ✕
+            </button>
+          </div>
+        ))}
+      </section>
+    </ToastContext.Provider>
+  );
+}
+
+export const useToast = () => useContext(ToastContext);

@@ -1,0 +1,62 @@
+import { registerBody } from '@primetrade/shared';
+import { Link } from '@tanstack/react-router';
+import { type FormEvent, useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { FormError, TextField } from '../../../components/ui/field';
+import { errorMessage } from '../../../lib/api-error';
+import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
+import { useRegister } from '../api/register';
+import { AuthCard } from './auth-card';
+
+export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
+  const mutation = useRegister();
+  const [errors, setErrors] = useState<FieldErrors>({});
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const result = validate(registerBody, {
+      name: form.get('name'),
+      email: form.get('email'),
+      password: form.get('password'),
+    });
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    mutation.mutate(result.data, {
+      onSuccess: onRegistered,
+      onError: (err) => setErrors(serverFieldErrors(err)),
+    });
+  };
+
+  return (
+    <AuthCard
+      title="Create your account"
+      footer={
+        <>
+          Already have an account?{' '}
+          <Link to="/login" className="font-medium text-indigo-600 hover:underline">
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <form onSubmit={onSubmit} noValidate className="space-y-4">
+        <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+        <TextField label="Name" name="name" autoComplete="name" required error={errors.name} />
+        <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="8 to 128 characters; common passwords are refused."
+          error={errors.password}
+        />
+        <Button type="submit" className="w-full" busy={mutation.isPending}>
+          Create account
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

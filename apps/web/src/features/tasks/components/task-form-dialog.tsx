@@ -1,0 +1,284 @@
+import {
+  createTaskBody,
+  DESCRIPTION_MAX,
+  type PatchTaskBody,
+  patchTaskBody,
+  type Task,
+  TITLE_MAX,
+} from '@primetrade/shared';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { FormError, SelectField, TextArea, TextField } from '../../../components/ui/field';
+import { Dialog } from '../../../components/ui/dialog';
+import { Spinner } from '../../../components/ui/spinner';
+import { useToast } from '../../../components/ui/toast';
+import { errorMessage, isApiError } from '../../../lib/api-error';
+import { formatDateTime, fromLocalInput, labelOf, toLocalInput } from '../../../lib/format';
+import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
+import { useCreateTask } from '../api/create-task';
+import { taskQueryOptions, useTask } from '../api/get-task';
+import { useUpdateTask } from '../api/update-task';
+import { PRIORITIES, STATUSES } from '../search';
+
+interface FormValues {
+  title: string;
+  description: string;
+  status: string;
+  priority: string;
+  dueDate: string;
+  tags: string;
+}
+
+const emptyValues: FormValues = { title: '', description: '', status: 'pending', priority: 'medium', dueDate: '', tags: '' };
+
+const valuesOf = (t: Task): FormValues => ({
+  title: t.title,
+  description: t.description,
+  status: t.status,
+  priority: t.priority,
+  dueDate: toLocalInput(t.dueDate),
+  tags: t.tags.join(', '),
+});
+
+const toBody = (v: FormValues) => ({
+  title: v.title,
+  description: v.description,
+  status: v.status,
+  priority: v.priority,
+  dueDate: fromLocalInput(v.dueDate),
+  tags: v.tags
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean),
+});
+
+/** Only the fields that differ from the version the edit started from. */
+function diff(base: Task, values: FormValues): Record<string, unknown> {
+  const body = toBody(values);
+  const patch: Record<string, unknown> = {};
+  if (body.title !== base.title) patch.title = body.title;
+  if (body.description !== base.description) patch.description = body.description;
+  if (body.status !== base.status) patch.status = body.status;
+  if (body.priority !== base.priority) patch.priority = body.priority;
+  const baseDue = base.dueDate ? new Date(base.dueDate).getTime() : null;
+  const nextDue = body.dueDate ? new Date(body.dueDate).getTime() : null;
+  if (baseDue !== nextDue) patch.dueDate = body.dueDate;
+  if (body.tags.join('\u0000') !== base.tags.join('\u0000')) patch.tags = body.tags;
+  return patch;
+}
+
+const statusOptions = STATUSES.map((s) => ({ value: s, label: labelOf(s) }));
+const priorityOptions = PRIORITIES.map((p) => ({ value: p, label: labelOf(p) }));
+
+function TaskFields({
+  values,
+  onChange,
+  errors,
+}: {
+  values: FormValues;
+  onChange: (v: FormValues) => void;
+  errors: FieldErrors;
+}) {
+  const set = (k: keyof FormValues) => (e: { target: { value: string } }) => onChange({ ...values, [k]: e.target.value });
+  return (
+    <div className="space-y-4">
+      <TextField label="Title" name="title" value={values.title} onChange={set('title')} maxLength={TITLE_MAX} required autoFocus error={errors.title} />
+      <TextArea
+        label="Description"
+        name="description"
+        value={values.description}
+        onChange={set('description')}
+        maxLength={DESCRIPTION_MAX}
+        error={errors.description}
+      />
+      <div className="grid grid-cols-2 gap-4">
+        <SelectField label="Status" name="status" value={values.status} onChange={set('status')} options={statusOptions} error={errors.status} />
+        <SelectField label="Priority" name="priority" value={values.priority} onChange={set('priority')} options={priorityOptions} error={errors.priority} />
+      </div>
+      <TextField label="Due" name="dueDate" type="datetime-local" value={values.dueDate} onChange={set('dueDate')} error={errors.dueDate} />
+      <TextField
+        label="Tags"
+        name="tags"
+        value={values.tags}
+        onChange={set('tags')}
+        hint="Comma separated, up to 10."
+        error={errors.tags}
+      />
+    </div>
+  );
+}
+
+function CreateForm({ onDone }: { onDone: () => void }) {
+  const toast = useToast();
+  const create = useCreateTask();
+  const [values, setValues] = useState(emptyValues);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const result = validate(createTaskBody, toBody(values));
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    create.mutate(
+      { body: result.data, idempotencyKey },
+      {
+        onSuccess: () => {
+          toast('Task created', 'success');
+          onDone();
+        },
+        onError: (err) => setErrors(serverFieldErrors(err)),
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <FormError message={create.error ? errorMessage(create.error) : null} />
+      <TaskFields values={values} onChange={setValues} errors={errors} />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" busy={create.isPending}>
+          Create task
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function EditForm({ base, etag, onDone }: { base: Task; etag: string | null; onDone: () => void }) {
+  const toast = useToast();
+  const qc = useQueryClient();
+  const update = useUpdateTask();
+  const [values, setValues] = useState(() => valuesOf(base));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  /** Set when the server had a newer version than the one this edit started from (412). */
+  const [conflict, setConflict] = useState<{ latest: Task; etag: string | null; patch: PatchTaskBody } | null>(null);
+  const [start, setStart] = useState({ task: base, etag });
+
+  const save = (patch: PatchTaskBody, ifMatch: string | null) => {
+    update.mutate(
+      { id: base.id, patch, ifMatch },
+      {
+        onSuccess: () => {
+          toast('Task saved', 'success');
+          onDone();
+        },
+        onError: async (err) => {
+          if (isApiError(err) && err.status === 412) {
+            const latest = await qc.fetchQuery({ ...taskQueryOptions(base.id), staleTime: 0 });
+            setConflict({ latest: latest.task, etag: latest.etag, patch });
+            return;
+          }
+          setErrors(serverFieldErrors(err));
+        },
+      },
+    );
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const patch = diff(start.task, values);
+    if (Object.keys(patch).length === 0) return onDone();
+    const result = validate(patchTaskBody, patch);
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    save(result.data, start.etag);
+  };
+
+  if (conflict) {
+    const { latest } = conflict;
+    return (
+      <div className="space-y-4" data-testid="conflict">
+        <div role="alert" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
+          This task was changed somewhere else while you were editing (now version {latest.version}, updated{' '}
+          {formatDateTime(latest.updatedAt)}). Review the newer version below.
+        </div>
+        <dl className="grid grid-cols-3 gap-x-3 gap-y-1 text-sm">
+          <dt className="text-slate-500">Title</dt>
+          <dd className="col-span-2 break-words">{latest.title}</dd>
+          <dt className="text-slate-500">Status</dt>
+          <dd className="col-span-2">{labelOf(latest.status)}</dd>
+          <dt className="text-slate-500">Priority</dt>
+          <dd className="col-span-2">{labelOf(latest.priority)}</dd>
+          <dt className="text-slate-500">Due</dt>
+          <dd className="col-span-2">{formatDateTime(latest.dueDate) || '—'}</dd>
+          <dt className="text-slate-500">Tags</dt>
+          <dd className="col-span-2">{latest.tags.join(', ') || '—'}</dd>
+          <dt className="text-slate-500">Your changes</dt>
+          <dd className="col-span-2">{Object.keys(conflict.patch).join(', ')}</dd>
+        </dl>
+        <div className="flex flex-wrap justify-end gap-2">
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setStart({ task: latest, etag: conflict.etag });
+              setValues(valuesOf(latest));
+              setConflict(null);
+            }}
+          >
+            Discard mine, edit the newer version
+          </Button>
+          <Button
+            busy={update.isPending}
+            onClick={() => {
+              const { patch, etag: latestEtag } = conflict;
+              setStart({ task: latest, etag: latestEtag });
+              setConflict(null);
+              save(patch, latestEtag);
+            }}
+          >
+            Reapply my changes
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <FormError message={update.error && !(isApiError(update.error) && update.error.status === 412) ? errorMessage(update.error) : null} />
+      <TaskFields values={values} onChange={setValues} errors={errors} />
+      <p className="text-xs text-slate-500">
+        Version {start.task.version} · created {formatDateTime(start.task.createdAt)}
+        {start.task.completedAt ? ` · completed ${formatDateTime(start.task.completedAt)}` : ''}
+      </p>
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" busy={update.isPending}>
+          Save
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function EditLoader({ id, onDone }: { id: string; onDone: () => void }) {
+  const query = useTask(id);
+  if (query.isPending) return <Spinner />;
+  if (query.isError) return <FormError message={errorMessage(query.error)} />;
+  return <EditForm key={`${id}`} base={query.data.task} etag={query.data.etag} onDone={onDone} />;
+}
+
+/** `editId` null with `open` creates; an id edits that task. */
+export function TaskFormDialog({
+  open,
+  editId,
+  onOpenChange,
+}: {
+  open: boolean;
+  editId: string | null;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const close = () => onOpenChange(false);
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title={editId ? 'Edit task' : 'New task'} wide>
+      {open ? editId ? <EditLoader id={editId} onDone={close} /> : <CreateForm onDone={close} /> : null}
+    </Dialog>
+  );
+}

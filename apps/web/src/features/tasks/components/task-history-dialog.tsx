@@ -1,0 +1,56 @@
+import type { HistoryEntry } from '@primetrade/shared';
+import { Dialog } from '../../../components/ui/dialog';
+import { FormError } from '../../../components/ui/field';
+import { Spinner } from '../../../components/ui/spinner';
+import { errorMessage } from '../../../lib/api-error';
+import { formatDateTime, labelOf } from '../../../lib/format';
+import { useTaskHistory } from '../api/get-task-history';
+
+const show = (v: unknown) => {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.join(', ') || '—';
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return formatDateTime(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+function Entry({ entry }: { entry: HistoryEntry }) {
+  const changes = Object.entries(entry.changes);
+  return (
+    <li className="border-l-2 border-indigo-200 pl-3">
+      <p className="text-sm font-medium">
+        {labelOf(entry.type)} <span className="font-normal text-slate-500">· {formatDateTime(entry.createdAt)}</span>
+      </p>
+      {changes.length ? (
+        <ul className="mt-1 space-y-0.5 text-xs text-slate-600">
+          {changes.map(([field, c]) => (
+            <li key={field} className="break-words">
+              <span className="font-medium">{field}</span>: {show(c.from)} → {show(c.to)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+function HistoryBody({ id }: { id: string }) {
+  const query = useTaskHistory(id);
+  if (query.isPending) return <Spinner />;
+  if (query.isError) return <FormError message={errorMessage(query.error)} />;
+  if (!query.data.length) return <p className="text-sm text-slate-600">No history yet.</p>;
+  return (
+    <ol className="space-y-3">
+      {query.data.map((e) => (
+        <Entry key={e.id} entry={e} />
+      ))}
+    </ol>
+  );
+}
+
+export function TaskHistoryDialog({ taskId, onClose }: { taskId: string | null; onClose: () => void }) {
+  return (
+    <Dialog open={taskId !== null} onOpenChange={(o) => !o && onClose()} title="Task history">
+      {taskId ? <HistoryBody id={taskId} /> : null}
+    </Dialog>
+  );
+}

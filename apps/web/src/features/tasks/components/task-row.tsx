@@ -1,0 +1,105 @@
+import type { Task } from '@primetrade/shared';
+import { memo } from 'react';
+import { cn } from '../../../lib/cn';
+import { formatDate } from '../../../lib/format';
+import { PriorityBadge, StatusBadge } from './badges';
+
+export interface TaskRowActions {
+  onToggleSelect: (id: string) => void;
+  onToggleDone: (task: Task) => void;
+  onEdit: (id: string) => void;
+  onHistory: (id: string) => void;
+  onDelete: (task: Task) => void;
+}
+
+function isOverdue(t: Task) {
+  return t.dueDate !== null && t.status !== 'completed' && t.status !== 'cancelled' && new Date(t.dueDate) < new Date();
+}
+
+export const TaskRow = memo(function TaskRow({
+  task,
+  selected,
+  actions,
+}: {
+  task: Task;
+  selected: boolean;
+  actions: TaskRowActions;
+}) {
+  const done = task.status === 'completed';
+  return (
+    <div
+      className={cn(
+        'flex items-start gap-3 border-b border-slate-200 px-4 py-3',
+        selected ? 'bg-indigo-50' : 'bg-white',
+      )}
+      data-testid="task-row"
+      data-task-id={task.id}
+    >
+      <input
+        type="checkbox"
+        className="mt-1 size-4"
+        checked={selected}
+        onChange={() => actions.onToggleSelect(task.id)}
+        aria-label={`Select “${task.title}”`}
+      />
+      <input
+        type="checkbox"
+        className="mt-1 size-4 accent-emerald-600"
+        checked={done}
+        onChange={() => actions.onToggleDone(task)}
+        aria-label={done ? `Mark “${task.title}” as not done` : `Mark “${task.title}” as done`}
+      />
+      <div className="min-w-0 flex-1">
+        <button
+          type="button"
+          onClick={() => actions.onEdit(task.id)}
+          className={cn(
+            'block max-w-full truncate text-left font-medium hover:text-indigo-700',
+            done && 'text-slate-500 line-through',
+          )}
+          data-testid="task-title"
+        >
+          {task.title}
+        </button>
+        {task.description ? (
+          <p className="truncate text-sm text-slate-600" data-testid="task-description">
+            {task.description}
+          </p>
+        ) : null}
+        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600">
+          <StatusBadge status={task.status} />
+          <PriorityBadge priority={task.priority} />
+          {task.dueDate ? (
+            <span className={cn(isOverdue(task) && 'font-medium text-red-700')}>
+              {isOverdue(task) ? 'Overdue · ' : 'Due '}
+              {formatDate(task.dueDate)}
+            </span>
+          ) : null}
+          {task.tags.map((tag) => (
+            <span key={tag} className="rounded-full bg-slate-100 px-2 py-0.5 text-slate-700">
+              #{tag}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div className="flex shrink-0 gap-1">
+        <button
+          type="button"
+          className="rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
+          onClick={() => actions.onHistory(task.id)}
+          aria-label={`History of “${task.title}”`}
+        >
+          History
+        </button>
+        <button
+          type="button"
+          className="rounded px-2 py-1 text-xs text-red-700 hover:bg-red-50"
+          onClick={() => actions.onDelete(task)}
+          aria-label={`Delete “${task.title}”`}
+        >
+          Delete
+        </button>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,203 @@
+import type { Task, TaskStatus } from '@primetrade/shared';
+import { useCallback, useMemo, useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { FormError } from '../../../components/ui/field';
+import { Spinner } from '../../../components/ui/spinner';
+import { useToast } from '../../../components/ui/toast';
+import { errorMessage } from '../../../lib/api-error';
+import { labelOf } from '../../../lib/format';
+import { useBulkTasks } from '../api/bulk-tasks';
+import { useDeleteTask } from '../api/delete-task';
+import { useExportTasks } from '../api/export-tasks';
+import { useTasks } from '../api/list-tasks';
+import { useSetTaskStatus } from '../api/update-task';
+import { STATUSES, type TaskSearch, toApiFilters } from '../search';
+import { ImportDialog } from './import-dialog';
+import { TaskFilters } from './task-filters';
+import { TaskFormDialog } from './task-form-dialog';
+import { TaskHistoryDialog } from './task-history-dialog';
+import { TaskList } from './task-list';
+import type { TaskRowActions } from './task-row';
+
+export function TasksPage({
+  search,
+  onSearchChange,
+}: {
+  search: TaskSearch;
+  onSearchChange: (patch: Partial<TaskSearch>) => void;
+}) {
+  const toast = useToast();
+  const filters = useMemo(() => toApiFilters(search), [search]);
+  const query = useTasks(filters);
+  const tasks = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
+
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [form, setForm] = useState<{ open: boolean; editId: string | null }>({ open: false, editId: null });
+  const [historyId, setHistoryId] = useState<string | null>(null);
+  const [importOpen, setImportOpen] = useState(false);
+  const [confirmBulkDelete, setConfirmBulkDelete] = useState(false);
+
+  const onError = useCallback((e: unknown) => toast(`Not saved: ${errorMessage(e)}`, 'error'), [toast]);
+  const setStatus = useSetTaskStatus(onError);
+  const remove = useDeleteTask(onError);
+  const bulk = useBulkTasks(onError);
+  const exporter = useExportTasks();
+
+  const actions = useMemo<TaskRowActions>(
+    () => ({
+      onToggleSelect: (id) =>
+        setSelected((s) => {
+          const next = new Set(s);
+          if (next.has(id)) next.delete(id);
+          else next.add(id);
+          return next;
+        }),
+      onToggleDone: (task: Task) =>
+        setStatus.mutate({ id: task.id, status: task.status === 'completed' ? 'pending' : 'completed' }),
+      onEdit: (id) => setForm({ open: true, editId: id }),
+      onHistory: setHistoryId,
+      onDelete: (task: Task) =>
+        remove.mutate(task.id, { onSuccess: () => toast(`Deleted “${task.title}”`, 'success') }),
+    }),
+    [setStatus.mutate, remove.mutate, toast],
+  );
+
+  const selectedIds = [...selected];
+  const allSelected = tasks.length > 0 && tasks.every((t) => selected.has(t.id));
+  const bulkStatus = (status: TaskStatus) =>
+    bulk.mutate(
+      { action: 'update', ids: selectedIds.slice(0, 500), patch: { status } },
+      { onSuccess: (r) => toast(`${r.affected} task(s) updated`, 'success') },
+    );
+  const bulkDelete = () =>
+    bulk.mutate(
+      { action: 'delete', ids: selectedIds.slice(0, 500) },
+      {
+        onSuccess: (r) => {
+          setSelected(new Set());
+          toast(`${r.affected} task(s) deleted`, 'success');
+        },
+      },
+    );
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Tasks</h1>
+        <div className="flex flex-wrap gap-2">
+          <Button variant="secondary" onClick={() => setImportOpen(true)}>
+            Import
+          </Button>
+          <Button
+            variant="secondary"
+            busy={exporter.isPending && exporter.variables?.format === 'csv'}
+            onClick={() =>
+              exporter.mutate({ format: 'csv', filters }, { onError: (e) => toast(errorMessage(e), 'error') })
+            }
+          >
+            Export CSV
+          </Button>
+          <Button
+            variant="secondary"
+            busy={exporter.isPending && exporter.variables?.format === 'json'}
+            onClick={() =>
+              exporter.mutate({ format: 'json', filters }, { onError: (e) => toast(errorMessage(e), 'error') })
+            }
+          >
+            Export JSON
+          </Button>
+          <Button onClick={() => setForm({ open: true, editId: null })}>New task</Button>
+        </div>
+      </div>
+
+      <TaskFilters search={search} onChange={onSearchChange} />
+
+      <div className="flex min-h-9 flex-wrap items-center gap-3 text-sm" aria-live="polite">
+        <label className="flex items-center gap-2">
+          <input
+            type="checkbox"
+            checked={allSelected}
+            disabled={tasks.length === 0}
+            onChange={() => setSelected(allSelected ? new Set() : new Set(tasks.map((t) => t.id)))}
+          />
+          Select all loaded
+        </label>
+        {selected.size > 0 ? (
+          <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Bulk actions">
+            <span className="font-medium">{selected.size} selected</span>
+            <label className="sr-only" htmlFor="bulk-status">
+              Set status of the selected tasks
+            </label>
+            <select
+              id="bulk-status"
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+              value=""
+              onChange={(e) => e.target.value && bulkStatus(e.target.value as TaskStatus)}
+            >
+              <option value="">Set status…</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {labelOf(s)}
+                </option>
+              ))}
+            </select>
+            <Button size="sm" variant="danger" onClick={() => setConfirmBulkDelete(true)}>
+              Delete selected
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+              Clear selection
+            </Button>
+          </div>
+        ) : null}
+      </div>
+
+      {query.isPending ? (
+        <Spinner label="Loading tasks" />
+      ) : query.isError ? (
+        <FormError message={errorMessage(query.error)} />
+      ) : tasks.length === 0 ? (
+        <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200">
+          <p className="text-slate-600">No tasks match.</p>
+          <Button className="mt-4" onClick={() => setForm({ open: true, editId: null })}>
+            Create a task
+          </Button>
+        </div>
+      ) : (
+        <TaskList
+          tasks={tasks}
+          selected={selected}
+          actions={actions}
+          hasNextPage={query.hasNextPage}
+          isFetchingNextPage={query.isFetchingNextPage}
+          fetchNextPage={query.fetchNextPage}
+        />
+      )}
+
+      <TaskFormDialog open={form.open} editId={form.editId} onOpenChange={(open) => setForm((f) => ({ ...f, open }))} />
+      <TaskHistoryDialog taskId={historyId} onClose={() => setHistoryId(null)} />
+      <ImportDialog open={importOpen} onOpenChange={setImportOpen} />
+      <Dialog
+        open={confirmBulkDelete}
+        onOpenChange={setConfirmBulkDelete}
+        title={`Delete ${selected.size} task(s)?`}
+        description="This cannot be undone."
+      >
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setConfirmBulkDelete(false)}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              setConfirmBulkDelete(false);
+              bulkDelete();
+            }}
+          >
+            Delete
+          </Button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The task list's URL state (filters, search, sort). Parsed without zod so that the router (initial bundle) does
+ * not pull the validation library in; the value lists are checked against the shared contract's types.
+ */
+import type { TaskPriority, TaskStatus } from '@primetrade/shared';
+
+export const STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const satisfies readonly TaskStatus[];
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const satisfies readonly TaskPriority[];
+// Compile-time proof that the lists are complete.
+type Exhaustive<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _statuses: Exhaustive<(typeof STATUSES)[number], TaskStatus> = true;
+const _priorities: Exhaustive<(typeof PRIORITIES)[number], TaskPriority> = true;
+void _statuses;
+void _priorities;
+
+export const SORTS = [
+  { value: '-createdAt', label: 'Newest first' },
+  { value: 'createdAt', label: 'Oldest first' },
+  { value: 'dueDate', label: 'Due date (soonest)' },
+  { value: '-dueDate', label: 'Due date (latest)' },
+  { value: '-priority', label: 'Priority (highest)' },
+  { value: 'priority', label: 'Priority (lowest)' },
+  { value: 'title', label: 'Title A–Z' },
+  { value: '-updatedAt', label: 'Recently updated' },
+] as const;
+
+export interface TaskSearch {
+  q?: string;
+  status?: string;
+  priority?: string;
+  tag?: string;
+  dueAfter?: string;
+  dueBefore?: string;
+  overdue?: boolean;
+  sort?: string;
+}
+
+const str = (v: unknown, max: number) => (typeof v === 'string' && v.trim() && v.length <= max ? v : undefined);
+const list = (v: unknown, allowed: readonly string[]) => {
+  if (typeof v !== 'string') return undefined;
+  const items = v.split(',').filter((x) => allowed.includes(x));
+  return items.length ? [...new Set(items)].join(',') : undefined;
+};
+const isoDate = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
+export function parseTaskSearch(raw: Record<string, unknown>): TaskSearch {
+  const out: TaskSearch = {};
+  const q = str(raw.q, 200);
+  if (q) out.q = q;
+  const status = list(raw.status, STATUSES);
+  if (status) out.status = status;
+  const priority = list(raw.priority, PRIORITIES);
+  if (priority) out.priority = priority;
+  const tag = str(raw.tag, 30);
+  if (tag) out.tag = tag.toLowerCase();
+  const dueAfter = isoDate(raw.dueAfter);
+  if (dueAfter) out.dueAfter = dueAfter;
+  const dueBefore = isoDate(raw.dueBefore);
+  if (dueBefore) out.dueBefore = dueBefore;
+  if (raw.overdue === true || raw.overdue === 'true') out.overdue = true;
+  const sort = SORTS.find((s) => s.value === raw.sort)?.value;
+  if (sort) out.sort = sort;
+  return out;
+}
+
+/** The API query for a URL state: dates become the local day's bounds in ISO. */
+export function toApiFilters(s: TaskSearch): Record<string, string | undefined> {
+  return {
+    q: s.q,
+    status: s.status,
+    priority: s.priority,
+    tag: s.tag,
+    dueAfter: s.dueAfter ? new Date(`${s.dueAfter}T00:00:00`).toISOString() : undefined,
+    dueBefore: s.dueBefore ? new Date(`${s.dueBefore}T23:59:59.999`).toISOString() : undefined,
+    overdue: s.overdue ? 'true' : undefined,
+    sort: s.sort,
+  };
+}
