@@ -79,6 +79,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
+  // While draining (SIGTERM), responses close their connection so a proxy never reuses it for a request this
+  // instance would refuse (nginx does not retry a refused POST on another upstream).
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (app.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
+  });
   // One log line per request (two lines cost ~40 % of throughput here).
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

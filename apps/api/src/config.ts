@@ -78,6 +78,10 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
+  WORKER_CONCURRENCY: int(1, 256).default(4),
+  REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
+  QUEUE_LOCK_DURATION_MS: int(1000, 600_000).default(30_000),
+  QUEUE_STALLED_INTERVAL_MS: int(1000, 600_000).default(30_000),
   /** Test-only routes under /__test (slow responses for the shutdown test); refused in production. */
   TEST_ROUTES: bool.default(false),
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
@@ -133,6 +137,7 @@ export interface Config {
   clusterWorkers: number;
   /** Heartbeat comment interval on SSE streams (the contract asks for at most 25 s). */
   sseHeartbeatMs: number;
+  worker: { concurrency: number; reminderScanIntervalMs: number; lockDurationMs: number; stalledIntervalMs: number };
   /** Mount the test-only /__test routes (never in production). */
   testRoutes: boolean;
   fieldEncryptionKeys: string | undefined;
@@ -212,6 +217,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     clusterWorkers: e.CLUSTER_WORKERS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      reminderScanIntervalMs: e.REMINDER_SCAN_INTERVAL_MS,
+      lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
+    },
     testRoutes: e.TEST_ROUTES,
     fieldEncryptionKeys: e.FIELD_ENCRYPTION_KEYS,
     secureCookies,

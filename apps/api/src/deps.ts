@@ -12,6 +12,10 @@ import { type Cache, MemoryCache } from './infra/cache';
 import type { Database } from './infra/db';
 import { EventBus } from './infra/events';
 import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail';
+import { SmtpMailer } from './infra/mail/smtp';
+import { BullQueue, InProcessQueue, type JobQueue } from './infra/queue';
+import { QueuedMailer } from './infra/queue/queued-mailer';
+import { createJobHandlers } from './modules/jobs/handlers';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
 import {
@@ -34,8 +38,12 @@ export interface Deps {
   rateLimitStore: RateLimitStore;
   /** Set when REDIS_URL is: the command connection (shared state) and its circuit breaker. */
   redis: { client: Redis; subscriber: Redis; breaker: CircuitBreaker; prefix: string } | undefined;
-  /** Outgoing mail (outbox folder by default, memory in tests). */
+  /** Outgoing mail as requests use it: queued in front of `mailTransport` (direct in tests). */
   mailer: Mailer;
+  /** What really delivers mail: SMTP when SMTP_URL is set, else the outbox folder (memory in tests). */
+  mailTransport: Mailer;
+  /** Background jobs: BullMQ when REDIS_URL is set (run by `npm run worker`), else an in-process runner. */
+  queue: JobQueue;
   /** Prometheus registry and typed metric handles, one registry per Deps (never the global one). */
   metrics: Metrics;
   /** Cached expensive reads (task stats); in-process by default. */
@@ -54,6 +62,7 @@ export interface DepsOverrides {
   mailer?: Mailer;
   metrics?: Metrics;
   cache?: Cache;
+  queue?: JobQueue;
 }
 
 declare module 'fastify' {
@@ -90,6 +99,22 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
         )
       : new MemoryRateLimitStore());
   closers.unshift(async () => rateLimitStore.close?.());
+  const mailTransport = overrides.mailer ?? defaultMailer(config);
+  const handlers = createJobHandlers({ db: database.db, mailer: mailTransport, reminders: { appUrl: config.appUrl } });
+  let queue: JobQueue;
+  if (overrides.queue) queue = overrides.queue;
+  else if (config.redisUrl && redis) {
+    const conn = createRedis({ url: config.redisUrl, commandTimeoutMs: 2000 });
+    queue = new BullQueue(conn, redis.prefix);
+    closers.push(async () => {
+      await queue.close().catch(() => {});
+      conn.disconnect();
+    });
+  } else {
+    queue = new InProcessQueue(handlers);
+    closers.push(() => queue.close());
+  }
+  const mailer = overrides.mailer ?? (config.nodeEnv === 'test' ? mailTransport : new QueuedMailer(queue, mailTransport));
   return {
     config,
     database,
@@ -97,7 +122,9 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     sessionGuard,
     redis,
     rateLimitStore,
-    mailer: overrides.mailer ?? defaultMailer(config),
+    mailer,
+    mailTransport,
+    queue,
     metrics:
       overrides.metrics ??
       createMetrics({
@@ -112,8 +139,9 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
 }
 
 function defaultMailer(config: Config): Mailer {
-  if (config.nodeEnv === 'test') return new MemoryMailer();
   const log = config.logLevel === 'silent' ? undefined : pino(loggerOptions(config.logLevel));
+  if (config.smtpUrl) return new SmtpMailer(config.smtpUrl, config.mailFrom, log);
+  if (config.nodeEnv === 'test') return new MemoryMailer();
   return new OutboxMailer(config.dataDir, config.mailFrom, log);
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext } from './test/context';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -132,7 +133,8 @@ describe('graceful shutdown of the server process', () => {
       await sleep(10);
     }
 
-    // A request on the kept-alive connection while draining: readiness answers 503 and the connection closes.
+    // A request pipelined on the kept-alive connection while draining is never processed: the in-flight response
+    // closes the connection (so a proxy cannot reuse it), or, if it is parsed first, it gets Fastify's 503.
     socket.write(`GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
     // A new connection while draining: refused (listener closed) or 503. Give app.close() a moment to close the
     // listener; a connect that still lands in the kernel's accept queue as it closes is reset (nothing was processed,
@@ -147,14 +149,15 @@ describe('graceful shutdown of the server process', () => {
     for (const r of results) {
       expect(r.error, JSON.stringify(r)).toBeUndefined();
       expect(r.status).toBe(200);
+      expect(r.headers?.connection).toBe('close');
       expect(JSON.parse(r.body ?? '{}')).toEqual({ ok: true, waitedMs: 2000 });
     }
 
     await socketClosed;
-    const statuses = [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
-    expect(statuses).toEqual([200, 503]);
-    const second = raw.slice(raw.lastIndexOf('HTTP/1.1 503'));
-    expect(second.toLowerCase()).toContain('connection: close');
+    const responses = raw.split(/(?=HTTP\/1\.1 \d{3} )/).filter(Boolean);
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(responses[0]?.toLowerCase()).toContain('connection: close');
+    expect(responses.slice(1).every((r) => r.startsWith('HTTP/1.1 503 '))).toBe(true);
 
     const { code, signal, at } = await exit;
     expect(signal).toBeNull();
@@ -162,4 +165,21 @@ describe('graceful shutdown of the server process', () => {
     expect(at - t0).toBeLessThan(10_000);
     expect(stdout).toContain('shutdown complete');
   }, 30_000);
+});
+
+describe('readiness while draining', () => {
+  it('answers 503 "down" from the moment shutdown starts, while liveness stays 200', { timeout: 60_000 }, async () => {
+    const ctx = await createTestContext('pglite');
+    try {
+      expect((await ctx.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+      ctx.app.shuttingDown = true;
+      const ready = await ctx.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'down' });
+      expect(ready.headers.connection).toBe('close');
+      expect((await ctx.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    } finally {
+      await ctx.close();
+    }
+  });
 });

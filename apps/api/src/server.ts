@@ -6,7 +6,9 @@ import { buildApp } from './app';
 import { ConfigError, type Config, loadConfig } from './config';
 import { createDeps } from './deps';
 import { openDatabase, runMigrations } from './infra/db';
+import { InProcessQueue } from './infra/queue';
 import { waitReady } from './infra/redis';
+import { JOB } from './modules/jobs/handlers';
 
 export async function startServer(config: Config) {
   const database = await openDatabase(config);
@@ -42,6 +44,16 @@ export async function startServer(config: Config) {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled rejection'));
+
+  if (deps.queue instanceof InProcessQueue) {
+    // Embedded mode: the reminder scan runs in this process (with Redis, `npm run worker` schedules it).
+    const every = config.worker.reminderScanIntervalMs;
+    const tick = () =>
+      void deps.queue.add(JOB.remindersScan, {}, { jobId: `scan-${Math.floor(Date.now() / every)}` }).catch(() => {});
+    const timer = setInterval(tick, every);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ url: config.appUrl, database: database.kind }, 'Primetrade Tasks is ready');

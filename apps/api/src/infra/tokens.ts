@@ -10,6 +10,8 @@ export const ACCESS_TYP = 'at+jwt';
 export const JWT_ISSUER = 'primetrade-tasks';
 export const JWT_AUDIENCE = 'primetrade-tasks-api';
 
+const FOREIGN_HEADERS = ['kid', 'jku', 'jwk', 'x5u', 'x5c', 'crit'];
+
 export interface AccessClaims {
   userId: string;
   sessionId: string;
@@ -48,13 +50,15 @@ export class TokenService {
   ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: VerifyFailure }> {
     if (token.length > 4096) return { ok: false, reason: 'invalid' };
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload, protectedHeader } = await jwtVerify(token, this.key, {
         algorithms: [JWT_ALG],
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
         typ: ACCESS_TYP,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
+      // We never issue key hints: a token carrying one (kid, jku, jwk, x5u, x5c) was not made here.
+      if (FOREIGN_HEADERS.some((h) => h in protectedHeader)) return { ok: false, reason: 'invalid' };
       const sid = payload.sid;
       const role = payload.role;
       if (typeof payload.sub !== 'string' || typeof sid !== 'string' || (role !== 'user' && role !== 'admin')) {

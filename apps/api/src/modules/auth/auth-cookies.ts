@@ -34,10 +34,7 @@ export function setAuthCookies(
     ...base,
     httpOnly: true,
     path: '/',
-    maxAge: Math.max(
-      1,
-      Math.min(config.accessTokenTtlSec, Math.floor((issued.accessTokenExpiresAt.getTime() - now) / 1000)),
-    ),
+    maxAge: config.accessTokenTtlSec,
   });
   reply.setCookie(REFRESH_COOKIE, issued.refreshToken, {
     ...base,

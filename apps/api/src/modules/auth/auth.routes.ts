@@ -102,7 +102,7 @@ export async function authRoutes(fastify: FastifyInstance) {
       schema: {
         tags: TAGS,
         summary: 'Exchange a refresh token (body or cookie) for a new pair',
-        body: refreshBody.optional(),
+        body: refreshBody.nullish(),
         response: { 200: authEnvelope },
       },
     },
@@ -123,7 +123,7 @@ export async function authRoutes(fastify: FastifyInstance) {
       schema: {
         tags: TAGS,
         summary: 'Sign out: revoke the session of the given refresh token (else the current one)',
-        body: refreshBody.optional(),
+        body: refreshBody.nullish(),
       },
     },
     async (request, reply) => {

@@ -82,10 +82,13 @@ function searchCondition(q: string): SQL {
   return sql`(${tasks.search} @@ to_tsquery('simple', ${prefixTsquery(words)}) or ${typo})`;
 }
 
-/** Relevance: full-text rank plus trigram word similarity, as float8 (its text form round-trips exactly). */
+/**
+ * Relevance: full-text rank (title words weigh more than description words) plus trigram word similarity to
+ * the title and, less, to the whole text; as float8, whose text form round-trips exactly through a cursor.
+ */
 function rankExpr(q: string): SQL {
   const words = searchWords(q);
-  const sim = sql`word_similarity(${q}::text, ${searchText})::float8`;
+  const sim = sql`(word_similarity(${q}::text, ${tasks.title})::float8 + 0.5 * word_similarity(${q}::text, ${searchText})::float8)`;
   if (words.length === 0) return sim;
   return sql`(ts_rank(${tasks.search}, to_tsquery('simple', ${prefixTsquery(words)}))::float8 + ${sim})`;
 }

@@ -29,7 +29,7 @@ import { etagMatches, etagOf, TasksService } from './tasks.service';
 
 export const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
 const TAGS = ['tasks'];
-const security = [{ bearerAuth: [] }, { cookieAuth: [] }];
+const security: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 const idempotencyHeaders = z.looseObject({
   'idempotency-key': z
@@ -113,7 +113,7 @@ export async function taskRoutes(app: FastifyInstance) {
           enforce(reply, res, 'Too many tasks created, try again later');
         },
       });
-      reply.code(result.status).headers(result.headers);
+      reply.code(201).headers(result.headers);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return result.body;
     },
@@ -229,21 +229,21 @@ export async function taskRoutes(app: FastifyInstance) {
       const task = await service.get(uid(request), request.params.id);
       const etag = etagOf(task.id, task.version);
       reply.header('etag', etag);
-      if (etagMatches(header(request, 'if-none-match'), etag)) return reply.code(304).send();
+      if (etagMatches(header(request, 'if-none-match'), etag)) return (reply as FastifyReply).code(304).send();
       return { success: true as const, data: task };
     },
   );
 
   const writeHandler = async (
-      request: FastifyRequest<{ Params: { id: string }; Body: z.output<typeof patchTaskBody> }>,
-      reply: FastifyReply,
-    ) => {
-      const { task } = await service.update(uid(request), request.params.id, request.body, {
-        ifMatch: header(request, 'if-match'),
-      });
-      reply.header('etag', etagOf(task.id, task.version));
-      return { success: true as const, data: task };
-    };
+    request: FastifyRequest<{ Params: { id: string }; Body: z.output<typeof patchTaskBody> }>,
+    reply: FastifyReply,
+  ) => {
+    const { task } = await service.update(uid(request), request.params.id, request.body, {
+      ifMatch: header(request, 'if-match'),
+    });
+    reply.header('etag', etagOf(task.id, task.version));
+    return { success: true as const, data: task };
+  };
 
   r.patch(
     '/:id',

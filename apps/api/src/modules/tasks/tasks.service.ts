@@ -69,7 +69,6 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 }
 
 const FIELDS = ['title', 'description', 'status', 'priority', 'dueDate', 'tags', 'completedAt'] as const;
-type Field = (typeof FIELDS)[number];
 
 function jsonValue(v: unknown): unknown {
   return v instanceof Date ? v.toISOString() : (v ?? null);
@@ -505,7 +504,11 @@ export class TasksService {
       completedLast7Days: Number(row.completed_7d),
       completionRate: total === 0 ? 0 : Math.round((byStatus.completed / total) * 10_000) / 10_000,
       avgCompletionHours: row.avg_hours === null ? null : Math.round(Number(row.avg_hours) * 100) / 100,
-      daily: (row.daily ?? []).map((d) => ({ date: d.date, created: Number(d.created), completed: Number(d.completed) })),
+      daily: (row.daily ?? []).map((d) => ({
+        date: d.date,
+        created: Number(d.created),
+        completed: Number(d.completed),
+      })),
     };
     await this.deps.cache.set(key, stats, STATS_TTL_SEC);
     return stats;

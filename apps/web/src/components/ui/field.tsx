@@ -1,4 +1,10 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react';
 import { cn } from '../../lib/cn';
 
 const control =
@@ -11,14 +17,7 @@ interface FieldShell {
   className?: string;
 }
 
-function Shell({
-  id,
-  label,
-  error,
-  hint,
-  className,
-  children,
-}: FieldShell & { id: string; children: ReactNode }) {
+function Shell({ id, label, error, hint, className, children }: FieldShell & { id: string; children: ReactNode }) {
   return (
     <div className={cn('space-y-1', className)}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
@@ -91,7 +90,8 @@ export function SelectField({
   className,
   options,
   ...rest
-}: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: ReadonlyArray<{ value: string; label: string }> }) {
+}: FieldShell &
+  SelectHTMLAttributes<HTMLSelectElement> & { options: ReadonlyArray<{ value: string; label: string }> }) {
   const id = useId();
   return (
     <Shell id={id} label={label} error={error} hint={hint} className={className}>

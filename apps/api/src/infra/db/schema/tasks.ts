@@ -53,9 +53,9 @@ export const tasks = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
-    /** Full-text document ('simple': no stemming, language-neutral) over title and description. */
+    /** Full-text document ('simple': no stemming, language-neutral): title weighted A, description B. */
     search: tsvector('search').generatedAlwaysAs(
-      sql`to_tsvector('simple'::regconfig, title || ' ' || description)`,
+      sql`setweight(to_tsvector('simple'::regconfig, title), 'A') || setweight(to_tsvector('simple'::regconfig, description), 'B')`,
     ),
   },
   (t) => [
@@ -80,17 +80,11 @@ export const tasks = pgTable(
       .on(t.userId, t.dueDate)
       .where(sql`status in ('pending', 'in_progress') and due_date is not null`),
     // The stats' completedLast7Days, daily "completed", avgCompletionHours (index-only).
-    index('tasks_user_completed_idx')
-      .on(t.userId, t.completedAt, t.createdAt)
-      .where(sql`completed_at is not null`),
+    index('tasks_user_completed_idx').on(t.userId, t.completedAt, t.createdAt).where(sql`completed_at is not null`),
     // q= full text (prefix matching) scoped to one user: btree_gin puts user_id into the GIN index.
     index('tasks_user_search_idx').using('gin', t.userId, t.search),
     // q= typo tolerance: trigram word similarity over title and description, scoped to one user.
-    index('tasks_user_trgm_idx').using(
-      'gin',
-      t.userId,
-      sql`(title || ' ' || description) gin_trgm_ops`,
-    ),
+    index('tasks_user_trgm_idx').using('gin', t.userId, sql`(title || ' ' || description) gin_trgm_ops`),
     // tag= filter: array containment.
     index('tasks_user_tags_idx').using('gin', t.userId, t.tags),
   ],

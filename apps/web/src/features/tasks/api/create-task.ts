@@ -11,9 +11,8 @@ export interface CreateTaskVars {
 }
 
 export async function createTask({ body, idempotencyKey }: CreateTaskVars): Promise<Task> {
-  return (
-    await api<Task>('/tasks', { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey } })
-  ).data;
+  return (await api<Task>('/tasks', { method: 'POST', json: body, headers: { 'idempotency-key': idempotencyKey } }))
+    .data;
 }
 
 export function useCreateTask() {

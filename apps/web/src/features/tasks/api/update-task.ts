@@ -42,9 +42,7 @@ export function useSetTaskStatus(onError: (error: unknown) => void) {
     onMutate: async ({ id, status }) => {
       await cancelLists(qc);
       return mapCachedTasks(qc, (t) =>
-        t.id === id
-          ? { ...t, status, completedAt: status === 'completed' ? new Date().toISOString() : null }
-          : t,
+        t.id === id ? { ...t, status, completedAt: status === 'completed' ? new Date().toISOString() : null } : t,
       );
     },
     onError: (error, _vars, snapshot) => {

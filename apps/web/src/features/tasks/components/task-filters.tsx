@@ -7,15 +7,20 @@ const control =
   'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30';
 
 /** Search box (debounced) and filters; every value lives in the URL. */
-export function TaskFilters({ search, onChange }: { search: TaskSearch; onChange: (patch: Partial<TaskSearch>) => void }) {
+export function TaskFilters({
+  search,
+  onChange,
+}: {
+  search: TaskSearch;
+  onChange: (patch: Partial<TaskSearch>) => void;
+}) {
   const id = useId();
   const [q, setQ] = useState(search.q ?? '');
   const debouncedQ = useDebouncedValue(q, 300);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the typed text settles
   useEffect(() => {
     if ((debouncedQ.trim() || undefined) !== search.q) onChange({ q: debouncedQ.trim() || undefined });
-    // only when the typed text settles
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debouncedQ]);
   // The URL changed from outside (back button, a cleared filter): show it.
   useEffect(() => {

@@ -30,7 +30,14 @@ interface FormValues {
   tags: string;
 }
 
-const emptyValues: FormValues = { title: '', description: '', status: 'pending', priority: 'medium', dueDate: '', tags: '' };
+const emptyValues: FormValues = {
+  title: '',
+  description: '',
+  status: 'pending',
+  priority: 'medium',
+  dueDate: '',
+  tags: '',
+};
 
 const valuesOf = (t: Task): FormValues => ({
   title: t.title,
@@ -80,10 +87,20 @@ function TaskFields({
   onChange: (v: FormValues) => void;
   errors: FieldErrors;
 }) {
-  const set = (k: keyof FormValues) => (e: { target: { value: string } }) => onChange({ ...values, [k]: e.target.value });
+  const set = (k: keyof FormValues) => (e: { target: { value: string } }) =>
+    onChange({ ...values, [k]: e.target.value });
   return (
     <div className="space-y-4">
-      <TextField label="Title" name="title" value={values.title} onChange={set('title')} maxLength={TITLE_MAX} required autoFocus error={errors.title} />
+      <TextField
+        label="Title"
+        name="title"
+        value={values.title}
+        onChange={set('title')}
+        maxLength={TITLE_MAX}
+        required
+        autoFocus
+        error={errors.title}
+      />
       <TextArea
         label="Description"
         name="description"
@@ -93,10 +110,31 @@ function TaskFields({
         error={errors.description}
       />
       <div className="grid grid-cols-2 gap-4">
-        <SelectField label="Status" name="status" value={values.status} onChange={set('status')} options={statusOptions} error={errors.status} />
-        <SelectField label="Priority" name="priority" value={values.priority} onChange={set('priority')} options={priorityOptions} error={errors.priority} />
+        <SelectField
+          label="Status"
+          name="status"
+          value={values.status}
+          onChange={set('status')}
+          options={statusOptions}
+          error={errors.status}
+        />
+        <SelectField
+          label="Priority"
+          name="priority"
+          value={values.priority}
+          onChange={set('priority')}
+          options={priorityOptions}
+          error={errors.priority}
+        />
       </div>
-      <TextField label="Due" name="dueDate" type="datetime-local" value={values.dueDate} onChange={set('dueDate')} error={errors.dueDate} />
+      <TextField
+        label="Due"
+        name="dueDate"
+        type="datetime-local"
+        value={values.dueDate}
+        onChange={set('dueDate')}
+        error={errors.dueDate}
+      />
       <TextField
         label="Tags"
         name="tags"
@@ -240,7 +278,11 @@ function EditForm({ base, etag, onDone }: { base: Task; etag: string | null; onD
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      <FormError message={update.error && !(isApiError(update.error) && update.error.status === 412) ? errorMessage(update.error) : null} />
+      <FormError
+        message={
+          update.error && !(isApiError(update.error) && update.error.status === 412) ? errorMessage(update.error) : null
+        }
+      />
       <TaskFields values={values} onChange={setValues} errors={errors} />
       <p className="text-xs text-slate-500">
         Version {start.task.version} · created {formatDateTime(start.task.createdAt)}

@@ -42,13 +42,12 @@ export function TaskList({
       className="h-[calc(100vh-19rem)] min-h-80 overflow-auto rounded-lg bg-white ring-1 ring-slate-200"
       data-testid="task-list"
     >
-      <div role="list" aria-label="Tasks" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+      <ul aria-label="Tasks" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const task = tasks[item.index];
           return (
-            <div
+            <li
               key={item.key}
-              role="listitem"
               data-index={item.index}
               ref={virtualizer.measureElement}
               className="absolute top-0 left-0 w-full"
@@ -59,10 +58,10 @@ export function TaskList({
               ) : (
                 <Spinner label="Loading more" />
               )}
-            </div>
+            </li>
           );
         })}
-      </div>
+      </ul>
     </div>
   );
 }

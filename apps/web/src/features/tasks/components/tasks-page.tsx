@@ -124,7 +124,8 @@ export function TasksPage({
           Select all loaded
         </label>
         {selected.size > 0 ? (
-          <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Bulk actions">
+          <fieldset className="flex flex-wrap items-center gap-2">
+            <legend className="sr-only">Bulk actions</legend>
             <span className="font-medium">{selected.size} selected</span>
             <label className="sr-only" htmlFor="bulk-status">
               Set status of the selected tasks
@@ -148,7 +149,7 @@ export function TasksPage({
             <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
               Clear selection
             </Button>
-          </div>
+          </fieldset>
         ) : null}
       </div>
 

@@ -1,0 +1,175 @@
+/**
+ * Due-soon and overdue reminders. A scan finds active tasks (pending / in progress) due within each user's lead
+ * time (users.reminder_lead_minutes, 24 h by default) or already overdue, for users who have not opted out.
+ * Each (task, kind, due date) is claimed atomically in task_reminders before mailing and marked sent after, so
+ * a re-run, a duplicate job or a second worker never mails it twice; a claim whose worker died before marking
+ * it sent is taken again after the lease. One mail per task, or one digest when a user has many at once.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../infra/db';
+import type { KeyedMailMessage } from '../../infra/mail/smtp';
+import type { Mailer } from '../../infra/mail';
+
+export type ReminderKind = 'due_soon' | 'overdue';
+
+export interface ReminderOptions {
+  appUrl: string;
+  /** A claim older than this without sent_at is taken again (the worker that held it is presumed dead). */
+  leaseSeconds?: number;
+  /** More reminders than this for one user in one scan → one digest mail. */
+  digestThreshold?: number;
+  batchSize?: number;
+  now?: () => Date;
+}
+
+interface Candidate {
+  task_id: string;
+  user_id: string;
+  title: string;
+  due_date: Date | string;
+  kind: ReminderKind;
+  email: string;
+  name: string;
+  timezone: string;
+}
+
+export interface ScanResult {
+  claimed: number;
+  mailed: number;
+  users: number;
+}
+
+const fmt = (d: Date, timeZone: string) => {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  } catch {
+    return d.toISOString();
+  }
+};
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+export function reminderMail(user: { email: string; name: string; timezone: string }, items: Candidate[], appUrl: string): KeyedMailMessage {
+  const line = (c: Candidate) =>
+    `${c.kind === 'overdue' ? 'Overdue' : 'Due soon'}: ${c.title} — due ${fmt(new Date(c.due_date), user.timezone)} (${user.timezone})`;
+  const key = items
+    .map((c) => `${c.task_id}.${c.kind}.${new Date(c.due_date).getTime()}`)
+    .sort()
+    .join('|');
+  const link = `${appUrl}/tasks`;
+  if (items.length === 1) {
+    const c = items[0] as Candidate;
+    const subject = c.kind === 'overdue' ? `Overdue: ${c.title}` : `Due soon: ${c.title}`;
+    return {
+      to: user.email,
+      subject,
+      text: `Hello ${user.name},\n\n${line(c)}\n\nOpen your tasks: ${link}\n\nYou can turn reminders off in your profile.`,
+      html: `<p>Hello ${escapeHtml(user.name)},</p><p>${escapeHtml(line(c))}</p><p><a href="${escapeHtml(link)}">Open your tasks</a></p><p>You can turn reminders off in your profile.</p>`,
+      idempotencyKey: `reminder-${hashKey(key)}`,
+    };
+  }
+  const overdue = items.filter((c) => c.kind === 'overdue').length;
+  return {
+    to: user.email,
+    subject: `${items.length} tasks need attention${overdue ? ` (${overdue} overdue)` : ''}`,
+    text: `Hello ${user.name},\n\n${items.map(line).join('\n')}\n\nOpen your tasks: ${link}\n\nYou can turn reminders off in your profile.`,
+    html: `<p>Hello ${escapeHtml(user.name)},</p><ul>${items.map((c) => `<li>${escapeHtml(line(c))}</li>`).join('')}</ul><p><a href="${escapeHtml(link)}">Open your tasks</a></p>`,
+    idempotencyKey: `digest-${hashKey(key)}`,
+  };
+}
+
+function hashKey(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  return ((h2 >>> 0).toString(16) + (h1 >>> 0).toString(16)).padStart(16, '0');
+}
+
+export class ReminderService {
+  constructor(
+    private readonly db: Db,
+    private readonly mailer: Mailer,
+    private readonly opts: ReminderOptions,
+  ) {}
+
+  private get lease() {
+    return this.opts.leaseSeconds ?? 300;
+  }
+
+  /** Find, claim and mail due reminders. Safe to run concurrently and repeatedly. */
+  async scan(): Promise<ScanResult> {
+    const now = this.opts.now?.() ?? new Date();
+    const lease = this.lease;
+    const limit = this.opts.batchSize ?? 500;
+    const found = (await this.db.execute(sql`
+      select t.id as task_id, t.user_id, t.title, t.due_date, u.email, u.name, u.timezone,
+             case when t.due_date <= ${now} then 'overdue' else 'due_soon' end as kind
+      from tasks t
+      join users u on u.id = t.user_id
+      where t.status in ('pending', 'in_progress')
+        and t.due_date is not null
+        and t.due_date <= ${now}::timestamptz + make_interval(mins => u.reminder_lead_minutes)
+        and u.reminders_enabled and u.is_active
+        and not exists (
+          select 1 from task_reminders r
+          where r.user_id = t.user_id and r.task_id = t.id and r.due_date = t.due_date
+            and r.kind = case when t.due_date <= ${now} then 'overdue' else 'due_soon' end
+            and (r.sent_at is not null or r.claimed_at > ${now}::timestamptz - make_interval(secs => ${lease}))
+        )
+      order by t.due_date
+      limit ${limit}`)) as unknown as { rows: Candidate[] };
+    const candidates = found.rows;
+    // Claim atomically: a row inserted (or a stale claim taken over) by this statement is ours alone.
+    const claimed: Candidate[] = [];
+    for (const c of candidates) {
+      const r = (await this.db.execute(sql`
+        insert into task_reminders (user_id, task_id, kind, due_date, claimed_at)
+        values (${c.user_id}, ${c.task_id}, ${c.kind}, ${new Date(c.due_date)}, ${now})
+        on conflict (user_id, task_id, kind, due_date) do update
+          set claimed_at = excluded.claimed_at, attempts = task_reminders.attempts + 1
+          where task_reminders.sent_at is null
+            and task_reminders.claimed_at <= ${now}::timestamptz - make_interval(secs => ${lease})
+        returning task_id`)) as unknown as { rows: unknown[] };
+      if (r.rows.length > 0) claimed.push(c);
+    }
+    const byUser = new Map<string, Candidate[]>();
+    for (const c of claimed) byUser.set(c.user_id, [...(byUser.get(c.user_id) ?? []), c]);
+    let mailed = 0;
+    const errors: unknown[] = [];
+    for (const items of byUser.values()) {
+      const first = items[0] as Candidate;
+      const threshold = this.opts.digestThreshold ?? 3;
+      const groups = items.length > threshold ? [items] : items.map((i) => [i]);
+      for (const group of groups) {
+        try {
+          await this.mailer.send(reminderMail(first, group, this.opts.appUrl));
+          mailed++;
+          await this.mark(group, 'sent');
+        } catch (err) {
+          errors.push(err);
+          await this.mark(group, 'release').catch(() => {});
+        }
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, `${errors.length} reminder mail(s) failed`);
+    return { claimed: claimed.length, mailed, users: byUser.size };
+  }
+
+  private async mark(group: Candidate[], how: 'sent' | 'release'): Promise<void> {
+    for (const c of group) {
+      if (how === 'sent') {
+        await this.db.execute(sql`update task_reminders set sent_at = now()
+          where user_id = ${c.user_id} and task_id = ${c.task_id} and kind = ${c.kind} and due_date = ${new Date(c.due_date)}`);
+      } else {
+        // Let the next scan take it at once (the mail was not sent).
+        await this.db.execute(sql`update task_reminders set claimed_at = 'epoch'
+          where user_id = ${c.user_id} and task_id = ${c.task_id} and kind = ${c.kind} and due_date = ${new Date(c.due_date)} and sent_at is null`);
+      }
+    }
+  }
+}

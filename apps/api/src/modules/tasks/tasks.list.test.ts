@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../config';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser, type TestUser } from '../../test/factories';
+import { createTask } from './tasks.factory';
+
+const BASE = '/api/v1/tasks';
+const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
+const DAY = 86_400_000;
+
+interface TaskJson {
+  id: string;
+  title: string;
+  status: string;
+  priority: string;
+  dueDate: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+describe.each(drivers())('GET /tasks on %s', (driver) => {
+  let ctx: TestContext;
+  let u: TestUser;
+
+  const list = async (user: TestUser, qs: string) => {
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}?${qs}`, headers: user.headers });
+    return res;
+  };
+  const titles = async (user: TestUser, qs: string) => {
+    const res = await list(user, qs);
+    expect(res.statusCode, `${qs}: ${res.body}`).toBe(200);
+    return (res.json().data as TaskJson[]).map((t) => t.title);
+  };
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    u = await createUser(ctx.deps);
+    const now = Date.now();
+    const at = (minutes: number) => new Date(now - 100 * DAY + minutes * 60_000);
+    await createTask(ctx.deps, u.id, {
+      title: 'Quarterly report',
+      description: 'numbers for the board',
+      priority: 'high',
+      tags: ['work', 'finance'],
+      dueDate: new Date(now - DAY),
+      createdAt: at(1),
+    });
+    await createTask(ctx.deps, u.id, {
+      title: 'Buy groceries',
+      description: 'milk, eggs, 100% organic_bread',
+      priority: 'low',
+      tags: ['home'],
+      dueDate: new Date(now + 2 * DAY),
+      createdAt: at(2),
+    });
+    await createTask(ctx.deps, u.id, {
+      title: 'Plan holiday',
+      description: 'look at flights to Lisbon',
+      status: 'in_progress',
+      priority: 'medium',
+      tags: ['home', 'travel'],
+      createdAt: at(3),
+    });
+    await createTask(ctx.deps, u.id, {
+      title: 'Fix the bicycle',
+      description: 'a report said the chain is rusty',
+      status: 'completed',
+      priority: 'urgent',
+      dueDate: new Date(now - 2 * DAY),
+      createdAt: at(4),
+    });
+    await createTask(ctx.deps, u.id, {
+      title: 'Old idea',
+      status: 'cancelled',
+      priority: 'low',
+      dueDate: new Date(now - 3 * DAY),
+      createdAt: at(5),
+    });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('lists newest first by default with cursor meta', async () => {
+    const res = await list(u, '');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.success).toBe(true);
+    expect(body.data.map((t: TaskJson) => t.title)).toEqual([
+      'Old idea',
+      'Fix the bicycle',
+      'Plan holiday',
+      'Buy groceries',
+      'Quarterly report',
+    ]);
+    expect(body.meta).toEqual({ limit: 20, hasMore: false, nextCursor: null });
+  });
+
+  it('filters by status and priority (one value or a comma list), tag, dates and overdue — combined with AND', async () => {
+    expect(await titles(u, 'status=completed')).toEqual(['Fix the bicycle']);
+    expect((await titles(u, 'status=pending,in_progress')).sort()).toEqual(
+      ['Buy groceries', 'Plan holiday', 'Quarterly report'].sort(),
+    );
+    expect((await titles(u, 'priority=low')).sort()).toEqual(['Buy groceries', 'Old idea']);
+    expect(await titles(u, 'priority=low&status=pending')).toEqual(['Buy groceries']);
+    expect((await titles(u, 'tag=home')).sort()).toEqual(['Buy groceries', 'Plan holiday']);
+    expect(await titles(u, 'tag=HOME&priority=medium')).toEqual(['Plan holiday']);
+    expect(await titles(u, 'overdue=true')).toEqual(['Quarterly report']);
+    expect((await titles(u, 'overdue=false')).sort()).toEqual(
+      ['Buy groceries', 'Fix the bicycle', 'Old idea', 'Plan holiday'].sort(),
+    );
+    const now = new Date().toISOString();
+    expect(await titles(u, `dueAfter=${encodeURIComponent(now)}`)).toEqual(['Buy groceries']);
+    expect((await titles(u, `dueBefore=${encodeURIComponent(now)}`)).sort()).toEqual(
+      ['Fix the bicycle', 'Old idea', 'Quarterly report'].sort(),
+    );
+  });
+
+  it('refuses bad list queries with 400', async () => {
+    for (const qs of [
+      'status=done',
+      'status=pending,,',
+      'priority=critical',
+      'sort=owner',
+      'sort=--title',
+      'limit=0',
+      'limit=101',
+      'limit=-1',
+      'limit=abc',
+      'limit=1e3',
+      'page=0',
+      'dueBefore=2030-02-31T00:00:00Z',
+      'dueAfter=yesterday',
+      'overdue=yes',
+      'unknown=1',
+      `q=${'x'.repeat(201)}`,
+      'cursor=abc',
+    ]) {
+      const res = await list(u, qs);
+      expect(res.statusCode, qs).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('sorts by every whitelisted field, both directions, ties on id', async () => {
+    expect(await titles(u, 'sort=createdAt')).toEqual([
+      'Quarterly report',
+      'Buy groceries',
+      'Plan holiday',
+      'Fix the bicycle',
+      'Old idea',
+    ]);
+    expect(await titles(u, 'sort=title')).toEqual([
+      'Buy groceries',
+      'Fix the bicycle',
+      'Old idea',
+      'Plan holiday',
+      'Quarterly report',
+    ]);
+    expect((await titles(u, 'sort=-priority')).slice(0, 2)).toEqual(['Fix the bicycle', 'Quarterly report']);
+    const byPriority = await list(u, 'sort=priority');
+    const prios = (byPriority.json().data as TaskJson[]).map((t) => t.priority);
+    expect(prios).toEqual(['low', 'low', 'medium', 'high', 'urgent']);
+    const lows = (byPriority.json().data as TaskJson[]).slice(0, 2).map((t) => t.id);
+    expect(lows).toEqual([...lows].sort());
+    // Tasks without a due date sort last ascending (as if due at infinity), first descending.
+    expect(await titles(u, 'sort=dueDate')).toEqual([
+      'Old idea',
+      'Fix the bicycle',
+      'Quarterly report',
+      'Buy groceries',
+      'Plan holiday',
+    ]);
+    expect((await titles(u, 'sort=-dueDate'))[0]).toBe('Plan holiday');
+    const upd = (await list(u, 'sort=-updatedAt')).json().data as TaskJson[];
+    for (let i = 1; i < upd.length; i++) {
+      expect((upd[i - 1] as TaskJson).updatedAt >= (upd[i] as TaskJson).updatedAt).toBe(true);
+    }
+  });
+
+  it('searches title and description: words, prefixes, a typo; ranked; metacharacters are plain text', async () => {
+    expect(await titles(u, 'q=quarterly')).toEqual(['Quarterly report']);
+    expect(await titles(u, 'q=quart')).toEqual(['Quarterly report']);
+    expect(await titles(u, 'q=quartely')).toEqual(['Quarterly report']);
+    expect(await titles(u, 'q=lisbon')).toEqual(['Plan holiday']);
+    expect(await titles(u, 'q=FLIGHTS%20lisb')).toEqual(['Plan holiday']);
+    // "report" is in a title and in another task's description: the title match ranks first.
+    expect(await titles(u, 'q=report')).toEqual(['Quarterly report', 'Fix the bicycle']);
+    expect(await titles(u, 'q=report&sort=title')).toEqual(['Fix the bicycle', 'Quarterly report']);
+    expect(await titles(u, 'q=report&status=completed')).toEqual(['Fix the bicycle']);
+    for (const q of ['%', '_', '%25', "'", '"', '\\', "' or zzz=zzz --", 'a & b | !c', 'x:*', '<->', '(', '100%', 'é']) {
+      const res = await list(u, `q=${encodeURIComponent(q)}`);
+      expect(res.statusCode, q).toBe(200);
+      if (q === '%' || q === '_' || q === "' or zzz=zzz --" || q === '\\') {
+        expect(res.json().data, q).toEqual([]);
+      }
+    }
+    expect(await titles(u, `q=${encodeURIComponent('100%')}`)).toEqual(['Buy groceries']);
+    expect(await titles(u, `q=${encodeURIComponent('organic_bread')}`)).toEqual(['Buy groceries']);
+  });
+
+  it('page paging: page meta with totals', async () => {
+    const res = await list(u, 'page=2&limit=2&sort=createdAt');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().meta).toEqual({ page: 2, limit: 2, total: 5, totalPages: 3 });
+    expect(res.json().data.map((t: TaskJson) => t.title)).toEqual(['Plan holiday', 'Fix the bicycle']);
+    const far = await list(u, 'page=9&limit=2');
+    expect(far.json().data).toEqual([]);
+    expect(far.json().meta.total).toBe(5);
+    const filtered = await list(u, 'page=1&status=completed');
+    expect(filtered.json().meta).toEqual({ page: 1, limit: 20, total: 1, totalPages: 1 });
+  });
+
+  it('cursor paging walks every page; cursors are bound to the user and the query and tamper-checked', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const qs: string = `limit=2&sort=title${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await list(u, qs);
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      seen.push(...body.data.map((t: TaskJson) => t.title));
+      expect(body.meta.limit).toBe(2);
+      expect(body.meta.hasMore).toBe(body.meta.nextCursor !== null);
+      cursor = body.meta.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(['Buy groceries', 'Fix the bicycle', 'Old idea', 'Plan holiday', 'Quarterly report']);
+    expect(pages).toBe(3);
+
+    const first = (await list(u, 'limit=2')).json().meta.nextCursor as string;
+    expect(first).toBeTruthy();
+    // The same cursor works with another limit (limit is not part of the binding).
+    expect((await list(u, `limit=3&cursor=${encodeURIComponent(first)}`)).statusCode).toBe(200);
+    const other = await createUser(ctx.deps);
+    const foreign = await list(other, `limit=2&cursor=${encodeURIComponent(first)}`);
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().code).toBe('VALIDATION_FAILED');
+    expect((await list(u, `limit=2&sort=title&cursor=${encodeURIComponent(first)}`)).statusCode).toBe(400);
+    expect((await list(u, `limit=2&status=pending&cursor=${encodeURIComponent(first)}`)).statusCode).toBe(400);
+    const [payload, mac] = first.split('.') as [string, string];
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const forged = `${Buffer.from(JSON.stringify({ ...decoded, k: '1970-01-01 00:00:00+00' })).toString('base64url')}.${mac}`;
+    expect((await list(u, `limit=2&cursor=${encodeURIComponent(forged)}`)).statusCode).toBe(400);
+    const flipped = `${payload}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`;
+    expect((await list(u, `limit=2&cursor=${encodeURIComponent(flipped)}`)).statusCode).toBe(400);
+    expect((await list(u, `limit=2&cursor=${encodeURIComponent(`${first}.x`)}`)).statusCode).toBe(400);
+    expect((await list(u, `page=1&cursor=${encodeURIComponent(first)}`)).statusCode).toBe(400);
+  });
+
+  it('ranked search pages with a cursor too', async () => {
+    const res = await list(u, 'q=report&limit=1');
+    expect(res.json().data[0].title).toBe('Quarterly report');
+    const next = await list(u, `q=report&limit=1&cursor=${encodeURIComponent(res.json().meta.nextCursor)}`);
+    expect(next.statusCode).toBe(200);
+    expect(next.json().data.map((t: TaskJson) => t.title)).toEqual(['Fix the bicycle']);
+    expect(next.json().meta.hasMore).toBe(false);
+  });
+
+  it('a cursor walk while tasks are being inserted: no duplicates, no gaps', async () => {
+    const w = await createUser(ctx.deps);
+    const original = new Set<string>();
+    const base = Date.now() - 10 * DAY;
+    for (let i = 0; i < 45; i++) {
+      // Several share a created_at, so ties are broken on id.
+      const t = await createTask(ctx.deps, w.id, { title: `w${i}`, createdAt: new Date(base + Math.floor(i / 3) * 1000) });
+      original.add(t.id);
+    }
+    for (const sort of ['-createdAt', 'createdAt', 'title', '-priority']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let inserted = 0;
+      do {
+        const qs: string = `limit=7&sort=${sort}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await list(w, qs);
+        expect(res.statusCode).toBe(200);
+        seen.push(...res.json().data.map((t: TaskJson) => t.id));
+        cursor = res.json().meta.nextCursor;
+        // Others arrive between pages (new ones, and ones sorting anywhere).
+        await createTask(ctx.deps, w.id, { title: `new${inserted}`, priority: 'urgent' });
+        inserted++;
+      } while (cursor);
+      expect(new Set(seen).size, sort).toBe(seen.length);
+      for (const id of original) expect(seen, sort).toContain(id);
+    }
+  });
+});

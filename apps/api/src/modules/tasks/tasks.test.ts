@@ -1,0 +1,448 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../config';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser, type TestUser } from '../../test/factories';
+import { createTask } from './tasks.factory';
+
+const BASE = '/api/v1/tasks';
+const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
+
+describe.each(drivers())('tasks CRUD on %s', (driver) => {
+  let ctx: TestContext;
+  let alice: TestUser;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    alice = await createUser(ctx.deps);
+  });
+  afterAll(async () => ctx?.close());
+
+  const post = (user: TestUser, payload: unknown, headers: Record<string, string> = {}) =>
+    ctx.app.inject({ method: 'POST', url: BASE, headers: { ...user.headers, ...headers }, payload: payload as object });
+
+  it('needs authentication', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: BASE });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().code).toBe('UNAUTHENTICATED');
+  });
+
+  it('creates a task with defaults: 201, Location, ETag, the full shape', async () => {
+    const res = await post(alice, { title: '  Write the report  ' });
+    expect(res.statusCode).toBe(201);
+    const { success, data } = res.json();
+    expect(success).toBe(true);
+    expect(data).toMatchObject({
+      title: 'Write the report',
+      description: '',
+      status: 'pending',
+      priority: 'medium',
+      dueDate: null,
+      tags: [],
+      completedAt: null,
+      version: 1,
+    });
+    expect(Object.keys(data).sort()).toEqual(
+      [
+        'id',
+        'title',
+        'description',
+        'status',
+        'priority',
+        'dueDate',
+        'tags',
+        'completedAt',
+        'createdAt',
+        'updatedAt',
+        'version',
+      ].sort(),
+    );
+    expect(res.headers.location).toBe(`${BASE}/${data.id}`);
+    expect(res.headers.etag).toMatch(/^"[^"]+"$/);
+    expect(new Date(data.createdAt).toISOString()).toBe(data.createdAt);
+    const got = await ctx.app.inject({ method: 'GET', url: res.headers.location as string, headers: alice.headers });
+    expect(got.statusCode).toBe(200);
+    expect(got.json().data).toEqual(data);
+    expect(got.headers.etag).toBe(res.headers.etag);
+  });
+
+  it('normalises tags (trim, lower-case, unique) and refuses more than 10 distinct', async () => {
+    const ok = await post(alice, { title: 't', tags: [' Work ', 'work', 'HOME', 'home '] });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().data.tags).toEqual(['work', 'home']);
+    const eleven = Array.from({ length: 11 }, (_, i) => `t${i}`);
+    const bad = await post(alice, { title: 't', tags: eleven });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+    const tenWithDupes = [...Array.from({ length: 10 }, (_, i) => `t${i}`), 'T1', ' t2 '];
+    expect((await post(alice, { title: 't', tags: tenWithDupes })).statusCode).toBe(201);
+    expect((await post(alice, { title: 't', tags: ['x'.repeat(31)] })).statusCode).toBe(400);
+    expect((await post(alice, { title: 't', tags: ['  '] })).statusCode).toBe(400);
+  });
+
+  it('validates every field with a 400 naming the path', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{}, 'title'],
+      [{ title: '   ' }, 'title'],
+      [{ title: 'x'.repeat(201) }, 'title'],
+      [{ title: 't', description: 'x'.repeat(5001) }, 'description'],
+      [{ title: 't', status: 'done' }, 'status'],
+      [{ title: 't', priority: 'critical' }, 'priority'],
+      [{ title: 't', dueDate: '2030-02-31T10:00:00Z' }, 'dueDate'],
+      [{ title: 't', dueDate: 'tomorrow' }, 'dueDate'],
+      [{ title: 't', tags: 'a,b' }, 'tags'],
+      [{ title: 't', userId: randomUUID() }, ''],
+      [{ title: 't', id: randomUUID() }, ''],
+      [{ title: 't', version: 7 }, ''],
+      [{ title: 't', completedAt: new Date().toISOString() }, ''],
+    ];
+    for (const [body, path] of cases) {
+      const res = await post(alice, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      const problem = res.json();
+      expect(problem.code).toBe('VALIDATION_FAILED');
+      expect(problem.requestId).toBe(res.headers['x-request-id']);
+      if (path) expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+    const text = await ctx.app.inject({
+      method: 'POST',
+      url: BASE,
+      headers: { ...alice.headers, 'content-type': 'text/plain' },
+      payload: 'title=x',
+    });
+    expect(text.statusCode).toBe(415);
+    const badJson = await ctx.app.inject({
+      method: 'POST',
+      url: BASE,
+      headers: { ...alice.headers, 'content-type': 'application/json' },
+      payload: '{"title":',
+    });
+    expect(badJson.statusCode).toBe(400);
+  });
+
+  it('allows a due date in the past, and keeps offsets as UTC instants', async () => {
+    const res = await post(alice, { title: 'late', dueDate: '2020-01-01T10:00:00+02:00' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().data.dueDate).toBe('2020-01-01T08:00:00.000Z');
+  });
+
+  it('sets completedAt when created completed', async () => {
+    const res = await post(alice, { title: 'done already', status: 'completed' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().data.completedAt).not.toBeNull();
+  });
+
+  it('GET with If-None-Match answers 304 repeating the ETag; a stale one gets 200', async () => {
+    const created = (await post(alice, { title: 'cache me' })).json().data;
+    const first = await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers });
+    const etag = first.headers.etag as string;
+    const notModified = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/${created.id}`,
+      headers: { ...alice.headers, 'if-none-match': `"other", ${etag}` },
+    });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.headers.etag).toBe(etag);
+    expect(notModified.body).toBe('');
+    const weak = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/${created.id}`,
+      headers: { ...alice.headers, 'if-none-match': `W/${etag}` },
+    });
+    expect(weak.statusCode).toBe(304);
+    const stale = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/${created.id}`,
+      headers: { ...alice.headers, 'if-none-match': '"nope"' },
+    });
+    expect(stale.statusCode).toBe(200);
+  });
+
+  it('PATCH: partial change, version + 1, new ETag, If-Match mismatch → 412, no-op keeps the version', async () => {
+    const created = (await post(alice, { title: 'v1', priority: 'low' })).json().data;
+    const etag1 = (await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers }))
+      .headers.etag as string;
+    const patched = await ctx.app.inject({
+      method: 'PATCH',
+      url: `${BASE}/${created.id}`,
+      headers: { ...alice.headers, 'if-match': etag1 },
+      payload: { title: 'v2' },
+    });
+    expect(patched.statusCode).toBe(200);
+    const v2 = patched.json().data;
+    expect(v2).toMatchObject({ title: 'v2', priority: 'low', version: 2 });
+    expect(patched.headers.etag).not.toBe(etag1);
+    expect(new Date(v2.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.updatedAt).getTime());
+
+    const stale = await ctx.app.inject({
+      method: 'PATCH',
+      url: `${BASE}/${created.id}`,
+      headers: { ...alice.headers, 'if-match': etag1 },
+      payload: { title: 'lost update' },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().code).toBe('PRECONDITION_FAILED');
+    const after = (await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers })).json()
+      .data;
+    expect(after.title).toBe('v2');
+    expect(after.version).toBe(2);
+
+    const noop = await ctx.app.inject({
+      method: 'PATCH',
+      url: `${BASE}/${created.id}`,
+      headers: alice.headers,
+      payload: {},
+    });
+    expect(noop.statusCode).toBe(200);
+    expect(noop.json().data.version).toBe(2);
+    const same = await ctx.app.inject({
+      method: 'PATCH',
+      url: `${BASE}/${created.id}`,
+      headers: alice.headers,
+      payload: { title: 'v2', priority: 'low' },
+    });
+    expect(same.json().data.version).toBe(2);
+
+    expect(
+      (
+        await ctx.app.inject({
+          method: 'PATCH',
+          url: `${BASE}/${created.id}`,
+          headers: alice.headers,
+          payload: { title: 'x', role: 'admin' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await ctx.app.inject({
+          method: 'PATCH',
+          url: `${BASE}/${created.id}`,
+          headers: { ...alice.headers, 'if-match': '*' },
+          payload: { title: 'star' },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
+  it('two writers with the same If-Match: exactly one wins, the other gets 412', async () => {
+    const created = (await post(alice, { title: 'race' })).json().data;
+    const etag = (await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers }))
+      .headers.etag as string;
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((t) =>
+        ctx.app.inject({
+          method: 'PATCH',
+          url: `${BASE}/${created.id}`,
+          headers: { ...alice.headers, 'if-match': etag },
+          payload: { title: t },
+        }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 412, 412]);
+    const final = (await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers })).json()
+      .data;
+    expect(final.version).toBe(2);
+    expect(final.title).toBe(results.find((r) => r.statusCode === 200)?.json().data.title);
+  });
+
+  it('completedAt follows status: set on completion, cleared when it leaves', async () => {
+    const created = (await post(alice, { title: 'lifecycle' })).json().data;
+    const url = `${BASE}/${created.id}`;
+    const done = (
+      await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { status: 'completed' } })
+    ).json().data;
+    expect(done.completedAt).not.toBeNull();
+    const again = (
+      await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { status: 'completed' } })
+    ).json().data;
+    expect(again.completedAt).toBe(done.completedAt);
+    expect(again.version).toBe(done.version);
+    const reopened = (
+      await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { status: 'in_progress' } })
+    ).json().data;
+    expect(reopened.completedAt).toBeNull();
+    expect(reopened.version).toBe(done.version + 1);
+  });
+
+  it('PUT replaces: title required, absent fields take their defaults', async () => {
+    const created = (
+      await post(alice, {
+        title: 'full',
+        description: 'd',
+        priority: 'urgent',
+        tags: ['a'],
+        dueDate: '2031-01-01T00:00:00Z',
+        status: 'completed',
+      })
+    ).json().data;
+    const url = `${BASE}/${created.id}`;
+    const missing = await ctx.app.inject({ method: 'PUT', url, headers: alice.headers, payload: { description: 'x' } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors.map((e: { path: string }) => e.path)).toContain('title');
+    const put = await ctx.app.inject({ method: 'PUT', url, headers: alice.headers, payload: { title: 'replaced' } });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().data).toMatchObject({
+      title: 'replaced',
+      description: '',
+      status: 'pending',
+      priority: 'medium',
+      tags: [],
+      dueDate: null,
+      completedAt: null,
+      version: 2,
+    });
+    expect(put.headers.etag).toBeDefined();
+    const stale = await ctx.app.inject({
+      method: 'PUT',
+      url,
+      headers: { ...alice.headers, 'if-match': '"stale"' },
+      payload: { title: 'again' },
+    });
+    expect(stale.statusCode).toBe(412);
+  });
+
+  it('DELETE: 204, then 404; If-Match mismatch → 412', async () => {
+    const created = (await post(alice, { title: 'bye' })).json().data;
+    const url = `${BASE}/${created.id}`;
+    const stale = await ctx.app.inject({
+      method: 'DELETE',
+      url,
+      headers: { ...alice.headers, 'if-match': '"stale"' },
+    });
+    expect(stale.statusCode).toBe(412);
+    const del = await ctx.app.inject({ method: 'DELETE', url, headers: alice.headers });
+    expect(del.statusCode).toBe(204);
+    expect(del.body).toBe('');
+    expect((await ctx.app.inject({ method: 'GET', url, headers: alice.headers })).statusCode).toBe(404);
+    expect((await ctx.app.inject({ method: 'DELETE', url, headers: alice.headers })).statusCode).toBe(404);
+    expect((await ctx.app.inject({ method: 'GET', url: `${url}/history`, headers: alice.headers })).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('unknown or malformed ids: 404 / 400, never 500', async () => {
+    const unknown = await ctx.app.inject({ method: 'GET', url: `${BASE}/${randomUUID()}`, headers: alice.headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('NOT_FOUND');
+    for (const bad of ['not-a-uuid', '1', "'%20or%201=1", '%00', 'x'.repeat(150)]) {
+      for (const method of ['GET', 'PATCH', 'PUT', 'DELETE'] as const) {
+        const res = await ctx.app.inject({
+          method,
+          url: `${BASE}/${bad}`,
+          headers: alice.headers,
+          ...(method === 'PATCH' || method === 'PUT' ? { payload: { title: 'x' } } : {}),
+        });
+        expect([400, 404], `${method} ${bad}`).toContain(res.statusCode);
+      }
+      const h = await ctx.app.inject({ method: 'GET', url: `${BASE}/${bad}/history`, headers: alice.headers });
+      expect([400, 404]).toContain(h.statusCode);
+    }
+  });
+
+  it('history: one entry per change, newest first, with { from, to } per changed field', async () => {
+    const created = (await post(alice, { title: 'h', priority: 'low' })).json().data;
+    const url = `${BASE}/${created.id}`;
+    await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { title: 'h2', priority: 'high' } });
+    await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { status: 'completed' } });
+    await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: { status: 'pending' } });
+    await ctx.app.inject({ method: 'PATCH', url, headers: alice.headers, payload: {} });
+    const res = await ctx.app.inject({ method: 'GET', url: `${url}/history`, headers: alice.headers });
+    expect(res.statusCode).toBe(200);
+    const entries = res.json().data;
+    expect(entries.map((e: { type: string }) => e.type)).toEqual(['reopened', 'completed', 'updated', 'created']);
+    for (const e of entries) {
+      expect(Object.keys(e).sort()).toEqual(['changes', 'createdAt', 'id', 'type']);
+    }
+    expect(entries[2].changes).toEqual({ title: { from: 'h', to: 'h2' }, priority: { from: 'low', to: 'high' } });
+    expect(entries[1].changes.status).toEqual({ from: 'pending', to: 'completed' });
+    expect(entries[1].changes.completedAt.from).toBeNull();
+    expect(typeof entries[1].changes.completedAt.to).toBe('string');
+    expect(entries[0].changes.completedAt.to).toBeNull();
+    expect(entries[3].changes.title).toEqual({ from: null, to: 'h' });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('same key + same body → the same response and one task; other body → 409', async () => {
+      const user = await createUser(ctx.deps);
+      const key = randomUUID();
+      const first = await post(user, { title: 'once', tags: ['a'] }, { 'idempotency-key': key });
+      expect(first.statusCode).toBe(201);
+      const second = await post(user, { title: 'once', tags: ['a'] }, { 'idempotency-key': key });
+      expect(second.statusCode).toBe(201);
+      expect(second.json()).toEqual(first.json());
+      expect(second.headers.location).toBe(first.headers.location);
+      expect(second.headers.etag).toBe(first.headers.etag);
+      const other = await post(user, { title: 'different' }, { 'idempotency-key': key });
+      expect(other.statusCode).toBe(409);
+      expect(other.json().code).toBe('CONFLICT');
+      const list = await ctx.app.inject({ method: 'GET', url: BASE, headers: user.headers });
+      expect(list.json().data).toHaveLength(1);
+      // Another user's identical key is a different key.
+      const bob = await createUser(ctx.deps);
+      const bobs = await post(bob, { title: 'once', tags: ['a'] }, { 'idempotency-key': key });
+      expect(bobs.statusCode).toBe(201);
+      expect(bobs.json().data.id).not.toBe(first.json().data.id);
+    });
+
+    it('concurrent requests with one key create one task', async () => {
+      const user = await createUser(ctx.deps);
+      const key = randomUUID();
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => post(user, { title: 'concurrent' }, { 'idempotency-key': key })),
+      );
+      for (const r of results) expect([201, 409]).toContain(r.statusCode);
+      const ids = new Set(results.filter((r) => r.statusCode === 201).map((r) => r.json().data.id));
+      expect(ids.size).toBe(1);
+      const list = await ctx.app.inject({ method: 'GET', url: BASE, headers: user.headers });
+      expect(list.json().data).toHaveLength(1);
+    });
+
+    it('refuses an unusable key', async () => {
+      const res = await post(alice, { title: 'k' }, { 'idempotency-key': 'x'.repeat(300) });
+      expect(res.statusCode).toBe(400);
+    });
+  });
+
+  it('the factory writes tasks the API reads', async () => {
+    const user = await createUser(ctx.deps);
+    const t = await createTask(ctx.deps, user.id, { title: 'from factory', status: 'completed' });
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/${t.id}`, headers: user.headers });
+    expect(res.json().data).toMatchObject({ title: 'from factory', status: 'completed' });
+    expect(res.json().data.completedAt).not.toBeNull();
+  });
+});
+
+describe.each(drivers())('task creation rate limit on %s', (driver) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, {
+      config: { rateLimit: { ...testConfig().rateLimit, taskCreateMax: 3, taskCreateWindowSec: 900 } },
+    });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('allows taskCreateMax creations per user per window, then 429 with Retry-After; replays are free', async () => {
+    const user = await createUser(ctx.deps);
+    const other = await createUser(ctx.deps);
+    const key = randomUUID();
+    const send = (u: TestUser, title: string, headers: Record<string, string> = {}) =>
+      ctx.app.inject({ method: 'POST', url: BASE, headers: { ...u.headers, ...headers }, payload: { title } });
+    const first = await send(user, 't0', { 'idempotency-key': key });
+    expect(first.headers['ratelimit-limit']).toBe('3');
+    expect(first.headers['ratelimit-remaining']).toBe('2');
+    expect((await send(user, 't1')).statusCode).toBe(201);
+    expect((await send(user, 't2')).statusCode).toBe(201);
+    const limited = await send(user, 't3');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    // A replay of an acknowledged request is not a new creation.
+    expect((await send(user, 't0', { 'idempotency-key': key })).statusCode).toBe(201);
+    // The limit is per user.
+    expect((await send(other, 'mine')).statusCode).toBe(201);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * `npm run worker`: the BullMQ job worker (reminders, mail), its own process, scaled separately from the API.
+ * Registers the repeatable reminder scan, runs jobs with WORKER_CONCURRENCY, and on SIGTERM/SIGINT stops taking
+ * jobs and waits for the active ones to finish before exiting. Needs REDIS_URL: in the embedded mode the API
+ * process runs the same handlers in-process.
+ */
+import { pino } from 'pino';
+import { ConfigError, type Config, loadConfig } from './config';
+import { openDatabase, runMigrations } from './infra/db';
+import { type Mailer, OutboxMailer } from './infra/mail';
+import { SmtpMailer } from './infra/mail/smtp';
+import { BullQueue, startBullWorker } from './infra/queue';
+import { createRedis } from './infra/redis';
+import { loggerOptions } from './lib/logger';
+import { createJobHandlers, JOB } from './modules/jobs/handlers';
+
+export async function startWorker(config: Config) {
+  const log = pino({ ...loggerOptions(config.logLevel), name: 'worker' });
+  if (!config.redisUrl) throw new Error('the worker needs REDIS_URL (in the embedded mode jobs run inside the API)');
+  const database = await openDatabase(config);
+  await runMigrations(database);
+  const transport: Mailer = config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, config.mailFrom, log)
+    : new OutboxMailer(config.dataDir, config.mailFrom, log);
+  const handlers = createJobHandlers({ db: database.db, mailer: transport, reminders: { appUrl: config.appUrl } });
+  const workerConn = createRedis(
+    { url: config.redisUrl, commandTimeoutMs: 30_000 },
+    { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined },
+  );
+  const producerConn = createRedis({ url: config.redisUrl, commandTimeoutMs: 5000 }, { enableOfflineQueue: true });
+  const producer = new BullQueue(producerConn, config.redisKeyPrefix);
+  await producer.queue.upsertJobScheduler(
+    'reminders-scan',
+    { every: config.worker.reminderScanIntervalMs },
+    { name: JOB.remindersScan, data: {} },
+  );
+  const worker = startBullWorker(workerConn, config.redisKeyPrefix, handlers, {
+    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDurationMs,
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+  });
+  worker.on('completed', (job) => log.info({ job: job.name, id: job.id, ms: (job.finishedOn ?? 0) - (job.processedOn ?? 0) }, 'job done'));
+  worker.on('failed', (job, err) =>
+    log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+  );
+  log.info({ concurrency: config.worker.concurrency }, 'worker ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker stopping: finishing active jobs');
+    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs * 3);
+    timer.unref();
+    await worker.close();
+    await producer.close();
+    workerConn.disconnect();
+    producerConn.disconnect();
+    await database.close();
+    if (transport instanceof SmtpMailer) transport.close();
+    log.info('worker stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return worker;
+}
+
+try {
+  await startWorker(loadConfig());
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `worker failed to start: ${String(err)}`}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,148 @@
+/**
+ * Real-time updates: one Server-Sent Events stream (GET /api/v1/events, cookie auth) per tab, read with fetch so
+ * that the status is visible (a 401 refreshes the session, a 404 — no stream on this server — stops quietly) and
+ * `Last-Event-ID` resumes after a drop. Events patch the query cache.
+ */
+import type { Task } from '@primetrade/shared';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { removeCachedTask, upsertCachedTask } from '../features/tasks/api/cache';
+import { buildUrl } from '../lib/api-client';
+import { queryKeys } from '../lib/query-keys';
+import { refreshSession } from '../lib/session-refresh';
+
+interface SseMessage {
+  event: string;
+  data: string;
+  id?: string;
+}
+
+export function applyEvent(qc: QueryClient, msg: SseMessage): void {
+  let payload: unknown;
+  try {
+    payload = msg.data ? JSON.parse(msg.data) : undefined;
+  } catch {
+    return;
+  }
+  switch (msg.event) {
+    case 'task.created':
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks.lists() });
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks.stats() });
+      break;
+    case 'task.updated': {
+      const task = payload as Task | undefined;
+      if (task?.id) {
+        upsertCachedTask(qc, task);
+        void qc.invalidateQueries({ queryKey: queryKeys.tasks.history(task.id) });
+      }
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks.stats() });
+      break;
+    }
+    case 'task.deleted': {
+      const id = (payload as { id?: string } | undefined)?.id;
+      if (id) removeCachedTask(qc, id);
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks.stats() });
+      break;
+    }
+    case 'stats.changed':
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks.stats() });
+      break;
+  }
+}
+
+/** Parse an SSE byte stream into messages (WHATWG "event stream interpretation", minus `retry`). */
+async function readStream(
+  body: ReadableStream<Uint8Array>,
+  onMessage: (m: SseMessage) => void,
+  onId: (id: string) => void,
+) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let event = '';
+  let data: string[] = [];
+  let id: string | undefined;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let nl = buffer.search(/\r\n|\r|\n/);
+    while (nl !== -1) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
+      if (line === '') {
+        if (id !== undefined) onId(id);
+        if (data.length) onMessage({ event: event || 'message', data: data.join('\n'), ...(id ? { id } : {}) });
+        event = '';
+        data = [];
+        id = undefined;
+      } else if (!line.startsWith(':')) {
+        const colon = line.indexOf(':');
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const val = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') event = val;
+        else if (field === 'data') data.push(val);
+        else if (field === 'id' && !val.includes('\u0000')) id = val;
+      }
+      nl = buffer.search(/\r\n|\r|\n/);
+    }
+  }
+}
+
+export function useRealtime(enabled: boolean): void {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    const controller = new AbortController();
+    let lastEventId: string | undefined;
+    let attempt = 0;
+
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        controller.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+
+    const run = async () => {
+      while (!controller.signal.aborted) {
+        const startedAt = Date.now();
+        try {
+          const res = await fetch(buildUrl('/events'), {
+            headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+            credentials: 'same-origin',
+            signal: controller.signal,
+            cache: 'no-store',
+          });
+          if (res.status === 404 || res.status === 405) return; // no stream on this server: stay quiet
+          if (res.status === 401) {
+            if (!(await refreshSession(startedAt))) return;
+            continue;
+          }
+          if (res.ok && res.body && (res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+            attempt = 0;
+            // Anything missed while disconnected: refetch once connected.
+            if (lastEventId === undefined) void qc.invalidateQueries({ queryKey: queryKeys.tasks.all });
+            await readStream(
+              res.body,
+              (m) => applyEvent(qc, m),
+              (id) => {
+                lastEventId = id;
+              },
+            );
+          } else if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+            return;
+          }
+        } catch {
+          if (controller.signal.aborted) return;
+        }
+        attempt += 1;
+        await sleep(Math.min(1000 * 2 ** attempt, 30_000) + Math.random() * 1000);
+      }
+    };
+    void run();
+    return () => controller.abort();
+  }, [enabled, qc]);
+}

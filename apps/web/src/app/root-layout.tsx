@@ -1,0 +1,58 @@
+import { onlineManager } from '@tanstack/react-query';
+import { type ErrorComponentProps, Link, Outlet } from '@tanstack/react-router';
+import { useSyncExternalStore } from 'react';
+import { errorMessage } from '../lib/api-error';
+
+function useOnline() {
+  return useSyncExternalStore(
+    (cb) => onlineManager.subscribe(cb),
+    () => onlineManager.isOnline(),
+    () => true,
+  );
+}
+
+/** Shown while the browser is offline; queries refetch by themselves when the network returns. */
+export function OfflineBanner() {
+  const online = useOnline();
+  if (online) return null;
+  return (
+    <div
+      role="status"
+      className="sticky top-0 z-50 bg-amber-500 px-4 py-2 text-center text-sm font-medium text-amber-950"
+    >
+      You are offline. Changes will not be saved until the connection returns.
+    </div>
+  );
+}
+
+export function RootLayout() {
+  return (
+    <>
+      <OfflineBanner />
+      <Outlet />
+    </>
+  );
+}
+
+export function NotFound() {
+  return (
+    <main className="mx-auto max-w-md p-10 text-center">
+      <h1 className="text-2xl font-semibold">Page not found</h1>
+      <Link to="/dashboard" className="mt-4 inline-block text-indigo-700 hover:underline">
+        Go to the dashboard
+      </Link>
+    </main>
+  );
+}
+
+export function RouteError({ error, reset }: ErrorComponentProps) {
+  return (
+    <main className="mx-auto max-w-md p-10 text-center" role="alert">
+      <h1 className="text-2xl font-semibold">Something went wrong</h1>
+      <p className="mt-2 text-sm text-slate-600">{errorMessage(error)}</p>
+      <button type="button" onClick={reset} className="mt-4 text-indigo-700 hover:underline">
+        Try again
+      </button>
+    </main>
+  );
+}

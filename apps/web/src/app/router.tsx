@@ -1,0 +1,136 @@
+/**
+ * The route tree (code-based, typed). Route components are lazy chunks; the guard of the signed-in area asks
+ * the query cache for the current user and sends a signed-out visitor to /login and back afterwards.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from '@tanstack/react-router';
+import { parseTaskSearch } from '../features/tasks/search';
+import { safeRedirect } from '../lib/format';
+import { meQueryOptions } from '../lib/session';
+import { NotFound, RootLayout, RouteError } from './root-layout';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: RootLayout,
+  notFoundComponent: NotFound,
+  errorComponent: RouteError,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/dashboard' });
+  },
+});
+
+/** Public pages that make no sense when signed in. */
+async function redirectIfSignedIn(queryClient: QueryClient, target: unknown) {
+  const me = await queryClient.ensureQueryData(meQueryOptions()).catch(() => null);
+  if (me) throw redirect({ href: safeRedirect(target) });
+}
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (s: Record<string, unknown>): { redirect?: string } =>
+    typeof s.redirect === 'string' ? { redirect: safeRedirect(s.redirect) } : {},
+  beforeLoad: ({ context, search }) => redirectIfSignedIn(context.queryClient, search.redirect),
+  component: lazyRouteComponent(() => import('./routes/auth-routes'), 'LoginRoute'),
+});
+
+const registerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/register',
+  beforeLoad: ({ context }) => redirectIfSignedIn(context.queryClient, '/dashboard'),
+  component: lazyRouteComponent(() => import('./routes/auth-routes'), 'RegisterRoute'),
+});
+
+const forgotRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/forgot-password',
+  component: lazyRouteComponent(() => import('./routes/auth-routes'), 'ForgotPasswordRoute'),
+});
+
+const tokenSearch = (s: Record<string, unknown>): { token?: string } =>
+  typeof s.token === 'string' && s.token.length <= 512 ? { token: s.token } : {};
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  validateSearch: tokenSearch,
+  component: lazyRouteComponent(() => import('./routes/auth-routes'), 'ResetPasswordRoute'),
+});
+
+const verifyRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/verify-email',
+  validateSearch: tokenSearch,
+  component: lazyRouteComponent(() => import('./routes/auth-routes'), 'VerifyEmailRoute'),
+});
+
+/** The signed-in area. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.queryClient.ensureQueryData(meQueryOptions());
+    if (!me) throw redirect({ to: '/login', search: { redirect: location.href } });
+    return { me };
+  },
+  component: lazyRouteComponent(() => import('./app-shell'), 'AppShell'),
+});
+
+const dashboardRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/dashboard',
+  component: lazyRouteComponent(() => import('./routes/dashboard-route'), 'DashboardRoute'),
+});
+
+const tasksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/tasks',
+  validateSearch: parseTaskSearch,
+  component: lazyRouteComponent(() => import('./routes/tasks-route'), 'TasksRoute'),
+});
+
+const profileRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/profile',
+  component: lazyRouteComponent(() => import('./routes/profile-route'), 'ProfileRoute'),
+});
+
+export const routeTree = rootRoute.addChildren([
+  indexRoute,
+  loginRoute,
+  registerRoute,
+  forgotRoute,
+  resetRoute,
+  verifyRoute,
+  appRoute.addChildren([dashboardRoute, tasksRoute, profileRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

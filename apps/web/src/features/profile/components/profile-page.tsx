@@ -1,0 +1,290 @@
+import { changeEmailBody, changePasswordBody, deleteMeBody, type User, updateProfileBody } from '@primetrade/shared';
+import { type FormEvent, type ReactNode, useMemo, useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { FormError, SelectField, TextField } from '../../../components/ui/field';
+import { Spinner } from '../../../components/ui/spinner';
+import { useToast } from '../../../components/ui/toast';
+import { errorMessage } from '../../../lib/api-error';
+import { formatDateTime } from '../../../lib/format';
+import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
+import { useChangePassword } from '../api/change-password';
+import { useDeleteAccount } from '../api/delete-account';
+import { useSessions } from '../api/list-sessions';
+import { useLogoutAll } from '../api/logout-all';
+import { useRevokeSession } from '../api/revoke-session';
+import { useUpdateMe } from '../api/update-me';
+
+function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+  const id = title.toLowerCase().replace(/\W+/g, '-');
+  return (
+    <section aria-labelledby={id} className="rounded-lg bg-white p-6 ring-1 ring-slate-200">
+      <h2 id={id} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
+      <div className="mt-4">{children}</div>
+    </section>
+  );
+}
+
+function timeZones(current: string): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return [...new Set(['UTC', current, ...zones])];
+}
+
+function ProfileForm({ user }: { user: User }) {
+  const toast = useToast();
+  const mutation = useUpdateMe();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const zones = useMemo(() => timeZones(user.timezone).map((z) => ({ value: z, label: z })), [user.timezone]);
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const result = validate(updateProfileBody, { name: form.get('name'), timezone: form.get('timezone') });
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    mutation.mutate(result.data, {
+      onSuccess: () => toast('Profile saved', 'success'),
+      onError: (err) => setErrors(serverFieldErrors(err)),
+    });
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <TextField label="Name" name="name" defaultValue={user.name} autoComplete="name" error={errors.name} />
+      <SelectField
+        label="Time zone"
+        name="timezone"
+        defaultValue={user.timezone}
+        options={zones}
+        error={errors.timezone}
+      />
+      <Button type="submit" busy={mutation.isPending}>
+        Save profile
+      </Button>
+    </form>
+  );
+}
+
+function EmailForm({ user }: { user: User }) {
+  const toast = useToast();
+  const mutation = useUpdateMe();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
+    const result = validate(changeEmailBody, {
+      email: form.get('email'),
+      currentPassword: form.get('currentPassword'),
+    });
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    mutation.mutate(result.data, {
+      onSuccess: () => {
+        formEl.reset();
+        toast('Email changed. Check your inbox to verify it.', 'success');
+      },
+      onError: (err) => setErrors(serverFieldErrors(err)),
+    });
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <p className="text-sm">
+        Current: <span className="font-medium">{user.email}</span>{' '}
+        {user.emailVerified ? (
+          <span className="text-emerald-700">(verified)</span>
+        ) : (
+          <span className="text-amber-700">(not verified)</span>
+        )}
+      </p>
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <TextField label="New email" name="email" type="email" autoComplete="email" error={errors.email} />
+      <TextField
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        error={errors.currentPassword}
+      />
+      <Button type="submit" busy={mutation.isPending}>
+        Change email
+      </Button>
+    </form>
+  );
+}
+
+function PasswordForm() {
+  const toast = useToast();
+  const mutation = useChangePassword();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
+    const result = validate(changePasswordBody, {
+      currentPassword: form.get('currentPassword'),
+      newPassword: form.get('newPassword'),
+    });
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    mutation.mutate(result.data, {
+      onSuccess: () => {
+        formEl.reset();
+        toast('Password changed; your other sessions were signed out.', 'success');
+      },
+      onError: (err) => setErrors(serverFieldErrors(err)),
+    });
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <TextField
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        error={errors.currentPassword}
+      />
+      <TextField
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        hint="8 to 128 characters."
+        error={errors.newPassword}
+      />
+      <Button type="submit" busy={mutation.isPending}>
+        Change password
+      </Button>
+    </form>
+  );
+}
+
+function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
+  const toast = useToast();
+  const sessions = useSessions();
+  const revoke = useRevokeSession();
+  const logoutAll = useLogoutAll();
+  if (sessions.isPending) return <Spinner label="Loading sessions" />;
+  if (sessions.isError) return <FormError message={errorMessage(sessions.error)} />;
+  return (
+    <div className="space-y-4">
+      <ul className="divide-y divide-slate-200" aria-label="Sessions">
+        {sessions.data.map((s) => (
+          <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
+            <div className="min-w-0">
+              <p className="truncate font-medium">
+                {s.userAgent ?? 'Unknown device'}
+                {s.current ? (
+                  <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">
+                    This device
+                  </span>
+                ) : null}
+              </p>
+              <p className="text-xs text-slate-600">
+                {s.ip ?? 'unknown address'} · signed in {formatDateTime(s.createdAt)} · last used{' '}
+                {formatDateTime(s.lastUsedAt)}
+              </p>
+            </div>
+            {s.current ? null : (
+              <Button
+                size="sm"
+                variant="secondary"
+                busy={revoke.isPending && revoke.variables === s.id}
+                onClick={() =>
+                  revoke.mutate(s.id, {
+                    onSuccess: () => toast('Session revoked', 'success'),
+                    onError: (e) => toast(errorMessage(e), 'error'),
+                  })
+                }
+              >
+                Revoke
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <Button
+        variant="danger"
+        busy={logoutAll.isPending}
+        onClick={() =>
+          logoutAll.mutate(undefined, { onSuccess: onSignedOut, onError: (e) => toast(errorMessage(e), 'error') })
+        }
+      >
+        Log out everywhere
+      </Button>
+    </div>
+  );
+}
+
+function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
+  const mutation = useDeleteAccount();
+  const [open, setOpen] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const result = validate(deleteMeBody, { password: new FormData(e.currentTarget).get('password') });
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    mutation.mutate(result.data, { onSuccess: onSignedOut });
+  };
+  return (
+    <>
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        Delete my account
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Delete your account?"
+        description="Your account, every task and every session are deleted for good."
+      >
+        <form onSubmit={onSubmit} noValidate className="space-y-4">
+          <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            error={errors.password}
+          />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="danger" busy={mutation.isPending}>
+              Delete account
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}
+
+export function ProfilePage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Profile</h1>
+      <Section title="Your details">
+        <ProfileForm user={user} />
+      </Section>
+      <Section title="Email">
+        <EmailForm user={user} />
+      </Section>
+      <Section title="Password" description="Changing it signs out every other session.">
+        <PasswordForm />
+      </Section>
+      <Section title="Sessions" description="Where you are signed in.">
+        <Sessions onSignedOut={onSignedOut} />
+      </Section>
+      <Section title="Danger zone">
+        <DeleteAccount onSignedOut={onSignedOut} />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * Shared helpers of the benchmarks and fault tests: child processes (servers, load generators), readiness polling,
+ * RSS, percentiles. Every wait is bounded in time; every target is 127.0.0.1.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BENCH = path.join(ROOT, 'bench');
+export const API_SERVER = path.join(ROOT, 'apps/api/dist/server.js');
+export const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789abcdef';
+export const BENCH_PASSWORD = 'Bench-password-2026!';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function median(xs) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export const round = (x, d = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
+
+/** Resident set size of a process in MB (Linux /proc). */
+export function rssMb(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+) kB/.exec(s);
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const children = new Set();
+/** Spawn a process whose output goes to a ring buffer (printed when it dies unexpectedly). */
+export function start(name, cmd, args, { env = {}, cwd = ROOT, quiet = true } = {}) {
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail = [];
+  const keep = (d) => {
+    tail.push(d.toString());
+    if (tail.length > 40) tail.shift();
+    if (!quiet) process.stderr.write(`[${name}] ${d}`);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.name = name;
+  child.tail = () => tail.join('');
+  child.exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  children.add(child);
+  return child;
+}
+
+/** Stop one child we started (SIGTERM, then SIGKILL after graceMs). */
+export async function stop(child, graceMs = 5000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await child.exited;
+  clearTimeout(t);
+}
+
+export async function stopAll() {
+  await Promise.all([...children].map((c) => stop(c, 3000)));
+}
+
+/** Poll url until it answers `status` (default 200) or timeoutMs passes; returns ms waited or throws. */
+export async function waitHttp(url, { timeoutMs = 30_000, status = 200, child } = {}) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    if (child && child.exitCode !== null) throw new Error(`${child.name} exited: ${child.tail()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === status) return performance.now() - t0;
+    } catch {
+      // not up yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms${child ? `: ${child.tail()}` : ''}`);
+}
+
+/** Environment of an API process for benches: production middleware on, limits raised for load. */
+export function apiEnv(port, extra = {}) {
+  return {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    APP_URL: `http://127.0.0.1:${port}`,
+    JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    SERVE_WEB: 'false',
+    RATE_LIMIT_API_MAX: '1000000',
+    RATE_LIMIT_TASK_CREATE_MAX: '1000000',
+    RATE_LIMIT_AUTH_IP_MAX: '1000000',
+    RATE_LIMIT_LOGIN_FAILURES_MAX: '1000000',
+    ...extra,
+  };
+}
+
+export async function startApi(name, port, env, opts = {}) {
+  const child = start(name, process.execPath, [...(opts.nodeArgs ?? []), API_SERVER], { env: apiEnv(port, env) });
+  const ms = await waitHttp(`http://127.0.0.1:${port}/health/live`, { child, timeoutMs: opts.timeoutMs ?? 60_000 });
+  child.port = port;
+  child.readyMs = ms;
+  return child;
+}
+
+/** Run a Node script as a separate process and parse the JSON it prints last on stdout. */
+export async function runJson(script, input, { timeoutMs = 120_000, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, script, JSON.stringify(input)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(timer);
+  const line = out.trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`${path.basename(script)} failed (${code}): ${err.slice(-2000)} ${out.slice(-500)}`);
+  }
+}
+
+export const LOAD = path.join(BENCH, 'lib/load.mjs');
+export const LATENCY = path.join(BENCH, 'lib/latency.mjs');
+
+/** autocannon in its own process. */
+export function load(opts) {
+  return runJson(LOAD, opts, { timeoutMs: (opts.duration ?? 10) * 1000 + 60_000 });
+}
+
+/** Closed-loop latency sampler (exact percentiles) in its own process. */
+export function latency(opts) {
+  return runJson(LATENCY, opts, { timeoutMs: (opts.duration ?? 10) * 1000 + 60_000 });
+}
+
+export async function api(base, method, url, { token, body, headers = {} } = {}) {
+  const res = await fetch(base + url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export async function login(base, email, password = BENCH_PASSWORD) {
+  const r = await api(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${r.text.slice(0, 200)}`);
+  return { token: r.json.data.accessToken, userId: r.json.data.user.id };
+}
+
+export function onExitCleanup() {
+  const bye = async (sig) => {
+    await stopAll();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', bye);
+  process.once('SIGTERM', bye);
+}

@@ -1,0 +1,601 @@
+/**
+ * The benchmark run (quality.md P1–P8, P10, P12): `npm run bench` (full data set) or `npm run bench:quick`.
+ *
+ * Every server is its own process (the API with every production middleware, baseline-stack, baseline-fastify,
+ * baseline-express); every load generator is another process (autocannon, or a closed-loop sampler for exact
+ * percentiles). Targets are interleaved A B C A B C after a warm-up and the ratios are medians over the rounds.
+ * Prints one line per workload starting with its id; writes bench/results/results.{json,md}.
+ *
+ *   node bench/run.mjs [--quick] [--only P1,P3] [--pg postgres://postgres@127.0.0.1:5432/postgres] [--fresh]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchUsers, ensureData, ensureDatabase } from './lib/data.mjs';
+import {
+  API_SERVER,
+  api,
+  apiEnv,
+  BENCH,
+  BENCH_PASSWORD,
+  latency,
+  load,
+  login,
+  median,
+  onExitCleanup,
+  ROOT,
+  round,
+  rssMb,
+  runJson,
+  sleep,
+  start,
+  startApi,
+  stop,
+  stopAll,
+  waitHttp,
+} from './lib/util.mjs';
+
+const argv = process.argv.slice(2);
+const arg = (name, def) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const QUICK = argv.includes('--quick');
+const ONLY = arg('--only', '')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => s.toUpperCase());
+const want = (id) => ONLY.length === 0 || ONLY.includes(id);
+const ADMIN_URL = arg('--pg', process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+
+const C = QUICK
+  ? {
+      db: 'primetrade_bench_quick',
+      size: { users: 50, tasks: 30_000, heavy: 12_000 },
+      duration: 3,
+      warmup: 2,
+      rounds: 2,
+      sse: 1000,
+      sseUsers: 10,
+      statsSamples: 20,
+    }
+  : {
+      db: 'primetrade_bench',
+      size: { users: 1000, tasks: 1_000_000, heavy: 100_000 },
+      duration: 8,
+      warmup: 3,
+      rounds: 3,
+      sse: 10_000,
+      sseUsers: 20,
+      statsSamples: 40,
+    };
+
+const PORTS = { api: 4100, stack: 4101, fastify: 4102, express: 4103, pglite: 4104, start: 4105 };
+const results = {};
+const t00 = Date.now();
+
+function report(id, fields, extra = {}) {
+  const line = `${id} ${Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? round(v) : v}`)
+    .join(' ')}`;
+  console.log(line);
+  results[id] = { ...fields, ...extra, line };
+}
+
+function section(name) {
+  console.log(`\n# ${name} (${Math.round((Date.now() - t00) / 1000)} s)`);
+}
+
+/** Interleave the targets round by round; returns per-target arrays of results. */
+async function interleave(targets, runOne) {
+  const out = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  for (const [k, t] of Object.entries(targets)) await runOne(k, t, true); // warm-up pass
+  for (let r = 0; r < C.rounds; r++) {
+    for (const [k, t] of Object.entries(targets)) out[k].push(await runOne(k, t, false));
+  }
+  return out;
+}
+
+const ratio = (runs, a, b, field = 'rps') => median(runs[a].map((x, i) => x[field] / runs[b][i][field]));
+const med = (runs, k, field) => median(runs[k].map((x) => x[field]));
+
+async function main() {
+  onExitCleanup();
+  if (!existsSync(API_SERVER)) {
+    console.log('building (apps/api/dist missing)…');
+    await new Promise((res, rej) =>
+      spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) =>
+        c === 0 ? res() : rej(new Error('build failed')),
+      ),
+    );
+  }
+  console.log(
+    `Primetrade Tasks bench (${QUICK ? 'quick' : 'full'}) — ${os.cpus().length} CPUs, node ${process.version}, ${new Date().toISOString()}`,
+  );
+
+  section('data');
+  const url = await ensureDatabase(ADMIN_URL, C.db, { fresh: argv.includes('--fresh') });
+  const seed = await ensureData(url, C.size, {
+    migrate: async () => stop(await startApi('migrate', PORTS.api, { DATABASE_URL: url })),
+  });
+  const users = await benchUsers(url, 4 + C.sseUsers);
+  const [p1User, p6User, p7User, ...sseUsers] = users.typical;
+  console.log(
+    `heavy user ${users.heavy.email} (${users.heavy.n} tasks); P1 user ${p1User.email} (${p1User.n} tasks); seeding took ${round(seed.seconds, 1)} s (${seed.source})`,
+  );
+  results.data = { ...C.size, seedSeconds: seed.seconds, seedSource: seed.source, heavyTasks: users.heavy.n };
+
+  section('servers');
+  const apiProc = await startApi('api', PORTS.api, { DATABASE_URL: url });
+  const baseEnv = (port) => ({ env: { PORT: String(port), DATABASE_URL: url } });
+  const stackProc = start('stack', process.execPath, [path.join(BENCH, 'baselines/stack.mjs')], baseEnv(PORTS.stack));
+  const fastifyProc = start(
+    'fastify',
+    process.execPath,
+    [path.join(BENCH, 'baselines/fastify.mjs')],
+    baseEnv(PORTS.fastify),
+  );
+  const expressProc = start(
+    'express',
+    process.execPath,
+    [path.join(BENCH, 'baselines/express.mjs')],
+    baseEnv(PORTS.express),
+  );
+  for (const [p, c] of [
+    [PORTS.stack, stackProc],
+    [PORTS.fastify, fastifyProc],
+    [PORTS.express, expressProc],
+  ]) {
+    await waitHttp(`http://127.0.0.1:${p}/health/live`, { child: c });
+  }
+  const BASE = `http://127.0.0.1:${PORTS.api}`;
+  const p1 = await login(BASE, p1User.email);
+  const heavy = await login(BASE, users.heavy.email);
+  const listPath = '/api/v1/tasks';
+  const listTargets = {
+    api: { url: BASE + listPath, headers: { authorization: `Bearer ${p1.token}` } },
+    fastify: { url: `http://127.0.0.1:${PORTS.fastify}${listPath}`, headers: { 'x-user-id': p1.userId } },
+    stack: { url: `http://127.0.0.1:${PORTS.stack}${listPath}`, headers: { 'x-user-id': p1.userId } },
+    express: { url: `http://127.0.0.1:${PORTS.express}${listPath}`, headers: { 'x-user-id': p1.userId } },
+  };
+  // Same bytes: the baselines' bodies must have the API's length (the cursor MAC differs only in value).
+  const sizes = {};
+  for (const [k, t] of Object.entries(listTargets)) {
+    const r = await fetch(t.url, { headers: t.headers });
+    sizes[k] = (await r.arrayBuffer()).byteLength;
+  }
+  console.log(`response bytes: ${JSON.stringify(sizes)}`);
+
+  if (want('P1')) {
+    section('P1 GET /api/v1/tasks, 50 connections');
+    const runs = await interleave(listTargets, (_k, t, warm) =>
+      load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
+    );
+    const errs = Object.values(runs)
+      .flat()
+      .reduce((a, r) => a + r.errors + r.non2xx + r.timeouts, 0);
+    report(
+      'P1',
+      {
+        rps: med(runs, 'api', 'rps'),
+        p50: `${med(runs, 'api', 'p50')}ms`,
+        p99: `${med(runs, 'api', 'p99')}ms`,
+        vs_fastify: ratio(runs, 'api', 'fastify'),
+        vs_stack: ratio(runs, 'api', 'stack'),
+        vs_express: ratio(runs, 'api', 'express'),
+        errors: errs,
+      },
+      {
+        rpsBy: Object.fromEntries(Object.keys(runs).map((k) => [k, round(med(runs, k, 'rps'), 0)])),
+        p99By: Object.fromEntries(Object.keys(runs).map((k) => [k, med(runs, k, 'p99')])),
+        bytes: sizes,
+        bar: '≥0.8×fastify, ≥0.75×stack, ≥1.5×express, p99<50ms',
+        pass:
+          ratio(runs, 'api', 'fastify') >= 0.8 &&
+          ratio(runs, 'api', 'stack') >= 0.75 &&
+          ratio(runs, 'api', 'express') >= 1.5 &&
+          med(runs, 'api', 'p99') < 50,
+      },
+    );
+  }
+
+  if (want('P2')) {
+    section('P2 conditional GET');
+    const first = await api(BASE, 'GET', listPath, { token: p1.token });
+    let target;
+    let kind;
+    if (first.headers.get('etag')) {
+      kind = 'list If-None-Match';
+      target = { ...listTargets.api, headers: { ...listTargets.api.headers, 'if-none-match': first.headers.get('etag') } };
+    } else {
+      // The list sends no ETag (yet): measure the conditional GET the API has, GET /tasks/:id → 304.
+      const id = first.json.data[0].id;
+      const one = await api(BASE, 'GET', `${listPath}/${id}`, { token: p1.token });
+      kind = 'GET /tasks/:id If-None-Match (list has no ETag)';
+      target = {
+        url: `${BASE}${listPath}/${id}`,
+        headers: { ...listTargets.api.headers, 'if-none-match': one.headers.get('etag') },
+      };
+    }
+    const runs = await interleave({ api: target, fastify: listTargets.fastify }, (_k, t, warm) =>
+      load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
+    );
+    const codes = runs.api[0].statusCodeStats;
+    report(
+      'P2',
+      {
+        rps: med(runs, 'api', 'rps'),
+        p99: `${med(runs, 'api', 'p99')}ms`,
+        vs_fastify: ratio(runs, 'api', 'fastify'),
+        status: Object.keys(codes ?? {}).join('/'),
+      },
+      { kind, bar: '≥1.5×fastify', pass: ratio(runs, 'api', 'fastify') >= 1.5 },
+    );
+  }
+
+  const hh = { authorization: `Bearer ${heavy.token}` };
+  if (want('P3')) {
+    section('P3 keyset page at depth 10,000 (heavy user) vs page 1');
+    let cursor = null;
+    let depth = 0;
+    while (depth < 10_000) {
+      const r = await api(BASE, 'GET', `${listPath}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: heavy.token,
+      });
+      if (r.status !== 200) throw new Error(`walk: ${r.status} ${r.text.slice(0, 200)}`);
+      cursor = r.json.meta.nextCursor;
+      depth += r.json.data.length;
+      if (!cursor) break;
+    }
+    const targets = {
+      page1: { urls: [BASE + listPath], headers: hh },
+      deep: { urls: [`${BASE}${listPath}?cursor=${encodeURIComponent(cursor)}`], headers: hh },
+    };
+    const runs = await interleave(targets, (_k, t, warm) =>
+      latency({ ...t, concurrency: 4, duration: warm ? 1 : C.duration / 2 }),
+    );
+    const r = ratio(runs, 'deep', 'page1', 'p50');
+    report(
+      'P3',
+      {
+        depth,
+        p50_page1: `${round(med(runs, 'page1', 'p50'))}ms`,
+        p50_deep: `${round(med(runs, 'deep', 'p50'))}ms`,
+        ratio: r,
+      },
+      { bar: 'p50 ≤ 1.3× page 1', pass: r <= 1.3 && depth >= 10_000 },
+    );
+  }
+
+  if (want('P4')) {
+    section('P4 q= search');
+    const page = await api(BASE, 'GET', `${listPath}?limit=50`, { token: heavy.token });
+    const words = page.json.data
+      .flatMap((t) => t.title.toLowerCase().match(/\p{L}{4,}/gu) ?? [])
+      .filter((w, i, a) => a.indexOf(w) === i);
+    const word = words[0] ?? 'task';
+    const typo = word.length > 4 ? word.slice(0, 2) + word[3] + word[2] + word.slice(4) : word;
+    const heavyRun = await latency({
+      urls: [`${BASE}${listPath}?q=${encodeURIComponent(word)}`, `${BASE}${listPath}?q=${encodeURIComponent(typo)}`],
+      headers: hh,
+      concurrency: 4,
+      duration: C.duration,
+      warmup: 1,
+    });
+    const typRun = await latency({
+      urls: [`${BASE}${listPath}?q=${encodeURIComponent(word)}`],
+      headers: listTargets.api.headers,
+      concurrency: 4,
+      duration: C.duration / 2,
+      warmup: 1,
+    });
+    report(
+      'P4',
+      {
+        q: `${word}|${typo}`,
+        p50: `${round(heavyRun.p50)}ms`,
+        p95: `${round(heavyRun.p95)}ms`,
+        p95_typical_user: `${round(typRun.p95)}ms`,
+        rps: heavyRun.rps,
+      },
+      { statuses: heavyRun.statuses, bar: 'p95 < 30 ms', pass: heavyRun.p95 < 30 && typRun.p95 < 30 },
+    );
+  }
+
+  if (want('P5')) {
+    section('P5 GET /tasks/stats (heavy user)');
+    const first = await api(BASE, 'GET', `${listPath}?limit=1`, { token: heavy.token });
+    const taskId = first.json.data[0].id;
+    const times = [];
+    const prios = ['low', 'medium', 'high', 'urgent'];
+    for (let i = 0; i < C.statsSamples; i++) {
+      const w = await api(BASE, 'PATCH', `${listPath}/${taskId}`, {
+        token: heavy.token,
+        body: { priority: prios[i % 4] },
+      });
+      if (w.status !== 200) throw new Error(`patch ${w.status} ${w.text.slice(0, 200)}`);
+      const t0 = performance.now();
+      const s = await api(BASE, 'GET', `${listPath}/stats`, { token: heavy.token });
+      times.push(performance.now() - t0);
+      if (s.status !== 200) throw new Error(`stats ${s.status}`);
+    }
+    times.sort((a, b) => a - b);
+    // Exact after a write: total + 1 after a create, byPriority moves with a PATCH.
+    const before = (await api(BASE, 'GET', `${listPath}/stats`, { token: heavy.token })).json.data;
+    await api(BASE, 'POST', listPath, { token: heavy.token, body: { title: 'stats exactness probe', priority: 'low' } });
+    const after = (await api(BASE, 'GET', `${listPath}/stats`, { token: heavy.token })).json.data;
+    const exact = after.total === before.total + 1 && after.byPriority.low === before.byPriority.low + 1;
+    const cached = await latency({
+      urls: [`${BASE}${listPath}/stats`],
+      headers: hh,
+      concurrency: 4,
+      duration: C.duration / 2,
+      warmup: 1,
+    });
+    const p95u = times[Math.ceil(0.95 * times.length) - 1];
+    report(
+      'P5',
+      {
+        uncached_p50: `${round(times[Math.floor(times.length / 2)])}ms`,
+        uncached_p95: `${round(p95u)}ms`,
+        cached_p95: `${round(cached.p95)}ms`,
+        cached_rps: cached.rps,
+        exact_after_write: exact,
+      },
+      { samples: times.length, bar: 'uncached p95<100ms, cached p95<5ms, exact', pass: p95u < 100 && cached.p95 < 5 && exact },
+    );
+  }
+
+  if (want('P6')) {
+    section('P6 POST /api/v1/tasks vs raw INSERT');
+    const p6 = await login(BASE, p6User.email);
+    const body = JSON.stringify({ title: 'bench create', description: 'created by the benchmark', priority: 'high' });
+    const targets = {
+      api: {
+        url: BASE + listPath,
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${p6.token}`, 'content-type': 'application/json' },
+      },
+      raw: { raw: true },
+    };
+    const runs = await interleave(targets, (_k, t, warm) =>
+      t.raw
+        ? runJson(path.join(BENCH, 'lib/raw-insert.mjs'), {
+            url,
+            userId: p6.userId,
+            concurrency: 50,
+            duration: warm ? C.warmup : C.duration,
+          })
+        : load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
+    );
+    const r = ratio(runs, 'api', 'raw');
+    report(
+      'P6',
+      {
+        rps: med(runs, 'api', 'rps'),
+        p99: `${med(runs, 'api', 'p99')}ms`,
+        raw_insert_rps: med(runs, 'raw', 'rps'),
+        vs_raw: r,
+        non2xx: runs.api.reduce((a, x) => a + x.non2xx, 0),
+      },
+      { bar: '≥0.6× raw INSERT', pass: r >= 0.6 },
+    );
+  }
+
+  if (want('P7')) {
+    section('P7 POST /auth/login vs raw argon2id');
+    const body = JSON.stringify({ email: p7User.email, password: BENCH_PASSWORD });
+    const conc = 4;
+    const targets = {
+      api: { url: `${BASE}/api/v1/auth/login`, method: 'POST', body, headers: { 'content-type': 'application/json' } },
+      raw: { raw: true },
+    };
+    const runs = await interleave(targets, (_k, t, warm) =>
+      t.raw
+        ? runJson(path.join(BENCH, 'lib/raw-argon2.mjs'), { concurrency: conc, duration: warm ? 1 : C.duration })
+        : load({ ...t, connections: conc, duration: warm ? 1 : C.duration }),
+    );
+    const r = ratio(runs, 'api', 'raw');
+    report(
+      'P7',
+      {
+        logins_per_s: med(runs, 'api', 'rps'),
+        argon2_per_s: med(runs, 'raw', 'rps'),
+        vs_argon2: r,
+        p99: `${med(runs, 'api', 'p99')}ms`,
+        non2xx: runs.api.reduce((a, x) => a + x.non2xx, 0),
+      },
+      { concurrency: conc, bar: '≥0.9× argon2id rate', pass: r >= 0.9 },
+    );
+  }
+
+  if (want('P8')) {
+    section(`P8 SSE: ${C.sse} streams`);
+    const tokens = [];
+    for (const u of sseUsers) tokens.push({ ...(await login(BASE, u.email)), email: u.email });
+    const rssBefore = rssMb(apiProc.pid);
+    const client = spawn(
+      process.execPath,
+      [
+        path.join(BENCH, 'lib/sse-client.mjs'),
+        JSON.stringify({ base: BASE, tokens: tokens.map((t) => t.token), streams: C.sse, listen: 12, batch: 250 }),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    const ready = new Promise((resolve) => {
+      client.stdout.on('data', (d) => {
+        out += d;
+        if (/READY/.test(out)) resolve();
+      });
+    });
+    const killer = setTimeout(() => client.kill('SIGKILL'), 240_000);
+    await Promise.race([ready, sleep(200_000)]);
+    const [, open, failed, connectMs] = /READY (\d+) (\d+) (\d+)/.exec(out) ?? [];
+    await sleep(1000);
+    const rssOpen = rssMb(apiProc.pid);
+    // One write per user every 100 ms for ~6 s: each event fans out to that user's streams.
+    const writes = [];
+    const tEnd = performance.now() + 6000;
+    let k = 0;
+    while (performance.now() < tEnd && k < 60) {
+      const u = tokens[k % tokens.length];
+      writes.push(
+        api(BASE, 'POST', listPath, {
+          token: u.token,
+          body: { title: `sse ${performance.timeOrigin + performance.now()}` },
+        }).then((r) => r.status),
+      );
+      k++;
+      await sleep(100);
+    }
+    const statuses = await Promise.all(writes);
+    const rssPeak = rssMb(apiProc.pid);
+    await new Promise((r) => client.on('exit', r));
+    clearTimeout(killer);
+    const res = JSON.parse(out.trim().split('\n').pop());
+    const perUser = Number(open) / tokens.length;
+    report(
+      'P8',
+      {
+        streams: Number(open),
+        failed: Number(failed),
+        connect_s: round(Number(connectMs) / 1000, 1),
+        rss_mb: round(Math.max(rssOpen, rssPeak), 0),
+        p50: `${round(res.p50)}ms`,
+        p99: `${round(res.p99)}ms`,
+        events: res.events,
+        expected: Math.round(statuses.filter((s) => s === 201).length * perUser),
+      },
+      {
+        rssBeforeMb: round(rssBefore, 0),
+        target: C.sse,
+        bar: '10,000 streams, RSS<1.5GB, p99<200ms',
+        pass: Number(open) >= 10_000 && Math.max(rssOpen, rssPeak) < 1536 && res.p99 < 200,
+      },
+    );
+  }
+
+  if (want('P12')) {
+    section('P12 PGlite mode vs PostgreSQL mode on P1');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-bench-pglite-'));
+    const pgl = await startApi('pglite', PORTS.pglite, { DATA_DIR: dir }, { timeoutMs: 120_000 });
+    const PB = `http://127.0.0.1:${PORTS.pglite}`;
+    const reg = await api(PB, 'POST', '/api/v1/auth/register', {
+      body: { name: 'Bench', email: 'bench-pglite@bench.local', password: BENCH_PASSWORD },
+    });
+    if (reg.status !== 201) throw new Error(`pglite register ${reg.status} ${reg.text.slice(0, 200)}`);
+    const tok = reg.json.data.accessToken;
+    for (let i = 0; i < 100; i++) {
+      await api(PB, 'POST', listPath, { token: tok, body: { title: `pglite task ${i}`, description: 'x'.repeat(40) } });
+    }
+    await fetch(`${PB}/metrics`).then((r) => r.text()); // resets the event-loop-lag histogram window
+    const runs = await interleave(
+      { pglite: { url: PB + listPath, headers: { authorization: `Bearer ${tok}` } }, postgres: listTargets.api },
+      (_k, t, warm) => load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
+    );
+    const metrics = await fetch(`${PB}/metrics`).then((r) => r.text());
+    const lag = Number(/^nodejs_eventloop_lag_p99_seconds\s+(\S+)/m.exec(metrics)?.[1] ?? Number.NaN) * 1000;
+    const r = ratio(runs, 'pglite', 'postgres');
+    report(
+      'P12',
+      {
+        pglite_rps: med(runs, 'pglite', 'rps'),
+        postgres_rps: med(runs, 'postgres', 'rps'),
+        ratio: r,
+        pglite_p99: `${med(runs, 'pglite', 'p99')}ms`,
+        lag_p99: `${round(lag)}ms`,
+      },
+      { bar: '≥0.4× PostgreSQL mode, loop lag p99 ≤ 100 ms', pass: r >= 0.4 && lag <= 100 },
+    );
+    await stop(pgl);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (want('P10')) {
+    section('P10 start-to-ready and idle RSS');
+    const out = {};
+    for (const mode of ['pglite', 'postgres']) {
+      const times = [];
+      const rss = [];
+      for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-bench-start-'));
+        const env = mode === 'pglite' ? { DATA_DIR: dir } : { DATABASE_URL: url, DATA_DIR: dir };
+        const t0 = performance.now();
+        const child = start(`start-${mode}`, process.execPath, [API_SERVER], {
+          env: apiEnv(PORTS.start, env),
+        });
+        await waitHttp(`http://127.0.0.1:${PORTS.start}/health/ready`, { child, timeoutMs: 60_000 });
+        times.push(performance.now() - t0);
+        await sleep(3000);
+        rss.push(rssMb(child.pid));
+        await stop(child);
+        rmSync(dir, { recursive: true, force: true });
+      }
+      out[mode] = { readyMs: median(times), rssMb: median(rss) };
+    }
+    report(
+      'P10',
+      {
+        pglite_ready: `${round(out.pglite.readyMs / 1000)}s`,
+        pglite_rss: `${round(out.pglite.rssMb, 0)}MB`,
+        postgres_ready: `${round(out.postgres.readyMs / 1000)}s`,
+        postgres_rss: `${round(out.postgres.rssMb, 0)}MB`,
+      },
+      {
+        note: 'node apps/api/dist/server.js (built) to /health/ready 200; a fresh PGlite data dir runs every migration',
+        bar: '<5 s; idle RSS <150 MB (PostgreSQL), <300 MB (PGlite)',
+        pass:
+          out.pglite.readyMs < 5000 &&
+          out.postgres.readyMs < 5000 &&
+          out.postgres.rssMb < 150 &&
+          out.pglite.rssMb < 300,
+      },
+    );
+  }
+
+  await stopAll();
+  writeResults(users);
+}
+
+function writeResults(users) {
+  const dir = path.join(BENCH, 'results');
+  mkdirSync(dir, { recursive: true });
+  const doc = {
+    date: new Date().toISOString(),
+    mode: QUICK ? 'quick' : 'full',
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGb: round(os.totalmem() / 2 ** 30, 1) },
+    heavyUser: users.heavy.email,
+    seconds: Math.round((Date.now() - t00) / 1000),
+    results,
+  };
+  const suffix = QUICK ? '-quick' : '';
+  writeFileSync(path.join(dir, `results${suffix}.json`), `${JSON.stringify(doc, null, 2)}\n`);
+  const rows = Object.entries(results)
+    .filter(([k]) => /^P\d+$/.test(k))
+    .map(([k, v]) => `| ${k} | \`${v.line.slice(k.length + 1)}\` | ${v.bar ?? ''} | ${v.pass ? 'met' : '**missed**'} |`);
+  const md = [
+    `# Bench results (${doc.mode}, ${doc.date})`,
+    '',
+    `${doc.machine.cpus} CPUs (${doc.machine.model}), node ${doc.machine.node}; data ${results.data.users} users / ${results.data.tasks} tasks / heavy user ${results.data.heavyTasks}; run took ${doc.seconds} s.`,
+    '',
+    '| id | figures | bar | verdict |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dir, `results${suffix}.md`), md);
+  console.log(`\n${md}`);
+  console.log(`wrote bench/results/results${suffix}.{json,md}`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (err) => {
+    console.error(err);
+    await stopAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, freshPage, launch, login, newUser, register, screenshot } from './helpers';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('sign-up, sign-in, sign-out', () => {
+  it('registers and lands on the dashboard with the stats', async () => {
+    const page = await freshPage(browser.context);
+    const user = await register(page, newUser('Dana Dashboard'));
+    await page.getByRole('heading', { name: `Welcome, ${user.name}` }).waitFor();
+    await page.getByTestId('stats').waitFor();
+    await page.getByTestId('charts').waitFor();
+    expect(await page.getByTestId('stats').textContent()).toContain('Total');
+    // Tokens only in HttpOnly cookies; the readable one is the CSRF token.
+    const cookies = await browser.context.cookies();
+    expect(cookies.find((c) => c.name === 'access_token')?.httpOnly).toBe(true);
+    expect(cookies.find((c) => c.name === 'refresh_token')?.httpOnly).toBe(true);
+    expect(await page.evaluate(() => document.cookie)).not.toContain('access_token');
+    await screenshot(page, 'dashboard');
+  });
+
+  it('sends a signed-out visitor to the login page and back afterwards', async () => {
+    const page = await freshPage(browser.context);
+    const user = await register(page);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/login');
+
+    await page.goto('/tasks?status=pending');
+    await page.waitForURL(/\/login\?redirect=/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, 'login-redirect');
+
+    await login(page, { email: user.email, password: 'wrong password here' });
+    await page.getByRole('alert').filter({ hasText: /invalid|incorrect|wrong/i }).first().waitFor();
+
+    await login(page, user);
+    await page.waitForURL(/\/tasks\?status=pending$/);
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+  });
+
+  it('validates the forms with the shared schemas before sending', async () => {
+    const page = await freshPage(browser.context);
+    await page.goto('/register');
+    let posted = false;
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/auth/register')) posted = true;
+    });
+    await page.getByLabel('Name').fill('X');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(/at least 8 characters/i).waitFor();
+    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(posted).toBe(false);
+  });
+
+  it('keeps the session through a silent refresh when the access token is gone', async () => {
+    const page = await freshPage(browser.context);
+    await register(page);
+    // Drop the access token: the next request gets 401, the app refreshes (cookie mode) and retries.
+    const cookies = await browser.context.cookies();
+    await browser.context.clearCookies();
+    await browser.context.addCookies(cookies.filter((c) => c.name !== 'access_token'));
+    const refreshes: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/v1/auth/refresh')) refreshes.push(r.status());
+    });
+    await page.goto('/tasks');
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+    expect(refreshes).toEqual([200]);
+    expect((await browser.context.cookies()).some((c) => c.name === 'access_token')).toBe(true);
+  });
+});

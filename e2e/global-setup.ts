@@ -1,0 +1,111 @@
+/**
+ * Starts the built server for the browser tests: builds first when the build is missing or older than the
+ * sources, picks a free port, uses a throwaway DATA_DIR and raised rate limits, waits for readiness, and stops
+ * the server afterwards.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string;
+    dataDir: string;
+  }
+}
+
+const root = path.resolve(import.meta.dirname, '..');
+const serverJs = path.join(root, 'apps/api/dist/server.js');
+const webIndex = path.join(root, 'apps/web/dist/index.html');
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const entry of readdirSync(p)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    max = Math.max(max, newestMtime(path.join(p, entry)));
+  }
+  return max;
+}
+
+function buildIfNeeded() {
+  const sources = Math.max(
+    newestMtime(path.join(root, 'apps/web/src')),
+    newestMtime(path.join(root, 'apps/web/index.html')),
+    newestMtime(path.join(root, 'apps/api/src')),
+    newestMtime(path.join(root, 'packages/shared/src')),
+  );
+  const built = Math.min(newestMtime(serverJs), newestMtime(webIndex));
+  if (built > 0 && built >= sources && process.env.E2E_REBUILD !== '1') return;
+  console.log('e2e: building the app (npm run build)…');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('server did not become ready');
+}
+
+export default async function setup(project: TestProject) {
+  buildIfNeeded();
+  const port = await freePort();
+  const baseURL = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pt-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    APP_URL: baseURL,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_AUTH_IP_MAX: '10000',
+    RATE_LIMIT_LOGIN_FAILURES_MAX: '1000',
+    RATE_LIMIT_TASK_CREATE_MAX: '100000',
+    RATE_LIMIT_API_MAX: '100000',
+  };
+  for (const k of ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'REDIS_URL', 'JWT_SECRET']) delete env[k];
+  const child = spawn(process.execPath, [serverJs], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitReady(baseURL, child);
+  project.provide('baseURL', baseURL);
+  project.provide('dataDir', dataDir);
+
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Browser tests (npm run test:e2e): Debian's Chromium driven by playwright-core against the built app, served by
+ * the built API on a free port with a throwaway DATA_DIR (see global-setup.ts). Not part of `npm test`.
+ */
+export default defineConfig({
+  test: {
+    root: new URL('..', import.meta.url).pathname,
+    include: ['e2e/**/*.e2e.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    fileParallelism: false,
+    maxWorkers: 1,
+    reporters: ['default'],
+  },
+});
