@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorCode } from '@primetrade/shared';
 import { type Deps, depsPlugin } from './deps';
 import { loggerOptions } from './lib/logger';
 import { serializerCompiler } from './lib/serializer';
@@ -55,6 +56,18 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     routerOptions: { maxParamLength: 200 },
+    // Router-level failures (a malformed %-escape, an over-long path parameter) skip the hooks and the error
+    // handler: answer them in the contract's problem+json shape too (found by src/security/fuzz.test.ts).
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+      if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+      return sendProblem(
+        reply,
+        400,
+        ErrorCode.VALIDATION_FAILED,
+        error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid' : 'A path parameter is too long',
+      );
+    },
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<ZodTypeProvider>();
 

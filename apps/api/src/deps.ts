@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import fp from 'fastify-plugin';
 import { pino } from 'pino';
 import type { Config } from './config';
-import { type Cache, MemoryCache } from './infra/cache';
+import { type Cache, MemoryCache, TieredCache } from './infra/cache';
 import type { Database } from './infra/db';
 import { EventBus } from './infra/events';
 import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail';
@@ -114,7 +114,25 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     queue = new InProcessQueue(handlers);
     closers.push(() => queue.close());
   }
-  const mailer = overrides.mailer ?? (config.nodeEnv === 'test' ? mailTransport : new QueuedMailer(queue, mailTransport));
+  const metrics =
+    overrides.metrics ??
+    createMetrics({
+      poolStats: () => database.poolStats(),
+      poolMax: database.kind === 'postgres' ? config.dbPoolMax : 1,
+    });
+  let cache: Cache;
+  if (overrides.cache) cache = overrides.cache;
+  else if (redis) {
+    const tiered = new TieredCache({
+      ...redis,
+      onHit: (level) => metrics.cacheHitsTotal.inc({ cache: level }),
+      onMiss: () => metrics.cacheMissesTotal.inc({ cache: 'all' }),
+    });
+    closers.push(() => tiered.close());
+    cache = tiered;
+  } else cache = new MemoryCache();
+  const mailer =
+    overrides.mailer ?? (config.nodeEnv === 'test' ? mailTransport : new QueuedMailer(queue, mailTransport));
   return {
     config,
     database,
@@ -125,13 +143,8 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     mailer,
     mailTransport,
     queue,
-    metrics:
-      overrides.metrics ??
-      createMetrics({
-        poolStats: () => database.poolStats(),
-        poolMax: database.kind === 'postgres' ? config.dbPoolMax : 1,
-      }),
-    cache: overrides.cache ?? new MemoryCache(),
+    metrics,
+    cache,
     events: new EventBus(),
     cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
     closers,

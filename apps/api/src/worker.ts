@@ -39,7 +39,9 @@ export async function startWorker(config: Config) {
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
   });
-  worker.on('completed', (job) => log.info({ job: job.name, id: job.id, ms: (job.finishedOn ?? 0) - (job.processedOn ?? 0) }, 'job done'));
+  worker.on('completed', (job) =>
+    log.info({ job: job.name, id: job.id, ms: (job.finishedOn ?? 0) - (job.processedOn ?? 0) }, 'job done'),
+  );
   worker.on('failed', (job, err) =>
     log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
   );

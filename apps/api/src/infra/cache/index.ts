@@ -1,1 +1,2 @@
 export { type Cache, MemoryCache } from './cache';
+export { TieredCache } from './tiered';

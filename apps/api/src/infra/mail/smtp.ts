@@ -40,7 +40,13 @@ export class SmtpMailer implements Mailer {
       ...(message.idempotencyKey ? { messageId: `<${message.idempotencyKey}@${this.domain}>` } : {}),
     });
     this.log?.info(
-      { event: 'mail.sent', to: maskAddress(message.to), subject: message.subject, transport: this.kind, messageId: info.messageId },
+      {
+        event: 'mail.sent',
+        to: maskAddress(message.to),
+        subject: message.subject,
+        transport: this.kind,
+        messageId: info.messageId,
+      },
       'mail sent',
     );
   }

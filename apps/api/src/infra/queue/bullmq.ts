@@ -66,7 +66,12 @@ export interface WorkerOptions {
 }
 
 /** Consumer side (`npm run worker`): runs the handlers; close() waits for the active jobs. */
-export function startBullWorker(connection: Redis, prefix: string, handlers: JobHandlers, o: WorkerOptions = {}): Worker {
+export function startBullWorker(
+  connection: Redis,
+  prefix: string,
+  handlers: JobHandlers,
+  o: WorkerOptions = {},
+): Worker {
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {

@@ -36,7 +36,11 @@ export class InProcessQueue implements JobQueue {
 
   constructor(
     private readonly handlers: JobHandlers,
-    private readonly opts: { concurrency?: number; retry?: RetryPolicy; onError?: (err: unknown, job: FailedJob) => void } = {},
+    private readonly opts: {
+      concurrency?: number;
+      retry?: RetryPolicy;
+      onError?: (err: unknown, job: FailedJob) => void;
+    } = {},
   ) {}
 
   async add(name: string, data: unknown, o: AddOptions = {}): Promise<void> {
@@ -96,7 +100,12 @@ export class InProcessQueue implements JobQueue {
         this.later(job, backoffDelay(retry, job.attempt));
         return;
       }
-      const f: FailedJob = { id: job.id, name: job.name, attempts: job.attempt, error: err instanceof Error ? err.message : String(err) };
+      const f: FailedJob = {
+        id: job.id,
+        name: job.name,
+        attempts: job.attempt,
+        error: err instanceof Error ? err.message : String(err),
+      };
       this.failedJobs.push(f);
       if (this.failedJobs.length > 1000) this.failedJobs.shift();
       this.opts.onError?.(err, f);

@@ -27,7 +27,10 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async get(key: string): Promise<WindowState> {
     const k = `${this.prefix}rl:${key}`;
-    const [[, v], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [[null, string | null], [null, number]];
+    const [[, v], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
     return v === null ? { count: 0, resetMs: 0 } : { count: Number(v), resetMs: Math.max(0, ttl) };
   }
 

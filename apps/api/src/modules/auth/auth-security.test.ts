@@ -212,7 +212,15 @@ describe.each(drivers())('auth security on %s', (driver) => {
     const key = (s: string) => new TextEncoder().encode(s);
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const sign = async (
-      opts: Partial<{ secret: string; iss: string; aud: string; typ: string; exp: number; nbf: number; sid: string }> & {
+      opts: Partial<{
+        secret: string;
+        iss: string;
+        aud: string;
+        typ: string;
+        exp: number;
+        nbf: number;
+        sid: string;
+      }> & {
         header?: Record<string, unknown>;
       } = {},
     ) => {

@@ -236,10 +236,7 @@ describe.each(drivers())('auth on %s', (driver) => {
       expect(ok).toHaveLength(1);
       expect(results.filter((r) => r.statusCode === 401)).toHaveLength(5);
       // With no grace window the losers count as reuse: the family holds no live token.
-      const liveSessions = await ctx.database.db
-        .select()
-        .from(sessions)
-        .where(eq(sessions.userId, body.data.user.id));
+      const liveSessions = await ctx.database.db.select().from(sessions).where(eq(sessions.userId, body.data.user.id));
       expect(liveSessions.every((s) => s.revokedAt !== null)).toBe(true);
     });
 
@@ -448,7 +445,10 @@ describe.each(drivers())('auth on %s', (driver) => {
       expect(mail?.text).toContain(`${ctx.config.appUrl}/reset-password?token=`);
       const token = tokenFrom(mail?.text ?? '');
       // Stored hashed, valid 30 minutes.
-      const [row] = await ctx.database.db.select().from(userTokens).where(eq(userTokens.tokenHash, hashToken(token)));
+      const [row] = await ctx.database.db
+        .select()
+        .from(userTokens)
+        .where(eq(userTokens.tokenHash, hashToken(token)));
       expect(row?.kind).toBe('password_reset');
       const ttl = (row?.expiresAt.getTime() ?? 0) - Date.now();
       expect(ttl).toBeGreaterThan(29 * 60_000);

@@ -50,7 +50,11 @@ const fmt = (d: Date, timeZone: string) => {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-export function reminderMail(user: { email: string; name: string; timezone: string }, items: Candidate[], appUrl: string): KeyedMailMessage {
+export function reminderMail(
+  user: { email: string; name: string; timezone: string },
+  items: Candidate[],
+  appUrl: string,
+): KeyedMailMessage {
   const line = (c: Candidate) =>
     `${c.kind === 'overdue' ? 'Overdue' : 'Due soon'}: ${c.title} — due ${fmt(new Date(c.due_date), user.timezone)} (${user.timezone})`;
   const key = items

@@ -1,0 +1,142 @@
+/**
+ * Two-level cache for many instances: L1 in-process (small, LRU) in front of L2 Redis, keyed per user with a
+ * namespace version that every write bumps (INCR; no KEYS, no FLUSH). Values live under versioned keys, which
+ * never change meaning, so L1 may keep them; only the version is shared state. A bump is published on a
+ * channel so every instance drops its cached version at once, and cached versions also expire after 1 s.
+ *
+ * Redis failing never fails a request: the version then comes out as a fresh local number no key was built
+ * with (the cache is bypassed, reads stay exact), and a bump that could not reach Redis is retried when it
+ * returns.
+ */
+import type { Redis } from 'ioredis';
+import type { CircuitBreaker } from '../redis';
+import type { Cache } from './cache';
+import { MemoryCache } from './cache';
+
+export interface TieredCacheOptions {
+  client: Redis;
+  subscriber: Redis;
+  breaker: CircuitBreaker;
+  prefix: string;
+  versionTtlMs?: number;
+  l1MaxEntries?: number;
+  onHit?: (level: 'l1' | 'l2') => void;
+  onMiss?: () => void;
+}
+
+export class TieredCache implements Cache {
+  readonly kind = 'redis+memory';
+  private readonly l1: MemoryCache;
+  private readonly versions = new Map<string, { v: number; until: number }>();
+  private readonly dirty = new Set<string>();
+  private bypass = -1;
+  private readonly channel: string;
+  private readonly retryTimer: NodeJS.Timeout;
+  private readonly onMessage = (ch: string, ns: string) => {
+    if (ch === this.channel) this.versions.delete(ns);
+  };
+
+  constructor(private readonly o: TieredCacheOptions) {
+    this.l1 = new MemoryCache(o.l1MaxEntries ?? 5000);
+    this.channel = `${o.prefix}cache-bump`;
+    void o.subscriber.subscribe(this.channel).catch(() => {});
+    o.subscriber.on('message', this.onMessage);
+    this.retryTimer = setInterval(() => void this.flushDirty(), 1000);
+    this.retryTimer.unref();
+  }
+
+  private vkey(ns: string) {
+    return `${this.o.prefix}cv:${ns}`;
+  }
+
+  async version(ns: string): Promise<number> {
+    const now = Date.now();
+    const cached = this.versions.get(ns);
+    if (cached && cached.until > now && !this.dirty.has(ns)) return cached.v;
+    try {
+      const v = await this.o.breaker.run(async () => {
+        const got = await this.o.client.get(this.vkey(ns));
+        return got === null ? this.o.client.incr(this.vkey(ns)) : Number(got);
+      });
+      if (this.dirty.has(ns)) return this.bypass--;
+      if (this.versions.size > 50_000) this.versions.clear();
+      this.versions.set(ns, { v, until: now + (this.o.versionTtlMs ?? 1000) });
+      return v;
+    } catch {
+      return this.bypass--;
+    }
+  }
+
+  async bump(ns: string): Promise<number> {
+    this.versions.delete(ns);
+    try {
+      const v = await this.o.breaker.run(() => this.o.client.incr(this.vkey(ns)));
+      void this.o.client.publish(this.channel, ns).catch(() => {});
+      return v;
+    } catch {
+      this.dirty.add(ns);
+      return this.bypass--;
+    }
+  }
+
+  private async flushDirty(): Promise<void> {
+    if (this.dirty.size === 0 || this.o.breaker.isOpen) return;
+    for (const ns of [...this.dirty]) {
+      try {
+        await this.o.client.incr(this.vkey(ns));
+        await this.o.client.publish(this.channel, ns);
+        this.dirty.delete(ns);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const local = await this.l1.get<T>(key);
+    if (local !== undefined) {
+      this.o.onHit?.('l1');
+      return local;
+    }
+    if (key.includes(':-')) {
+      this.o.onMiss?.();
+      return undefined; // a bypass version: never in L2
+    }
+    try {
+      const raw = await this.o.breaker.run(() => this.o.client.get(`${this.o.prefix}c:${key}`));
+      if (raw !== null) {
+        const value = JSON.parse(raw) as T;
+        const ttl = await this.o.client.pttl(`${this.o.prefix}c:${key}`).catch(() => 1000);
+        await this.l1.set(key, value, Math.max(1, Math.floor(ttl / 1000)));
+        this.o.onHit?.('l2');
+        return value;
+      }
+    } catch {
+      /* L2 unavailable: a miss */
+    }
+    this.o.onMiss?.();
+    return undefined;
+  }
+
+  async set(key: string, value: unknown, ttlSec: number): Promise<void> {
+    await this.l1.set(key, value, ttlSec);
+    if (key.includes(':-')) return;
+    try {
+      await this.o.breaker.run(() =>
+        this.o.client.set(`${this.o.prefix}c:${key}`, JSON.stringify(value), 'EX', ttlSec),
+      );
+    } catch {
+      /* L1 still has it */
+    }
+  }
+
+  async del(key: string): Promise<void> {
+    await this.l1.del(key);
+    await this.o.breaker.run(() => this.o.client.del(`${this.o.prefix}c:${key}`)).catch(() => 0);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retryTimer);
+    this.o.subscriber.off('message', this.onMessage);
+  }
+}

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../config';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser, type TestUser } from '../../test/factories';
+import { parseCsv } from './tasks.csv';
+import { createTask } from './tasks.factory';
+
+const BASE = '/api/v1/tasks';
+const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
+
+describe.each(drivers())('bulk, import and export on %s', (driver) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+  });
+  afterAll(async () => ctx?.close());
+
+  const get = (u: TestUser, id: string) =>
+    ctx.app.inject({ method: 'GET', url: `${BASE}/${id}`, headers: u.headers }).then((r) => r.json().data);
+  const bulk = (u: TestUser, payload: unknown) =>
+    ctx.app.inject({ method: 'POST', url: `${BASE}/bulk`, headers: u.headers, payload: payload as object });
+
+  describe('POST /tasks/bulk', () => {
+    it('updates own tasks in one go; affected counts only own tasks that changed; others untouched', async () => {
+      const a = await createUser(ctx.deps);
+      const b = await createUser(ctx.deps);
+      const [a1, a2, a3] = [
+        await createTask(ctx.deps, a.id, { status: 'pending' }),
+        await createTask(ctx.deps, a.id, { status: 'completed' }),
+        await createTask(ctx.deps, a.id, { status: 'pending' }),
+      ];
+      const b1 = await createTask(ctx.deps, b.id, { status: 'pending' });
+      const res = await bulk(a, {
+        action: 'update',
+        ids: [a1?.id, a2?.id, b1.id, randomUUID(), a1?.id],
+        patch: { status: 'completed' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ success: true, data: { affected: 1 } });
+      const a1n = await get(a, a1?.id as string);
+      expect(a1n).toMatchObject({ status: 'completed', version: 2 });
+      expect(a1n.completedAt).not.toBeNull();
+      expect((await get(a, a2?.id as string)).version).toBe(1);
+      expect((await get(a, a3?.id as string)).status).toBe('pending');
+      expect(await get(b, b1.id)).toMatchObject({ status: 'pending', version: 1 });
+      const history = await ctx.app.inject({ method: 'GET', url: `${BASE}/${a1?.id}/history`, headers: a.headers });
+      expect(history.json().data[0].type).toBe('completed');
+
+      const tags = await bulk(a, { action: 'update', ids: [a1?.id, a2?.id, a3?.id], patch: { tags: ['X', 'y'] } });
+      expect(tags.json().data.affected).toBe(3);
+      expect((await get(a, a3?.id as string)).tags).toEqual(['x', 'y']);
+      const reopen = await bulk(a, { action: 'update', ids: [a1?.id, a2?.id], patch: { status: 'pending' } });
+      expect(reopen.json().data.affected).toBe(2);
+      expect((await get(a, a2?.id as string)).completedAt).toBeNull();
+    });
+
+    it('deletes own tasks only', async () => {
+      const a = await createUser(ctx.deps);
+      const b = await createUser(ctx.deps);
+      const a1 = await createTask(ctx.deps, a.id);
+      const a2 = await createTask(ctx.deps, a.id);
+      const b1 = await createTask(ctx.deps, b.id);
+      const res = await bulk(a, { action: 'delete', ids: [a1.id, b1.id, randomUUID()] });
+      expect(res.json().data.affected).toBe(1);
+      expect((await ctx.app.inject({ method: 'GET', url: `${BASE}/${a1.id}`, headers: a.headers })).statusCode).toBe(404);
+      expect((await get(a, a2.id)).id).toBe(a2.id);
+      expect((await get(b, b1.id)).id).toBe(b1.id);
+    });
+
+    it('validates: action, ids (1..500 uuids), patch required for update and strict', async () => {
+      const a = await createUser(ctx.deps);
+      const ids501 = Array.from({ length: 501 }, () => randomUUID());
+      for (const body of [
+        { action: 'archive', ids: [randomUUID()] },
+        { action: 'delete', ids: [] },
+        { action: 'delete', ids: ids501 },
+        { action: 'delete', ids: ['nope'] },
+        { action: 'update', ids: [randomUUID()] },
+        { action: 'update', ids: [randomUUID()], patch: { userId: randomUUID() } },
+        { action: 'update', ids: [randomUUID()], patch: { status: 'done' } },
+        { action: 'delete', ids: [randomUUID()], extra: 1 },
+      ]) {
+        const res = await bulk(a, body);
+        expect(res.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
+      }
+      const ok = await bulk(a, { action: 'delete', ids: Array.from({ length: 500 }, () => randomUUID()) });
+      expect(ok.json().data.affected).toBe(0);
+    });
+  });
+
+  describe('GET /tasks/export', () => {
+    it('streams CSV with a header row, tags joined with ";", an attachment filename, RFC 4180 quoting', async () => {
+      const u = await createUser(ctx.deps);
+      await createTask(ctx.deps, u.id, {
+        title: 'Comma, "quote"',
+        description: 'line1\nline2',
+        tags: ['a', 'b'],
+        createdAt: new Date(Date.now() - 2000),
+      });
+      await createTask(ctx.deps, u.id, { title: '=SUM(A1)', status: 'completed', priority: 'high' });
+      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=csv`, headers: u.headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename="tasks-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const records = parseCsv(res.body, 100);
+      expect(records[0]).toEqual([
+        'id',
+        'title',
+        'description',
+        'status',
+        'priority',
+        'dueDate',
+        'tags',
+        'completedAt',
+        'createdAt',
+        'updatedAt',
+        'version',
+      ]);
+      expect(records).toHaveLength(3);
+      const [, newest, older] = records as [string[], string[], string[]];
+      expect(newest[1]).toBe("'=SUM(A1)");
+      expect(newest[3]).toBe('completed');
+      expect(older[1]).toBe('Comma, "quote"');
+      expect(older[2]).toBe('line1\nline2');
+      expect(older[6]).toBe('a;b');
+
+      const filtered = await ctx.app.inject({
+        method: 'GET',
+        url: `${BASE}/export?format=csv&status=completed`,
+        headers: u.headers,
+      });
+      expect(parseCsv(filtered.body, 100)).toHaveLength(2);
+    });
+
+    it('streams JSON (an array of tasks), default format, list filters apply', async () => {
+      const u = await createUser(ctx.deps);
+      for (let i = 0; i < 3; i++) await createTask(ctx.deps, u.id, { title: `e${i}`, priority: i ? 'low' : 'high' });
+      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: u.headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-disposition']).toMatch(/filename="tasks-\d{4}-\d{2}-\d{2}\.json"/);
+      const all = JSON.parse(res.body);
+      expect(all).toHaveLength(3);
+      expect(Object.keys(all[0])).toContain('version');
+      const high = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=json&priority=high`, headers: u.headers });
+      expect(JSON.parse(high.body).map((t: { title: string }) => t.title)).toEqual(['e0']);
+      const empty = await createUser(ctx.deps);
+      const none = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: empty.headers });
+      expect(JSON.parse(none.body)).toEqual([]);
+      expect((await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=xml`, headers: u.headers })).statusCode).toBe(400);
+    });
+
+    it('exports more than one batch, in order, without duplicates', async () => {
+      const u = await createUser(ctx.deps);
+      const rows = Array.from({ length: 1203 }, (_, i) => ({ title: `bulk ${String(i).padStart(4, '0')}` }));
+      const imp = await ctx.app.inject({ method: 'POST', url: `${BASE}/import`, headers: u.headers, payload: rows });
+      expect(imp.json().data.imported).toBe(1203);
+      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?sort=title`, headers: u.headers });
+      const titles = JSON.parse(res.body).map((t: { title: string }) => t.title);
+      expect(titles).toEqual(rows.map((r) => r.title));
+    });
+  });
+
+  describe('POST /tasks/import', () => {
+    it('imports a JSON array: valid rows in, invalid rows reported by 1-based row number', async () => {
+      const u = await createUser(ctx.deps);
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: u.headers,
+        payload: [
+          { title: 'one', tags: ['A'] },
+          { title: '' },
+          { title: 'three', status: 'completed' },
+          { title: 'four', dueDate: '2030-02-31T00:00:00Z' },
+          'not an object',
+          { title: 'six', userId: randomUUID() },
+        ],
+      });
+      expect(res.statusCode).toBe(200);
+      const { imported, failed } = res.json().data;
+      expect(imported).toBe(2);
+      expect(failed.map((f: { row: number }) => f.row)).toEqual([2, 4, 5, 6]);
+      expect(failed[0].errors[0].path).toBe('title');
+      expect(failed[1].errors[0].path).toBe('dueDate');
+      const list = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: u.headers })).json().data;
+      expect(list.map((t: { title: string }) => t.title)).toEqual(['one', 'three']);
+      expect(list[0].tags).toEqual(['a']);
+      expect(list[1].completedAt).not.toBeNull();
+    });
+
+    it('imports CSV (text/csv), and an export imports back', async () => {
+      const u = await createUser(ctx.deps);
+      const csv =
+        'title,description,status,priority,dueDate,tags\r\n' +
+        '"Write, review",multi\nline,in_progress,high,2031-01-01T09:00:00Z,work;Review\r\n' +
+        ",missing title,,,,\r\n" +
+        'Bad status,,done,,,\r\n' +
+        "'=1+1,formula guarded,,,,\r\n" +
+        'Plain,,,,,\r\n';
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: { ...u.headers, 'content-type': 'text/csv; charset=utf-8' },
+        payload: csv,
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data.imported).toBe(3);
+      expect(res.json().data.failed.map((f: { row: number }) => f.row)).toEqual([2, 3]);
+      const list = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: u.headers })).json().data;
+      expect(list.map((t: { title: string }) => t.title)).toEqual(['=1+1', 'Plain', 'Write, review']);
+      expect(list[2]).toMatchObject({
+        description: 'multi\nline',
+        status: 'in_progress',
+        priority: 'high',
+        dueDate: '2031-01-01T09:00:00.000Z',
+        tags: ['work', 'review'],
+      });
+
+      const exported = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=csv`, headers: u.headers });
+      const v = await createUser(ctx.deps);
+      const back = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: { ...v.headers, 'content-type': 'text/csv' },
+        payload: exported.body,
+      });
+      expect(back.json().data).toEqual({ imported: 3, failed: [] });
+      const copy = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: v.headers })).json().data;
+      expect(copy.map((t: { title: string; tags: string[] }) => [t.title, t.tags])).toEqual(
+        list.map((t: { title: string; tags: string[] }) => [t.title, t.tags]),
+      );
+      const jsonExport = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: u.headers });
+      const back2 = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: v.headers,
+        payload: JSON.parse(jsonExport.body),
+      });
+      expect(back2.json().data).toEqual({ imported: 3, failed: [] });
+    });
+
+    it('refuses unknown CSV columns, broken CSV, non-arrays, more than 10,000 rows, and other media types', async () => {
+      const u = await createUser(ctx.deps);
+      const send = (payload: string | object, type = 'text/csv') =>
+        ctx.app.inject({
+          method: 'POST',
+          url: `${BASE}/import`,
+          headers: { ...u.headers, 'content-type': type },
+          payload,
+        });
+      expect((await send('title,owner\r\nx,y\r\n')).statusCode).toBe(400);
+      expect((await send('description\r\nx\r\n')).statusCode).toBe(400);
+      expect((await send('title\r\n"unterminated\r\n')).statusCode).toBe(400);
+      expect((await send('')).statusCode).toBe(400);
+      expect((await send(JSON.stringify({ title: 'x' }), 'application/json')).statusCode).toBe(400);
+      expect((await send(JSON.stringify('title\nx'), 'application/json')).statusCode).toBe(400);
+      expect((await send('title\nx', 'text/plain')).statusCode).toBe(415);
+      const many = `title\n${'t\n'.repeat(10_001)}`;
+      expect((await send(many)).statusCode).toBe(400);
+      const manyJson = JSON.stringify(Array.from({ length: 10_001 }, () => ({ title: 't' })));
+      expect((await send(manyJson, 'application/json')).statusCode).toBe(400);
+      const list = (await ctx.app.inject({ method: 'GET', url: BASE, headers: u.headers })).json().data;
+      expect(list).toEqual([]);
+    });
+
+    it('accepts up to 10 MiB on this route only (more is 413), and 10,000 rows', async () => {
+      const u = await createUser(ctx.deps);
+      const rows = `title,description\n${`t,${'d'.repeat(80)}\n`.repeat(10_000)}`;
+      expect(rows.length).toBeGreaterThan(800_000);
+      const ok = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: { ...u.headers, 'content-type': 'text/csv' },
+        payload: rows,
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().data.imported).toBe(10_000);
+      const big = `title,description\nt,${'d'.repeat(10 * 1024 * 1024)}\n`;
+      const tooBig = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: { ...u.headers, 'content-type': 'text/csv' },
+        payload: big,
+      });
+      expect(tooBig.statusCode).toBe(413);
+      expect(tooBig.json().code).toBe('PAYLOAD_TOO_LARGE');
+      // 1.5 MiB is fine for import but over the 1 MiB limit elsewhere.
+      const mid = JSON.stringify([{ title: 't', description: 'd'.repeat(4000) }]).padEnd(1_500_000, ' ');
+      const importMid = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: { ...u.headers, 'content-type': 'application/json' },
+        payload: mid,
+      });
+      expect(importMid.statusCode).toBe(200);
+      const createMid = await ctx.app.inject({
+        method: 'POST',
+        url: BASE,
+        headers: { ...u.headers, 'content-type': 'application/json' },
+        payload: JSON.stringify({ title: 't' }).padEnd(1_500_000, ' '),
+      });
+      expect(createMid.statusCode).toBe(413);
+      const csvElsewhere = await ctx.app.inject({
+        method: 'POST',
+        url: BASE,
+        headers: { ...u.headers, 'content-type': 'text/csv' },
+        payload: 'title\nx\n',
+      });
+      expect(csvElsewhere.statusCode).toBe(415);
+    });
+  });
+});
