@@ -365,13 +365,30 @@ describe('Kubernetes base', () => {
   const find = (kind: string, name: string) => byKind(kind).find((d) => d.metadata.name === name);
   const deployments = byKind('Deployment');
   const podSpecs = [
-    ...deployments.map((d) => ({ name: d.metadata.name, spec: d.spec.template.spec, labels: d.spec.template.metadata.labels })),
-    ...byKind('Job').map((j) => ({ name: j.metadata.name, spec: j.spec.template.spec, labels: j.spec.template.metadata.labels })),
+    ...deployments.map((d) => ({
+      name: d.metadata.name,
+      spec: d.spec.template.spec,
+      labels: d.spec.template.metadata.labels,
+    })),
+    ...byKind('Job').map((j) => ({
+      name: j.metadata.name,
+      spec: j.spec.template.spec,
+      labels: j.spec.template.metadata.labels,
+    })),
   ];
   const names = configEnvNames();
 
   it('has api and worker Deployments, a migration Job, Service, Ingress, HPA, PDB, NetworkPolicy, ConfigMap, Secret', () => {
-    for (const kind of ['ConfigMap', 'Secret', 'Job', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy']) {
+    for (const kind of [
+      'ConfigMap',
+      'Secret',
+      'Job',
+      'Service',
+      'Ingress',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'NetworkPolicy',
+    ]) {
       expect(byKind(kind).length, kind).toBeGreaterThan(0);
     }
     expect(find('Deployment', 'primetrade-api')).toBeDefined();
@@ -382,7 +399,8 @@ describe('Kubernetes base', () => {
   });
 
   it('matches each Deployment selector to its pod labels', () => {
-    for (const d of deployments) expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
+    for (const d of deployments)
+      expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
   });
 
   it('probes real routes on the container port, stops gracefully, sets resources and runs as non-root', async () => {
@@ -438,7 +456,9 @@ describe('Kubernetes base', () => {
     const apiPods = find('Deployment', 'primetrade-api').spec.template;
     const svc = find('Service', 'primetrade-api');
     expect(matches(svc.spec.selector, apiPods.metadata.labels)).toBe(true);
-    const containerPorts = new Set((apiPods.spec.containers[0].ports as Any[]).flatMap((p) => [p.name, p.containerPort]));
+    const containerPorts = new Set(
+      (apiPods.spec.containers[0].ports as Any[]).flatMap((p) => [p.name, p.containerPort]),
+    );
     for (const p of svc.spec.ports) expect(containerPorts.has(p.targetPort)).toBe(true);
 
     for (const ing of byKind('Ingress')) {

@@ -80,6 +80,7 @@ const envSchema = z.object({
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
   WORKER_CONCURRENCY: int(1, 256).default(4),
   REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
+  REMINDER_LEASE_SECONDS: int(1, 86_400).default(300),
   QUEUE_LOCK_DURATION_MS: int(1000, 600_000).default(30_000),
   QUEUE_STALLED_INTERVAL_MS: int(1000, 600_000).default(30_000),
   /** Test-only routes under /__test (slow responses for the shutdown test); refused in production. */
@@ -137,7 +138,13 @@ export interface Config {
   clusterWorkers: number;
   /** Heartbeat comment interval on SSE streams (the contract asks for at most 25 s). */
   sseHeartbeatMs: number;
-  worker: { concurrency: number; reminderScanIntervalMs: number; lockDurationMs: number; stalledIntervalMs: number };
+  worker: {
+    concurrency: number;
+    reminderScanIntervalMs: number;
+    reminderLeaseSec: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+  };
   /** Mount the test-only /__test routes (never in production). */
   testRoutes: boolean;
   fieldEncryptionKeys: string | undefined;
@@ -220,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       reminderScanIntervalMs: e.REMINDER_SCAN_INTERVAL_MS,
+      reminderLeaseSec: e.REMINDER_LEASE_SECONDS,
       lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
       stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
     },

@@ -100,7 +100,11 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
       : new MemoryRateLimitStore());
   closers.unshift(async () => rateLimitStore.close?.());
   const mailTransport = overrides.mailer ?? defaultMailer(config);
-  const handlers = createJobHandlers({ db: database.db, mailer: mailTransport, reminders: { appUrl: config.appUrl } });
+  const handlers = createJobHandlers({
+    db: database.db,
+    mailer: mailTransport,
+    reminders: { appUrl: config.appUrl, leaseSeconds: config.worker.reminderLeaseSec },
+  });
   let queue: JobQueue;
   if (overrides.queue) queue = overrides.queue;
   else if (config.redisUrl && redis) {

@@ -141,9 +141,10 @@ describe('graceful shutdown of the server process', () => {
     // so the client or nginx retries it safely).
     await sleep(300);
     const fresh = await get(port, '/health/live');
-    expect(['ECONNREFUSED', 'ECONNRESET'].includes(fresh.error ?? '') || fresh.status === 503, JSON.stringify(fresh)).toBe(
-      true,
-    );
+    expect(
+      ['ECONNREFUSED', 'ECONNRESET'].includes(fresh.error ?? '') || fresh.status === 503,
+      JSON.stringify(fresh),
+    ).toBe(true);
 
     const results = await Promise.all(slow);
     for (const r of results) {

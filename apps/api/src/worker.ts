@@ -22,7 +22,11 @@ export async function startWorker(config: Config) {
   const transport: Mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom, log)
     : new OutboxMailer(config.dataDir, config.mailFrom, log);
-  const handlers = createJobHandlers({ db: database.db, mailer: transport, reminders: { appUrl: config.appUrl } });
+  const handlers = createJobHandlers({
+    db: database.db,
+    mailer: transport,
+    reminders: { appUrl: config.appUrl, leaseSeconds: config.worker.reminderLeaseSec },
+  });
   const workerConn = createRedis(
     { url: config.redisUrl, commandTimeoutMs: 30_000 },
     { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined },

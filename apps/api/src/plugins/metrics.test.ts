@@ -106,7 +106,11 @@ describe('metrics token guard', () => {
       const res = await ctx.app.inject({ method: 'GET', url: '/metrics', headers });
       expect(res.statusCode).toBe(401);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', requestId: res.headers['x-request-id'] });
+      expect(res.json()).toMatchObject({
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        requestId: res.headers['x-request-id'],
+      });
       expect(res.body).not.toContain('process_cpu');
     }
   });

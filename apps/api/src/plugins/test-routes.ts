@@ -7,7 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
 export async function testRoutes(app: FastifyInstance) {
-  const schema = { hide: true, querystring: z.object({ ms: z.coerce.number().int().min(0).max(30_000).default(1000) }) };
+  const schema = {
+    hide: true,
+    querystring: z.object({ ms: z.coerce.number().int().min(0).max(30_000).default(1000) }),
+  };
   app.get('/__test/slow', { schema }, async (request) => {
     const { ms } = request.query as { ms: number };
     await new Promise((resolve) => setTimeout(resolve, ms));

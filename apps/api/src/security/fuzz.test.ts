@@ -241,6 +241,7 @@ for (const driver of drivers()) {
 
       const histogram: Record<string, number> = {};
       const failures: string[] = [];
+      const timeByRoute: Record<string, number> = {};
       let sent = 0;
       let bigBodies = 0;
       const withAuth = (r: FuzzRequest) =>
@@ -248,6 +249,7 @@ for (const driver of drivers()) {
 
       const send = async (r: FuzzRequest) => {
         const headers = withAuth(r);
+        const t0 = performance.now();
         const res = await ctx.app.inject({
           method: r.method as 'GET',
           url: r.url,
@@ -255,6 +257,8 @@ for (const driver of drivers()) {
           ...(r.payload !== undefined ? { payload: r.payload } : {}),
         });
         sent++;
+        const route = r.kind.replace(/^(anonymous|wrong-method) /, '');
+        timeByRoute[route] = (timeByRoute[route] ?? 0) + performance.now() - t0;
         histogram[res.statusCode] = (histogram[res.statusCode] ?? 0) + 1;
         const problem = checkResponse(r, res);
         if (problem && failures.length < 20) {
@@ -288,6 +292,11 @@ for (const driver of drivers()) {
       console.log(
         `[fuzz ${driver}] requests=${sent} (generated ${RUNS[driver]}, big bodies ${bigBodies}) statuses=${JSON.stringify(histogram)}`,
       );
+      const slowest = Object.entries(timeByRoute)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([k, ms]) => `${k}=${Math.round(ms)}ms`);
+      console.log(`[fuzz ${driver}] slowest routes in total: ${slowest.join(', ')}`);
       expect(failures).toEqual([]);
       expect(Object.keys(histogram).filter((s) => Number(s) >= 500)).toEqual([]);
       expect(sent).toBeGreaterThanOrEqual(RUNS[driver] ?? 0);

@@ -63,7 +63,9 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
       const b1 = await createTask(ctx.deps, b.id);
       const res = await bulk(a, { action: 'delete', ids: [a1.id, b1.id, randomUUID()] });
       expect(res.json().data.affected).toBe(1);
-      expect((await ctx.app.inject({ method: 'GET', url: `${BASE}/${a1.id}`, headers: a.headers })).statusCode).toBe(404);
+      expect((await ctx.app.inject({ method: 'GET', url: `${BASE}/${a1.id}`, headers: a.headers })).statusCode).toBe(
+        404,
+      );
       expect((await get(a, a2.id)).id).toBe(a2.id);
       expect((await get(b, b1.id)).id).toBe(b1.id);
     });
@@ -143,12 +145,18 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
       const all = JSON.parse(res.body);
       expect(all).toHaveLength(3);
       expect(Object.keys(all[0])).toContain('version');
-      const high = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=json&priority=high`, headers: u.headers });
+      const high = await ctx.app.inject({
+        method: 'GET',
+        url: `${BASE}/export?format=json&priority=high`,
+        headers: u.headers,
+      });
       expect(JSON.parse(high.body).map((t: { title: string }) => t.title)).toEqual(['e0']);
       const empty = await createUser(ctx.deps);
       const none = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: empty.headers });
       expect(JSON.parse(none.body)).toEqual([]);
-      expect((await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=xml`, headers: u.headers })).statusCode).toBe(400);
+      expect(
+        (await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=xml`, headers: u.headers })).statusCode,
+      ).toBe(400);
     });
 
     it('exports more than one batch, in order, without duplicates', async () => {
@@ -194,8 +202,8 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
       const u = await createUser(ctx.deps);
       const csv =
         'title,description,status,priority,dueDate,tags\r\n' +
-        '"Write, review",multi\nline,in_progress,high,2031-01-01T09:00:00Z,work;Review\r\n' +
-        ",missing title,,,,\r\n" +
+        '"Write, review","multi\nline",in_progress,high,2031-01-01T09:00:00Z,work;Review\r\n' +
+        ',missing title,,,,\r\n' +
         'Bad status,,done,,,\r\n' +
         "'=1+1,formula guarded,,,,\r\n" +
         'Plain,,,,,\r\n';

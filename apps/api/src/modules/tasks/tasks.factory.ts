@@ -34,7 +34,8 @@ export async function createTask(deps: Deps, userId: string, overrides: TaskOver
       priority: overrides.priority ?? 'medium',
       dueDate: overrides.dueDate ?? null,
       tags: overrides.tags ?? [],
-      completedAt: overrides.completedAt !== undefined ? overrides.completedAt : status === 'completed' ? sql`now()` : null,
+      completedAt:
+        overrides.completedAt !== undefined ? overrides.completedAt : status === 'completed' ? sql`now()` : null,
       ...(overrides.createdAt ? { createdAt: overrides.createdAt } : {}),
       ...(overrides.updatedAt ? { updatedAt: overrides.updatedAt } : {}),
     })

@@ -187,7 +187,21 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     expect(await titles(u, 'q=report')).toEqual(['Quarterly report', 'Fix the bicycle']);
     expect(await titles(u, 'q=report&sort=title')).toEqual(['Fix the bicycle', 'Quarterly report']);
     expect(await titles(u, 'q=report&status=completed')).toEqual(['Fix the bicycle']);
-    for (const q of ['%', '_', '%25', "'", '"', '\\', "' or zzz=zzz --", 'a & b | !c', 'x:*', '<->', '(', '100%', 'é']) {
+    for (const q of [
+      '%',
+      '_',
+      '%25',
+      "'",
+      '"',
+      '\\',
+      "' or zzz=zzz --",
+      'a & b | !c',
+      'x:*',
+      '<->',
+      '(',
+      '100%',
+      'é',
+    ]) {
       const res = await list(u, `q=${encodeURIComponent(q)}`);
       expect(res.statusCode, q).toBe(200);
       if (q === '%' || q === '_' || q === "' or zzz=zzz --" || q === '\\') {
@@ -263,7 +277,10 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     const base = Date.now() - 10 * DAY;
     for (let i = 0; i < 45; i++) {
       // Several share a created_at, so ties are broken on id.
-      const t = await createTask(ctx.deps, w.id, { title: `w${i}`, createdAt: new Date(base + Math.floor(i / 3) * 1000) });
+      const t = await createTask(ctx.deps, w.id, {
+        title: `w${i}`,
+        createdAt: new Date(base + Math.floor(i / 3) * 1000),
+      });
       original.add(t.id);
     }
     for (const sort of ['-createdAt', 'createdAt', 'title', '-priority']) {

@@ -228,8 +228,8 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
 
   it('two writers with the same If-Match: exactly one wins, the other gets 412', async () => {
     const created = (await post(alice, { title: 'race' })).json().data;
-    const etag = (await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers }))
-      .headers.etag as string;
+    const etag = (await ctx.app.inject({ method: 'GET', url: `${BASE}/${created.id}`, headers: alice.headers })).headers
+      .etag as string;
     const results = await Promise.all(
       ['a', 'b', 'c'].map((t) =>
         ctx.app.inject({

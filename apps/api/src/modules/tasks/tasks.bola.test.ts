@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../config';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser, type TestUser } from '../../test/factories';
+import { createTask } from './tasks.factory';
+
+const BASE = '/api/v1/tasks';
+const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
+
+const BODIES: Record<string, unknown> = {
+  patch: { title: 'owned by B now', status: 'completed' },
+  put: { title: 'replaced by B' },
+};
+
+describe.each(drivers())('tasks access control (BOLA) on %s', (driver) => {
+  let ctx: TestContext;
+  let a: TestUser;
+  let b: TestUser;
+  let aTaskIds: string[];
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    a = await createUser(ctx.deps);
+    b = await createUser(ctx.deps);
+    aTaskIds = [];
+    for (let i = 0; i < 3; i++) {
+      aTaskIds.push((await createTask(ctx.deps, a.id, { title: `A secret ${i}`, tags: ['secret'] })).id);
+    }
+    await createTask(ctx.deps, b.id, { title: 'B own' });
+  });
+  afterAll(async () => ctx?.close());
+
+  /** A's whole state as A sees it: tasks and their histories. */
+  async function snapshot() {
+    const tasks = JSON.parse(
+      (await ctx.app.inject({ method: 'GET', url: `${BASE}/export?sort=title`, headers: a.headers })).body,
+    );
+    const histories = [];
+    for (const id of aTaskIds) {
+      histories.push(
+        (await ctx.app.inject({ method: 'GET', url: `${BASE}/${id}/history`, headers: a.headers })).json(),
+      );
+    }
+    const stats = (await ctx.app.inject({ method: 'GET', url: `${BASE}/stats`, headers: a.headers })).json();
+    return { tasks, histories, stats };
+  }
+
+  it('every task route with an :id, in every method, answers B with 404 for A ids; A is unchanged', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const idRoutes: Array<[string, string]> = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      if (!path.startsWith(BASE) || !path.includes('{id}')) continue;
+      for (const method of Object.keys(item)) {
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) idRoutes.push([method, path]);
+      }
+    }
+    // The route table has at least these; new :id routes are covered automatically.
+    expect(idRoutes.map(([m, p]) => `${m} ${p}`)).toEqual(
+      expect.arrayContaining([
+        `get ${BASE}/{id}`,
+        `patch ${BASE}/{id}`,
+        `put ${BASE}/{id}`,
+        `delete ${BASE}/{id}`,
+        `get ${BASE}/{id}/history`,
+      ]),
+    );
+    const before = await snapshot();
+    for (const id of aTaskIds) {
+      for (const [method, path] of idRoutes) {
+        const res = await ctx.app.inject({
+          method: method.toUpperCase() as 'GET',
+          url: path.replace('{id}', id),
+          headers: { ...b.headers, 'if-match': '*', 'if-none-match': '*' },
+          ...(BODIES[method] ? { payload: BODIES[method] as object } : {}),
+        });
+        expect(res.statusCode, `${method} ${path}`).toBe(404);
+        expect(res.json().code).toBe('NOT_FOUND');
+        expect(res.body).not.toContain('A secret');
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('bulk ignores A ids for B (affected 0), lists, search, export and stats never show A tasks', async () => {
+    const before = await snapshot();
+    for (const payload of [
+      { action: 'update', ids: aTaskIds, patch: { title: 'hijacked' } },
+      { action: 'delete', ids: aTaskIds },
+    ]) {
+      const res = await ctx.app.inject({ method: 'POST', url: `${BASE}/bulk`, headers: b.headers, payload });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data.affected).toBe(0);
+    }
+    for (const qs of ['', '?q=secret', '?tag=secret', '?page=1', '?sort=title&limit=100']) {
+      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}${qs}`, headers: b.headers });
+      const ids = res.json().data.map((t: { id: string }) => t.id);
+      for (const id of aTaskIds) expect(ids).not.toContain(id);
+    }
+    for (const format of ['csv', 'json']) {
+      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=${format}`, headers: b.headers });
+      expect(res.body).not.toContain('A secret');
+    }
+    const stats = (await ctx.app.inject({ method: 'GET', url: `${BASE}/stats`, headers: b.headers })).json().data;
+    expect(stats.total).toBe(1);
+    // A's cursor is refused for B.
+    const aPage = (await ctx.app.inject({ method: 'GET', url: `${BASE}?limit=1`, headers: a.headers })).json();
+    const cursor = encodeURIComponent(aPage.meta.nextCursor);
+    const foreign = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}?limit=1&cursor=${cursor}`,
+      headers: b.headers,
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(await snapshot()).toEqual(before);
+  });
+});

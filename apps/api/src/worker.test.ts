@@ -1,0 +1,135 @@
+/**
+ * The real worker process (BullMQ on the real Redis, PostgreSQL, a real SMTP server): a reminder is mailed once,
+ * and once only after the worker is killed (SIGKILL) in the middle of sending it and another one starts.
+ * Runs when TEST_DATABASE_URL and TEST_REDIS_URL are set (CI).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from './config';
+import { createDeps } from './deps';
+import { runMigrations } from './infra/db';
+import { freshPostgres } from './test/context';
+import { createUser } from './test/factories';
+
+const { testDatabaseUrl, testRedisUrl } = testConfig();
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, PostgreSQL, SMTP)', () => {
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  let smtp: SMTPServer;
+  let smtpPort = 0;
+  const accepted: string[] = [];
+  let stallNext = false;
+  let onStall: (() => void) | undefined;
+  const workers: ChildProcess[] = [];
+  const prefix = `pt-test:${randomUUID()}:`;
+
+  beforeAll(async () => {
+    db = await freshPostgres(testDatabaseUrl ?? '');
+    await runMigrations(db.database);
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => {
+          raw += c.toString('utf8');
+        });
+        stream.on('end', () => {
+          if (stallNext) {
+            // Hold the message without accepting it; the test kills the worker now.
+            stallNext = false;
+            onStall?.();
+            return;
+          }
+          accepted.push(/^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '');
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    smtpPort = (smtp.server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await new Promise<void>((r) => smtp?.close(() => r()));
+    await db?.drop();
+  });
+
+  const startWorker = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'worker.ts')], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: db.url,
+        JWT_SECRET: 'w'.repeat(40),
+        REDIS_URL: testRedisUrl,
+        REDIS_KEY_PREFIX: prefix,
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        REMINDER_SCAN_INTERVAL_MS: '1000',
+        REMINDER_LEASE_SECONDS: '2',
+        QUEUE_LOCK_DURATION_MS: '2000',
+        QUEUE_STALLED_INTERVAL_MS: '1000',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    workers.push(child);
+    return child;
+  };
+
+  async function dueTask(title: string, inHours: number) {
+    const deps = createDeps(testConfig(), db.database);
+    const user = await createUser(deps);
+    await db.database.db.execute(
+      sql`insert into tasks (user_id, title, due_date) values (${user.id}, ${title}, ${new Date(Date.now() + inHours * 3_600_000)})`,
+    );
+  }
+
+  it('mails a reminder due in 23 h exactly once, none for 25 h', async () => {
+    await dueTask('due-in-23h', 23);
+    await dueTask('due-in-25h', 25);
+    const w = startWorker();
+    await until(() => accepted.length >= 1, 30_000);
+    await new Promise((r) => setTimeout(r, 3500)); // three more scans
+    expect(accepted).toEqual(['Due soon: due-in-23h']);
+    w.kill('SIGTERM');
+    await new Promise((r) => w.once('exit', r));
+  }, 60_000);
+
+  it('mails once after the worker is killed mid-send and another worker takes over', async () => {
+    accepted.length = 0;
+    const stalled = new Promise<void>((r) => {
+      onStall = r;
+    });
+    stallNext = true;
+    await dueTask('killed-mid-send', 2);
+    const first = startWorker();
+    await stalled; // the worker is inside SMTP DATA for this reminder
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    expect(accepted).toEqual([]);
+    const second = startWorker();
+    await until(() => accepted.length >= 1, 30_000);
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(accepted).toEqual(['Due soon: killed-mid-send']);
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  }, 90_000);
+});
