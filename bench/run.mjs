@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { benchUsers, ensureData, ensureDatabase } from './lib/data.mjs';
+import { ensurePgbench, pgbench } from './lib/pgbench.mjs';
 import {
   API_SERVER,
   api,
@@ -119,6 +120,7 @@ async function main() {
   const seed = await ensureData(url, C.size, {
     migrate: async () => stop(await startApi('migrate', PORTS.api, { DATABASE_URL: url })),
   });
+  if (argv.includes('--seed-only')) return;
   const users = await benchUsers(url, 4 + C.sseUsers);
   const [p1User, p6User, p7User, ...sseUsers] = users.typical;
   console.log(
@@ -169,11 +171,15 @@ async function main() {
 
   if (want('P1')) {
     section('P1 GET /api/v1/tasks, 50 connections');
-    const runs = await interleave(listTargets, (_k, t, warm) =>
-      load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
+    ensurePgbench();
+    const runs = await interleave({ ...listTargets, pgbench: { pgbench: true } }, (_k, t, warm) =>
+      t.pgbench
+        ? pgbench(url, p1.userId, { clients: 20, seconds: warm ? 3 : C.duration })
+        : load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
     );
-    const errs = Object.values(runs)
-      .flat()
+    const errs = Object.entries(runs)
+      .filter(([k]) => k !== 'pgbench')
+      .flatMap(([, v]) => v)
       .reduce((a, r) => a + r.errors + r.non2xx + r.timeouts, 0);
     report(
       'P1',
@@ -184,6 +190,7 @@ async function main() {
         vs_fastify: ratio(runs, 'api', 'fastify'),
         vs_stack: ratio(runs, 'api', 'stack'),
         vs_express: ratio(runs, 'api', 'express'),
+        vs_pgbench: ratio(runs, 'api', 'pgbench'),
         errors: errs,
       },
       {
@@ -207,7 +214,10 @@ async function main() {
     let kind;
     if (first.headers.get('etag')) {
       kind = 'list If-None-Match';
-      target = { ...listTargets.api, headers: { ...listTargets.api.headers, 'if-none-match': first.headers.get('etag') } };
+      target = {
+        ...listTargets.api,
+        headers: { ...listTargets.api.headers, 'if-none-match': first.headers.get('etag') },
+      };
     } else {
       // The list sends no ETag (yet): measure the conditional GET the API has, GET /tasks/:id → 304.
       const id = first.json.data[0].id;
@@ -273,7 +283,8 @@ async function main() {
     const page = await api(BASE, 'GET', `${listPath}?limit=50`, { token: heavy.token });
     const words = page.json.data
       .flatMap((t) => t.title.toLowerCase().match(/\p{L}{4,}/gu) ?? [])
-      .filter((w, i, a) => a.indexOf(w) === i);
+      .filter((w, i, a) => a.indexOf(w) === i)
+      .sort((a, b) => b.length - a.length);
     const word = words[0] ?? 'task';
     const typo = word.length > 4 ? word.slice(0, 2) + word[3] + word[2] + word.slice(4) : word;
     const heavyRun = await latency({
@@ -323,7 +334,10 @@ async function main() {
     times.sort((a, b) => a - b);
     // Exact after a write: total + 1 after a create, byPriority moves with a PATCH.
     const before = (await api(BASE, 'GET', `${listPath}/stats`, { token: heavy.token })).json.data;
-    await api(BASE, 'POST', listPath, { token: heavy.token, body: { title: 'stats exactness probe', priority: 'low' } });
+    await api(BASE, 'POST', listPath, {
+      token: heavy.token,
+      body: { title: 'stats exactness probe', priority: 'low' },
+    });
     const after = (await api(BASE, 'GET', `${listPath}/stats`, { token: heavy.token })).json.data;
     const exact = after.total === before.total + 1 && after.byPriority.low === before.byPriority.low + 1;
     const cached = await latency({
@@ -343,7 +357,11 @@ async function main() {
         cached_rps: cached.rps,
         exact_after_write: exact,
       },
-      { samples: times.length, bar: 'uncached p95<100ms, cached p95<5ms, exact', pass: p95u < 100 && cached.p95 < 5 && exact },
+      {
+        samples: times.length,
+        bar: 'uncached p95<100ms, cached p95<5ms, exact',
+        pass: p95u < 100 && cached.p95 < 5 && exact,
+      },
     );
   }
 
@@ -481,10 +499,10 @@ async function main() {
   if (want('P12')) {
     section('P12 PGlite mode vs PostgreSQL mode on P1');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-bench-pglite-'));
-    const pgl = await startApi('pglite', PORTS.pglite, { DATA_DIR: dir }, { timeoutMs: 120_000 });
+    const pgl = await startApi('pglite', PORTS.pglite, { DATA_DIR: dir }, { timeoutMs: 180_000 });
     const PB = `http://127.0.0.1:${PORTS.pglite}`;
     const reg = await api(PB, 'POST', '/api/v1/auth/register', {
-      body: { name: 'Bench', email: 'bench-pglite@bench.local', password: BENCH_PASSWORD },
+      body: { name: 'Pglite Tester', email: 'pglite-tester@example.com', password: BENCH_PASSWORD },
     });
     if (reg.status !== 201) throw new Error(`pglite register ${reg.status} ${reg.text.slice(0, 200)}`);
     const tok = reg.json.data.accessToken;
@@ -527,7 +545,7 @@ async function main() {
         const child = start(`start-${mode}`, process.execPath, [API_SERVER], {
           env: apiEnv(PORTS.start, env),
         });
-        await waitHttp(`http://127.0.0.1:${PORTS.start}/health/ready`, { child, timeoutMs: 60_000 });
+        await waitHttp(`http://127.0.0.1:${PORTS.start}/health/ready`, { child, timeoutMs: 180_000 });
         times.push(performance.now() - t0);
         await sleep(3000);
         rss.push(rssMb(child.pid));
@@ -566,7 +584,12 @@ function writeResults(users) {
   const doc = {
     date: new Date().toISOString(),
     mode: QUICK ? 'quick' : 'full',
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGb: round(os.totalmem() / 2 ** 30, 1) },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      memGb: round(os.totalmem() / 2 ** 30, 1),
+    },
     heavyUser: users.heavy.email,
     seconds: Math.round((Date.now() - t00) / 1000),
     results,
@@ -575,7 +598,9 @@ function writeResults(users) {
   writeFileSync(path.join(dir, `results${suffix}.json`), `${JSON.stringify(doc, null, 2)}\n`);
   const rows = Object.entries(results)
     .filter(([k]) => /^P\d+$/.test(k))
-    .map(([k, v]) => `| ${k} | \`${v.line.slice(k.length + 1)}\` | ${v.bar ?? ''} | ${v.pass ? 'met' : '**missed**'} |`);
+    .map(
+      ([k, v]) => `| ${k} | \`${v.line.slice(k.length + 1)}\` | ${v.bar ?? ''} | ${v.pass ? 'met' : '**missed**'} |`,
+    );
   const md = [
     `# Bench results (${doc.mode}, ${doc.date})`,
     '',

@@ -43,7 +43,12 @@ function buildIfNeeded() {
   const built = Math.min(newestMtime(serverJs), newestMtime(webIndex));
   if (built > 0 && built >= sources && process.env.E2E_REBUILD !== '1') return;
   console.log('e2e: building the app (npm run build)…');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test; the build must be a production one (React's production bundle).
+  const r = spawnSync('npm', ['run', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (r.status !== 0) throw new Error('npm run build failed');
 }
 

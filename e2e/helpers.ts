@@ -69,17 +69,18 @@ export function newUser(name = 'Test User') {
 
 export async function register(page: Page, user = newUser()) {
   await page.goto('/register');
-  await page.getByLabel('Name').fill(user.name);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
+  await page.getByLabel('Name', { exact: true }).fill(user.name);
+  await page.getByLabel('Email', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL('**/dashboard');
   return user;
 }
 
 export async function login(page: Page, user: { email: string; password: string }) {
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -118,4 +119,23 @@ export async function createTaskViaApi(page: Page, task: Record<string, unknown>
   const res = await apiFromPage<{ data: { id: string; version: number } }>(page, 'POST', '/api/v1/tasks', task);
   if (res.status !== 201) throw new Error(`create task: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;
+}
+
+/** The newest link to `path` in the mails sent to `to` (embedded mode writes them to DATA_DIR/outbox). */
+export async function mailLink(to: string, linkPath: string, timeoutMs = 15_000): Promise<string> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const outbox = path.join(inject('dataDir'), 'outbox');
+  const deadline = Date.now() + timeoutMs;
+  const re = new RegExp(`https?://[^\\s"<]+${linkPath.replace(/[/]/g, '\\/')}\\?token=[A-Za-z0-9_-]+`);
+  while (Date.now() < deadline) {
+    const files = (await readdir(outbox).catch(() => [] as string[])).sort().reverse();
+    for (const f of files) {
+      const mail = JSON.parse(await readFile(path.join(outbox, f), 'utf8')) as { to: string; text: string };
+      if (mail.to !== to) continue;
+      const m = re.exec(mail.text);
+      if (m) return new URL(m[0]).pathname + new URL(m[0]).search;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no ${linkPath} mail for ${to}`);
 }

@@ -36,7 +36,7 @@ describe('profile', () => {
     // Still signed in here; the new password works on the next sign-in.
     await page.reload();
     await page.getByRole('heading', { name: 'Profile' }).waitFor();
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await page.waitForURL('**/login');
     await login(page, { email: user.email, password: 'another fine passphrase' });
     await page.waitForURL('**/dashboard');

@@ -58,8 +58,8 @@ describe('browser security', () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(csp).toContain("frame-ancestors 'none'");
     // The built page itself has no inline script.
-    const inline = await page.evaluate(() =>
-      [...document.querySelectorAll('script')].filter((s) => !s.src && s.textContent?.trim()).length,
+    const inline = await page.evaluate(
+      () => [...document.querySelectorAll('script')].filter((s) => !s.src && s.textContent?.trim()).length,
     );
     expect(inline).toBe(0);
 

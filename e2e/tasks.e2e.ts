@@ -22,7 +22,10 @@ describe('tasks', () => {
     await dialog.waitFor();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title');
     await dialog.getByRole('button', { name: 'Create task' }).click();
-    await dialog.getByText(/at least 1 character|too small|required/i).first().waitFor();
+    await dialog
+      .getByText(/at least 1 character|too small|required/i)
+      .first()
+      .waitFor();
     await dialog.getByLabel('Title').fill('Write the quarterly report');
     await dialog.getByLabel('Description').fill('Numbers from finance');
     await dialog.getByLabel('Priority').selectOption('high');
@@ -48,7 +51,11 @@ describe('tasks', () => {
     await edited.getByText('Completed').waitFor();
     await expect
       .poll(async () => {
-        const list = await apiFromPage<{ data: Array<{ title: string; status: string }> }>(page, 'GET', '/api/v1/tasks');
+        const list = await apiFromPage<{ data: Array<{ title: string; status: string }> }>(
+          page,
+          'GET',
+          '/api/v1/tasks',
+        );
         return list.body.data.find((t) => t.title === 'Write the annual report')?.status;
       })
       .toBe('completed');
@@ -191,15 +198,26 @@ describe('tasks', () => {
   it('rolls back an optimistic change the server refuses, with a toast', async () => {
     const page = await freshPage(browser.context);
     await register(page);
-    const task = await createTaskViaApi(page, { title: 'Soon gone' });
+    await createTaskViaApi(page, { title: 'Stubborn task' });
+    // The server refuses the next status change.
+    await page.route('**/api/v1/tasks/*', (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 409,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({ success: false, status: 409, code: 'CONFLICT', detail: 'Refused for the test' }),
+          })
+        : route.continue(),
+    );
     await page.goto('/tasks');
-    const row = page.getByTestId('task-row').filter({ hasText: 'Soon gone' });
-    await row.waitFor();
-    // Deleted elsewhere: completing it here is a 404, so the row goes back to how it was.
-    expect((await apiFromPage(page, 'DELETE', `/api/v1/tasks/${task.id}`)).status).toBe(204);
-    await row.getByRole('checkbox', { name: /as done/ }).check();
-    await page.getByTestId('toast').filter({ hasText: 'Not saved' }).waitFor();
-    expect(await row.getByRole('checkbox', { name: /as done/ }).isChecked()).toBe(false);
+    const row = page.getByTestId('task-row').filter({ hasText: 'Stubborn task' });
+    const done = row.getByRole('checkbox', { name: /as done/ });
+    await done.check({ trial: true });
+    await done.click();
+    await page.getByTestId('toast').filter({ hasText: 'Refused for the test' }).waitFor();
+    await expect.poll(() => row.getByRole('checkbox', { name: /as done/ }).isChecked()).toBe(false);
+    expect(await row.textContent()).toContain('Pending');
+    await page.unroute('**/api/v1/tasks/*');
   });
 
   it('never loads the chart code on the task list', async () => {
@@ -216,5 +234,28 @@ describe('tasks', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('charts').waitFor();
     expect(scripts.some((s) => /\/assets\/charts-/.test(s))).toBe(true);
+  });
+
+  it('applies real-time events from another tab and shows an offline banner', async () => {
+    const page = await freshPage(browser.context);
+    await register(page);
+    await page.goto('/tasks');
+    await page.getByText('No tasks match.').waitFor();
+    // Another tab of the same user writes; this one hears it over SSE.
+    const other = await browser.context.newPage();
+    await other.goto('/dashboard');
+    const created = await createTaskViaApi(other, { title: 'Made in the other tab' });
+    const row = page.getByTestId('task-row').filter({ hasText: 'Made in the other tab' });
+    await row.waitFor();
+    await apiFromPage(other, 'PATCH', `/api/v1/tasks/${created.id}`, { title: 'Renamed in the other tab' });
+    await page.getByTestId('task-row').filter({ hasText: 'Renamed in the other tab' }).waitFor();
+    await apiFromPage(other, 'DELETE', `/api/v1/tasks/${created.id}`);
+    await page.getByText('No tasks match.').waitFor();
+    await other.close();
+
+    await browser.context.setOffline(true);
+    await page.getByText('You are offline').waitFor();
+    await browser.context.setOffline(false);
+    await page.getByText('You are offline').waitFor({ state: 'detached' });
   });
 });

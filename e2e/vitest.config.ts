@@ -15,5 +15,7 @@ export default defineConfig({
     fileParallelism: false,
     maxWorkers: 1,
     reporters: ['default'],
+    // The machines are shared and slow at times: UI assertions poll for a while.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -11,7 +11,10 @@ const server = http.createServer(async (req, res) => {
   const userId = req.headers['x-user-id'];
   try {
     const body = JSON.stringify(envelope(userId, await listRows(db, userId)));
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   } catch {
     res.writeHead(500).end();

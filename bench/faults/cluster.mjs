@@ -59,7 +59,16 @@ export class PgCluster {
     chownSync(path.dirname(this.dir), uid, gid);
     chownSync(this.sock, uid, gid);
     chmodSync(path.dirname(this.dir), 0o755);
-    asPostgres(path.join(this.bin, 'initdb'), ['-D', this.dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+    asPostgres(path.join(this.bin, 'initdb'), [
+      '-D',
+      this.dir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
     // Durability as in production: fsync, synchronous_commit and full_page_writes on (the defaults; said out loud).
     const conf = path.join(this.dir, 'postgresql.conf');
     writeFileSync(
@@ -70,8 +79,15 @@ export class PgCluster {
 
   start() {
     asPostgres(path.join(this.bin, 'pg_ctl'), [
-      '-D', this.dir, '-l', this.log, '-w', '-t', '60',
-      '-o', `-p ${this.port} -k ${this.sock} -c listen_addresses=127.0.0.1`,
+      '-D',
+      this.dir,
+      '-l',
+      this.log,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${this.port} -k ${this.sock} -c listen_addresses=127.0.0.1`,
       'start',
     ]);
   }
@@ -86,8 +102,18 @@ export class PgCluster {
   }
 
   psql(sql) {
-    return sh('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-d', 'postgres', '-qAtc', sql])
-      .stdout.trim();
+    return sh('psql', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-qAtc',
+      sql,
+    ]).stdout.trim();
   }
 }
 
@@ -100,7 +126,16 @@ export class Redis {
 
   async start() {
     this.proc = start('redis', 'redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir,
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
     ]);
     for (let i = 0; i < 100; i++) {
       if (sh('redis-cli', ['-p', String(this.port), 'ping'], { allowFail: true }).stdout.trim() === 'PONG') return;
@@ -129,7 +164,10 @@ export class Nginx {
     const conf = tpl
       .replaceAll('@PREFIX@', this.prefix)
       .replaceAll('@LISTEN@', String(this.listen))
-      .replace('@UPSTREAMS@', this.upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n'));
+      .replace(
+        '@UPSTREAMS@',
+        this.upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n'),
+      );
     const file = path.join(this.prefix, 'nginx.conf');
     writeFileSync(file, conf);
     sh('nginx', ['-t', '-p', this.prefix, '-c', file]);

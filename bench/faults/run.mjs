@@ -109,7 +109,7 @@ class Api {
 
   async start() {
     this.proc = start(this.name, process.execPath, [API_SERVER], { env: apiEnv(this.port, this.env) });
-    await waitHttp(`${this.base}/health/live`, { child: this.proc, timeoutMs: 120_000 });
+    await waitHttp(`${this.base}/health/live`, { child: this.proc, timeoutMs: 180_000 });
     return this;
   }
 
@@ -142,9 +142,20 @@ async function register(base, tag) {
 async function createWithRetry(base, token, body, deadline, stats) {
   const key = randomUUID();
   for (let attempt = 0; performance.now() < deadline; attempt++) {
-    const r = await req(base, 'POST', '/api/v1/tasks', { token, body, headers: { 'idempotency-key': key }, timeoutMs: 5000 });
+    const r = await req(base, 'POST', '/api/v1/tasks', {
+      token,
+      body,
+      headers: { 'idempotency-key': key },
+      timeoutMs: 5000,
+    });
     stats.codes[r.status] = (stats.codes[r.status] ?? 0) + 1;
-    if (r.status === 201) return { ok: true, id: r.json.data.id, retries: attempt, replayed: r.headers.get('idempotent-replayed') === 'true' };
+    if (r.status === 201)
+      return {
+        ok: true,
+        id: r.json.data.id,
+        retries: attempt,
+        replayed: r.headers.get('idempotent-replayed') === 'true',
+      };
     if (!retryable(r.status)) return { ok: false, status: r.status };
     await sleep(Math.min(1000, 50 * 2 ** attempt));
   }
@@ -220,7 +231,11 @@ async function r1(cluster, redis) {
           u.attempted.push(value);
           let done = false;
           for (let a = 0; a < 20 && !done && performance.now() < hardDeadline; a++) {
-            const r = await req(base, 'PATCH', `/api/v1/tasks/${id}`, { token: c.token, body: { description: value }, timeoutMs: 5000 });
+            const r = await req(base, 'PATCH', `/api/v1/tasks/${id}`, {
+              token: c.token,
+              body: { description: value },
+              timeoutMs: 5000,
+            });
             stats.codes[r.status] = (stats.codes[r.status] ?? 0) + 1;
             if (r.status === 200) {
               u.acked = u.attempted.length - 1;
@@ -245,7 +260,10 @@ async function r1(cluster, redis) {
     }),
   );
   await killer;
-  const rows = await readAll(cluster.url, clients.map((c) => c.userId));
+  const rows = await readAll(
+    cluster.url,
+    clients.map((c) => c.userId),
+  );
   const { lost, duplicates, unexpected, recovered } = setCheck(attempted, acked, rows);
   // Updates: the final value is the last acknowledged one or one attempted after it.
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -256,7 +274,13 @@ async function r1(cluster, redis) {
     if (!u.attempted.slice(u.acked).includes(final)) lostUpdates++;
   }
   const v = [];
-  if (lost.length) v.push(`${lost.length} acknowledged creates lost (${lost.slice(0, 3).map((x) => x[0]).join(', ')})`);
+  if (lost.length)
+    v.push(
+      `${lost.length} acknowledged creates lost (${lost
+        .slice(0, 3)
+        .map((x) => x[0])
+        .join(', ')})`,
+    );
   if (duplicates.length) v.push(`${duplicates.length} duplicated titles`);
   if (unexpected.length) v.push(`${unexpected.length} unexpected rows`);
   if (lostUpdates) v.push(`${lostUpdates} acknowledged updates lost`);
@@ -350,7 +374,10 @@ async function r2(cluster, redis) {
   const durability = cluster.psql(
     "select string_agg(name || '=' || setting, ',' order by name) from pg_settings where name in ('fsync','synchronous_commit','full_page_writes')",
   );
-  const rows = await readAll(cluster.url, clients.map((c) => c.userId));
+  const rows = await readAll(
+    cluster.url,
+    clients.map((c) => c.userId),
+  );
   const { lost, duplicates, unexpected } = setCheck(attempted, acked, rows);
   const during = log.filter((x) => x.t > downAt + 500 && x.t < upAt);
   const after = log.filter((x) => x.t > upAt);
@@ -467,13 +494,19 @@ async function r4(cluster, redis) {
           seen.push(r);
           return r;
         };
-        const created = note('create', await req(base, 'POST', '/api/v1/tasks', { token: c.token, body: { title: `r4-${ci}-${n}` } }));
+        const created = note(
+          'create',
+          await req(base, 'POST', '/api/v1/tasks', { token: c.token, body: { title: `r4-${ci}-${n}` } }),
+        );
         const id = created.json?.data?.id;
         note('list', await req(base, 'GET', '/api/v1/tasks', { token: c.token }));
         note('stats', await req(base, 'GET', '/api/v1/tasks/stats', { token: c.token }));
         if (id) {
           note('get', await req(base, 'GET', `/api/v1/tasks/${id}`, { token: c.token }));
-          note('patch', await req(base, 'PATCH', `/api/v1/tasks/${id}`, { token: c.token, body: { status: 'completed' } }));
+          note(
+            'patch',
+            await req(base, 'PATCH', `/api/v1/tasks/${id}`, { token: c.token, body: { status: 'completed' } }),
+          );
           if (n % 2) note('delete', await req(base, 'DELETE', `/api/v1/tasks/${id}`, { token: c.token }));
         }
         n++;
@@ -556,11 +589,18 @@ async function r6(cluster, redis) {
   const final = await req(base, 'GET', `/api/v1/tasks/${id}`, { token: u.token });
   const v = [];
   if (winnersOk !== ROUNDS) v.push(`${ROUNDS - winnersOk} rounds without exactly one winner and ${K - 1} × 412`);
-  if (final.json.data.version !== ROUNDS + 1) v.push(`final version ${final.json.data.version}, expected ${ROUNDS + 1}`);
+  if (final.json.data.version !== ROUNDS + 1)
+    v.push(`final version ${final.json.data.version}, expected ${ROUNDS + 1}`);
   if (final.json.data.title !== lastWinner) v.push('final title is not the last winner');
   report(
     'R6',
-    { rounds: ROUNDS, writers: K, one_winner_rounds: winnersOk, final_version: final.json.data.version, other: JSON.stringify(other) },
+    {
+      rounds: ROUNDS,
+      writers: K,
+      one_winner_rounds: winnersOk,
+      final_version: final.json.data.version,
+      other: JSON.stringify(other),
+    },
     { violations: v },
   );
   await stop(apiA.proc);
@@ -571,7 +611,8 @@ async function r7(cluster, redis) {
   const apiA = await new Api('api-r7', API_PORTS[0], { DATABASE_URL: cluster.url, REDIS_URL: redis.url }).start();
   const base = apiA.base;
   const u = await register(base, 'r7');
-  for (let i = 0; i < 30; i++) await req(base, 'POST', '/api/v1/tasks', { token: u.token, body: { title: `r7 task ${i}` } });
+  for (let i = 0; i < 30; i++)
+    await req(base, 'POST', '/api/v1/tasks', { token: u.token, body: { title: `r7 task ${i}` } });
   const target = { url: `${base}/api/v1/tasks`, headers: { authorization: `Bearer ${u.token}` } };
   const peak = await load({ ...target, connections: 50, duration: 5, warmup: 3 });
   const rate = Math.max(10, Math.floor(peak.rps / 2));

@@ -30,7 +30,11 @@ export async function ensureDatabase(adminUrl, name, { fresh = false } = {}) {
 
 function run(cmd, args, env, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(t);
@@ -47,8 +51,26 @@ async function seededWith(db) {
 }
 
 const WORDS = [
-  'plan', 'review', 'write', 'report', 'invoice', 'meeting', 'design', 'deploy', 'budget', 'client',
-  'email', 'draft', 'update', 'release', 'backup', 'audit', 'research', 'call', 'order', 'schedule',
+  'plan',
+  'review',
+  'write',
+  'report',
+  'invoice',
+  'meeting',
+  'design',
+  'deploy',
+  'budget',
+  'client',
+  'email',
+  'draft',
+  'update',
+  'release',
+  'backup',
+  'audit',
+  'research',
+  'call',
+  'order',
+  'schedule',
 ];
 
 /** Set-based generator (used when the seed script is not there): deterministic (setseed), one INSERT per batch. */
@@ -113,8 +135,21 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
       log(`seeding with the project's seed script: ${size.users} users, ${size.tasks} tasks, heavy ${size.heavy}`);
       await run(
         'npm',
-        ['run', '--silent', 'db:seed', '--', '--users', String(size.users), '--tasks', String(size.tasks),
-          '--heavy-user', String(size.heavy), '--seed', '42', '--force'],
+        [
+          'run',
+          '--silent',
+          'db:seed',
+          '--',
+          '--users',
+          String(size.users),
+          '--tasks',
+          String(size.tasks),
+          '--heavy-user',
+          String(size.heavy),
+          '--seed',
+          '42',
+          '--force',
+        ],
         { DATABASE_URL: url, JWT_SECRET: 'x'.repeat(40), LOG_LEVEL: 'warn' },
         30 * 60_000,
       );
@@ -125,10 +160,16 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
     }
     await db.query('vacuum analyze');
     const seconds = (Date.now() - t0) / 1000;
-    await db.query('create table if not exists _bench_seed (users int, tasks int, heavy int, source text, seconds real)');
+    await db.query(
+      'create table if not exists _bench_seed (users int, tasks int, heavy int, source text, seconds real)',
+    );
     await db.query('truncate _bench_seed');
     await db.query('insert into _bench_seed values ($1, $2, $3, $4, $5)', [
-      size.users, size.tasks, size.heavy, source, seconds,
+      size.users,
+      size.tasks,
+      size.heavy,
+      source,
+      seconds,
     ]);
     log(`seeded in ${seconds.toFixed(1)} s (${source})`);
     return { seconds, source };
@@ -149,7 +190,10 @@ export async function benchUsers(url, typicalCount) {
       )
     ).rows;
     const heavy = counts[0];
-    const typical = counts.filter((r) => r.n > 20 && r.n < heavy.n).slice(0, typicalCount);
+    const typical = counts
+      .filter((r) => r.n > 20 && r.id !== heavy.id)
+      .sort((a, b) => (a.email < b.email ? -1 : 1))
+      .slice(0, typicalCount);
     const pw = await hash(BENCH_PASSWORD, ARGON2);
     const ids = [heavy.id, ...typical.map((r) => r.id)];
     await db.query('update users set password_hash = $1 where id = any($2::uuid[])', [pw, ids]);

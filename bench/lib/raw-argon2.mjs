@@ -7,14 +7,14 @@ import { hash, verify } from '@node-rs/argon2';
 
 const o = JSON.parse(process.argv[2]);
 const PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
-const h = await hash('Bench-password-2026!', PARAMS);
+const h = await hash('Qx7vR2-bench-Lm9wT-kettle', PARAMS);
 
 async function phase(seconds) {
   const until = performance.now() + seconds * 1000;
   let n = 0;
   const loop = async () => {
     while (performance.now() < until) {
-      if (!(await verify(h, 'Bench-password-2026!'))) throw new Error('verify failed');
+      if (!(await verify(h, 'Qx7vR2-bench-Lm9wT-kettle'))) throw new Error('verify failed');
       n++;
     }
   };

@@ -11,7 +11,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BENCH = path.join(ROOT, 'bench');
 export const API_SERVER = path.join(ROOT, 'apps/api/dist/server.js');
 export const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789abcdef';
-export const BENCH_PASSWORD = 'Bench-password-2026!';
+export const BENCH_PASSWORD = 'Qx7vR2-bench-Lm9wT-kettle';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,7 +119,7 @@ export function apiEnv(port, extra = {}) {
 
 export async function startApi(name, port, env, opts = {}) {
   const child = start(name, process.execPath, [...(opts.nodeArgs ?? []), API_SERVER], { env: apiEnv(port, env) });
-  const ms = await waitHttp(`http://127.0.0.1:${port}/health/live`, { child, timeoutMs: opts.timeoutMs ?? 60_000 });
+  const ms = await waitHttp(`http://127.0.0.1:${port}/health/live`, { child, timeoutMs: opts.timeoutMs ?? 180_000 });
   child.port = port;
   child.readyMs = ms;
   return child;

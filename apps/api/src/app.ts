@@ -17,10 +17,12 @@ import { serializerCompiler } from './lib/serializer';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { eventRoutes } from './modules/events/events.routes';
+import { oidcRoutes } from './modules/oidc/oidc.routes';
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes';
 import { taskRoutes } from './modules/tasks/tasks.routes';
 import { userRoutes } from './modules/users/users.routes';
 import authPlugin from './plugins/auth';
+import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
 import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin from './plugins/rate-limit';
@@ -86,6 +88,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   }
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
+  await app.register(errorReportingPlugin);
 
   // Every response carries the request id; API responses are never cached by intermediaries.
   app.addHook('onRequest', async (request, reply) => {
@@ -201,6 +204,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth' });
+      await api.register(oidcRoutes, { prefix: '/auth/oidc' });
       await api.register(userRoutes, { prefix: '/users' });
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(taskRoutes, { prefix: '/tasks' });

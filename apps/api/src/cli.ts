@@ -2,12 +2,14 @@
  * Command line: `npm run cli -- <command> [args]`.
  *   migrate              apply pending migrations (also `npm run db:migrate`)
  *   make-admin <email>   give an existing user the admin role
+ *   seed [--users N] [--tasks N] [--heavy-user N] [--seed S] [--force]   benchmark data (also `npm run db:seed`)
  * Other modules add their commands to `commands` below.
  */
 import { eq } from 'drizzle-orm';
 import { ConfigError, type Config, loadConfig } from './config';
 import { type Database, openDatabase, runMigrations } from './infra/db';
 import { users } from './infra/db/schema';
+import { seedCommand } from './scripts/seed';
 
 type Command = (args: string[], ctx: { config: Config; database: Database }) => Promise<number>;
 
@@ -41,6 +43,10 @@ const commands: Record<string, { help: string; run: Command }> = {
       console.log(`${email} is now an admin`);
       return 0;
     },
+  },
+  seed: {
+    help: '[--users 1000] [--tasks 1000000] [--heavy-user 100000] [--seed 42] [--force]  benchmark data',
+    run: seedCommand,
   },
 };
 

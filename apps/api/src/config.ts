@@ -86,6 +86,10 @@ const envSchema = z.object({
   /** Test-only routes under /__test (slow responses for the shutdown test); refused in production. */
   TEST_ROUTES: bool.default(false),
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
+  OIDC_ISSUER_URL: optionalUrl,
+  OIDC_CLIENT_ID: z.string().max(256).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(1024).optional(),
+  OIDC_PROVIDER_NAME: z.string().min(1).max(64).default('OpenID Connect'),
   TEST_DATABASE_URL: optionalUrl,
   TEST_REDIS_URL: optionalUrl,
 });
@@ -148,6 +152,8 @@ export interface Config {
   /** Mount the test-only /__test routes (never in production). */
   testRoutes: boolean;
   fieldEncryptionKeys: string | undefined;
+  /** Generic OpenID Connect sign-in (modules/oidc); undefined unless OIDC_ISSUER_URL and OIDC_CLIENT_ID are set. */
+  oidc: { issuerUrl: string; clientId: string; clientSecret: string | undefined; providerName: string } | undefined;
   /** Cookies get Secure unless the app is served over plain local http. */
   secureCookies: boolean;
   testDatabaseUrl: string | undefined;
@@ -175,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     extra.push('JWT_SECRET: required when DATABASE_URL is set');
   }
   if (e.TEST_ROUTES && e.NODE_ENV === 'production') extra.push('TEST_ROUTES: not allowed in production');
+  if (e.OIDC_ISSUER_URL && !e.OIDC_CLIENT_ID) extra.push('OIDC_CLIENT_ID: required when OIDC_ISSUER_URL is set');
   if (extra.length) throw new ConfigError(extra);
   const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const corsOrigins = (e.CORS_ORIGINS ?? appUrl)
@@ -233,6 +240,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     testRoutes: e.TEST_ROUTES,
     fieldEncryptionKeys: e.FIELD_ENCRYPTION_KEYS,
+    oidc:
+      e.OIDC_ISSUER_URL && e.OIDC_CLIENT_ID
+        ? {
+            issuerUrl: e.OIDC_ISSUER_URL,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            providerName: e.OIDC_PROVIDER_NAME,
+          }
+        : undefined,
     secureCookies,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     testRedisUrl: e.TEST_REDIS_URL,

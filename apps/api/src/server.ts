@@ -34,6 +34,7 @@ export async function startServer(config: Config) {
     try {
       await app.close();
       await database.close();
+      if (config.otlpEndpoint) await (await import('./infra/telemetry/tracing')).shutdownTracing();
       app.log.info('shutdown complete');
       process.exit(0);
     } catch (err) {
@@ -43,7 +44,10 @@ export async function startServer(config: Config) {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled rejection'));
+  process.on('unhandledRejection', (reason) => {
+    app.log.error({ err: reason }, 'unhandled rejection');
+    app.errorReporter?.capture(reason, { mechanism: 'unhandledRejection' });
+  });
 
   if (deps.queue instanceof InProcessQueue) {
     // Embedded mode: the reminder scan runs in this process (with Redis, `npm run worker` schedules it).
@@ -72,6 +76,8 @@ async function main() {
     throw err;
   }
   try {
+    // Tracing starts before the app is built (its instrumentations patch http, pg, ioredis and hook Fastify).
+    if (config.otlpEndpoint) await (await import('./infra/telemetry/tracing')).startTracing(config);
     await startServer(config);
   } catch (err) {
     process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

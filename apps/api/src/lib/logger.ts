@@ -1,8 +1,12 @@
 import type { LoggerOptions } from 'pino';
+import { logMixin } from '../infra/telemetry/log-context';
 
 /** pino options: JSON lines, UTC ISO timestamps, secrets redacted wherever they could appear. */
 export function loggerOptions(level: string): LoggerOptions {
+  // With tracing on, every line carries the active traceId/spanId.
+  const mixin = logMixin();
   return {
+    ...(mixin ? { mixin } : {}),
     level,
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     redact: {

@@ -88,7 +88,11 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
   return ops;
 }
 
-function resolveRefs(s: JsonSchema | undefined, components: Record<string, JsonSchema>, depth = 0): JsonSchema | undefined {
+function resolveRefs(
+  s: JsonSchema | undefined,
+  components: Record<string, JsonSchema>,
+  depth = 0,
+): JsonSchema | undefined {
   if (!s || depth > 20) return s;
   if (s.$ref) {
     const name = s.$ref.split('/').pop() ?? '';
@@ -114,7 +118,12 @@ export const isoDateTimeArb = fc
     fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
     fc.constantFrom('Z', '+00:00', '+05:30', '-08:00'),
   )
-  .map(([d, off]) => d.toISOString().replace('Z', off === 'Z' ? 'Z' : off).replace(/\.\d{3}(?=[+-])/, ''));
+  .map(([d, off]) =>
+    d
+      .toISOString()
+      .replace('Z', off === 'Z' ? 'Z' : off)
+      .replace(/\.\d{3}(?=[+-])/, ''),
+  );
 
 /** Strings that have broken parsers, loggers and SQL builders elsewhere. */
 export const NASTY_STRINGS = [
@@ -131,7 +140,7 @@ export const NASTY_STRINGS = [
   '../../etc/passwd',
   '<script>alert(1)</script>',
   '{{7*7}}',
-  '${jndi:ldap://x}',
+  '\u0024{jndi:ldap://x}',
   '\uFEFF',
   '\uD800',
   '\uDFFF',
@@ -256,7 +265,10 @@ function validString(s: JsonSchema): fc.Arbitrary<string> {
   const max = Math.max(min, cap(s.maxLength, 40, 6000));
   const boundary = [min, max].filter((n) => n >= 1).map((n) => 'x'.repeat(n));
   return fc.oneof(
-    { weight: 4, arbitrary: fc.string({ unit: 'grapheme', minLength: Math.max(min, 1), maxLength: Math.min(max, 40) }) },
+    {
+      weight: 4,
+      arbitrary: fc.string({ unit: 'grapheme', minLength: Math.max(min, 1), maxLength: Math.min(max, 40) }),
+    },
     { weight: 1, arbitrary: boundary.length ? fc.constantFrom(...boundary) : fc.constant('') },
   );
 }
@@ -270,14 +282,17 @@ export function invalidValue(s: JsonSchema | undefined): fc.Arbitrary<unknown> {
     specific.push(fc.constant(Array.from({ length: s.maxItems + 1 }, (_, i) => `item-${i}`)));
   }
   if (s?.enum) specific.push(fc.constantFrom('PENDING', 'unknown', ' pending', 'pending\u0000'));
-  if (s?.format === 'date-time') specific.push(fc.constantFrom('2030-02-31T10:00:00Z', '2030-13-01T00:00:00Z', 'tomorrow'));
+  if (s?.format === 'date-time')
+    specific.push(fc.constantFrom('2030-02-31T10:00:00Z', '2030-13-01T00:00:00Z', 'tomorrow'));
   if (s?.format === 'uuid') specific.push(fc.constantFrom('not-a-uuid', '1', "1' or '1'='1", '../x'));
   return fc.oneof(...specific);
 }
 
 /** A deeply nested JSON text (arrays or objects), without building the object in memory first. */
 export function deepJson(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 /** Mutate a valid object body: extra keys, a bad field, a missing field, or an entirely different value. */
@@ -285,21 +300,25 @@ export function mutatedBody(s: JsonSchema | undefined): fc.Arbitrary<unknown> {
   const props = s?.properties ? Object.keys(s.properties) : [];
   const base = validValue(s);
   const muts: fc.Arbitrary<unknown>[] = [
-    fc.tuple(base, fc.constantFrom('__proto__', 'constructor', 'prototype', 'userId', 'id', 'role', 'isAdmin', 'extra'), nastyJson).map(
-      ([b, k, v]) => {
+    fc
+      .tuple(
+        base,
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'userId', 'id', 'role', 'isAdmin', 'extra'),
+        nastyJson,
+      )
+      .map(([b, k, v]) => {
         if (!b || typeof b !== 'object' || Array.isArray(b)) return b;
         const copy = JSON.parse(JSON.stringify(b));
         Object.defineProperty(copy, k, { value: v, enumerable: true, configurable: true, writable: true });
         return copy;
-      },
-    ),
+      }),
     nastyJson,
   ];
   if (props.length) {
     muts.push(
-      fc.tuple(base, fc.constantFrom(...props)).chain(([b, k]) =>
-        invalidValue(s?.properties?.[k]).map((v) => ({ ...(b as object), [k]: v })),
-      ),
+      fc
+        .tuple(base, fc.constantFrom(...props))
+        .chain(([b, k]) => invalidValue(s?.properties?.[k]).map((v) => ({ ...(b as object), [k]: v }))),
       fc.tuple(base, fc.constantFrom(...props)).map(([b, k]) => {
         const copy = { ...(b as Record<string, unknown>) };
         delete copy[k];

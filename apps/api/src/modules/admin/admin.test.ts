@@ -13,7 +13,7 @@ describe.each(drivers())('admin on %s', (driver) => {
     ctx = await createTestContext(driver, { config: { rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never } });
     admin = await createUser(ctx.deps, { role: 'admin', name: 'Root Admin', email: 'root-admin@example.test' });
     plain = await createUser(ctx.deps, { name: 'Plain User' });
-  });
+  }, 180_000);
   afterAll(async () => ctx?.close());
 
   const get = (url: string, u: { headers: Record<string, string> } = admin) =>

@@ -21,7 +21,7 @@ describe.each(drivers())('auth on %s', (driver) => {
       config: { rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never },
       overrides: { mailer },
     });
-  });
+  }, 180_000);
   afterAll(async () => ctx?.close());
 
   describe('POST /auth/register', () => {
@@ -85,6 +85,22 @@ describe.each(drivers())('auth on %s', (driver) => {
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
       expect(res.json().errors.length).toBeGreaterThan(0);
+    });
+
+    it('answers 413 for a 1 MiB password and 415 for a body that is not JSON', async () => {
+      const huge = await ctx.app.inject({
+        method: 'POST',
+        url: `${API}/auth/register`,
+        payload: { name: 'Big', email: uniqueEmail(), password: 'p'.repeat(1024 * 1024) },
+      });
+      expect(huge.statusCode).toBe(413);
+      const text = await ctx.app.inject({
+        method: 'POST',
+        url: `${API}/auth/register`,
+        headers: { 'content-type': 'text/plain' },
+        payload: 'name=x&email=y&password=z',
+      });
+      expect(text.statusCode).toBe(415);
     });
 
     it('refuses unknown fields such as role (no mass assignment) and creates nothing', async () => {
@@ -267,6 +283,21 @@ describe.each(drivers())('auth on %s', (driver) => {
         .set({ absoluteExpiresAt: new Date(Date.now() - 1) })
         .where(eq(sessions.userId, body.data.user.id));
       expect((await refresh(ctx, res.json().data.refreshToken)).statusCode).toBe(401);
+    });
+
+    it('within REFRESH_REUSE_GRACE_SECONDS a just-rotated token is refused without ending the session', async () => {
+      const { body } = await register(ctx);
+      const before = ctx.config.refreshReuseGraceSec;
+      ctx.config.refreshReuseGraceSec = 30;
+      try {
+        const next = await refresh(ctx, body.data.refreshToken);
+        expect(next.statusCode).toBe(200);
+        expect((await refresh(ctx, body.data.refreshToken)).statusCode).toBe(401);
+        expect((await me(ctx, next.json().data.accessToken)).statusCode).toBe(200);
+        expect((await refresh(ctx, next.json().data.refreshToken)).statusCode).toBe(200);
+      } finally {
+        ctx.config.refreshReuseGraceSec = before;
+      }
     });
 
     it('refuses an unknown body field', async () => {

@@ -39,6 +39,3 @@ export const cookieHeader = (jar: Record<string, string>) =>
   Object.entries(jar)
     .map(([k, v]) => `${k}=${v}`)
     .join('; ');
-
-/** Wait past the session guard's 1 s cache where a test needs another instance's view (not needed locally). */
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -141,6 +141,11 @@ export type ListedTask = TaskRecord & { sortKey: string | null };
 
 /** One page: keyset (`after`) or offset. Reads `limit` rows; ties break on id in the sort's direction. */
 export async function listTasks(db: DbOrTx, p: ListParams): Promise<ListedTask[]> {
+  return (await listQuery(db, p)) as ListedTask[];
+}
+
+/** The page query itself (tests EXPLAIN it). */
+export function listQuery(db: DbOrTx, p: ListParams) {
   const { expr, type } = sortExpr(p.sort.field, p.filters.q);
   const where = filterConditions(p.userId, p.filters);
   if (p.after) {
@@ -156,7 +161,7 @@ export async function listTasks(db: DbOrTx, p: ListParams): Promise<ListedTask[]
     .limit(p.limit)
     .$dynamic();
   if (p.offset) query = query.offset(p.offset);
-  return (await query) as ListedTask[];
+  return query;
 }
 
 export async function countTasks(db: DbOrTx, userId: string, filters: TaskFilters): Promise<number> {
@@ -327,7 +332,14 @@ export interface StatsRow {
  * completed_at, and the daily "created" from (user_id, created_at). Local days use the user's time zone.
  */
 export async function taskStats(db: DbOrTx, userId: string, tz: string): Promise<StatsRow> {
-  const q = sql`
+  const res = (await db.execute(statsQuery(userId, tz))) as unknown as { rows: StatsRow[] };
+  const row = res.rows[0];
+  if (!row) throw new Error('stats query returned no row');
+  return row;
+}
+
+export function statsQuery(userId: string, tz: string): SQL {
+  return sql`
     with b as (
       select ((now() at time zone ${tz}::text)::date) as today
     ), r as (
@@ -367,8 +379,4 @@ export async function taskStats(db: DbOrTx, userId: string, tz: string): Promise
                and completed_at >= r3.range_start group by 1
            ) k on k.day = d.day::date) as daily
   `;
-  const res = (await db.execute(q)) as unknown as { rows: StatsRow[] };
-  const row = res.rows[0];
-  if (!row) throw new Error('stats query returned no row');
-  return row;
 }

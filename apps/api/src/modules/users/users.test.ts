@@ -13,7 +13,7 @@ describe.each(drivers())('users on %s', (driver) => {
       config: { rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never },
       overrides: { mailer },
     });
-  });
+  }, 180_000);
   afterAll(async () => ctx?.close());
 
   const patch = (token: string, payload: unknown) =>

@@ -1,3 +1,4 @@
+export * from './identities';
 export * from './jobs';
 export * from './tasks';
 export * from './users';

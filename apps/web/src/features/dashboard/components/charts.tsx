@@ -116,22 +116,18 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
     <Card title="Last 30 days: created vs completed">
       <svg viewBox={`0 0 ${w} ${h}`} className="h-44 w-full" aria-hidden="true" preserveAspectRatio="none">
         <line x1={pad} x2={w - pad} y1={h - pad} y2={h - pad} stroke="#cbd5e1" />
-        <text x={pad} y={pad - 8} fontSize="10" fill="#64748b">
-          {max}
-        </text>
         {daily.length ? (
           <>
-            <path d={path('created')} fill="none" stroke="#6366f1" strokeWidth="2" />
-            <path d={path('completed')} fill="none" stroke="#10b981" strokeWidth="2" />
-            <text x={pad} y={h - 6} fontSize="10" fill="#64748b">
-              {daily[0]?.date}
-            </text>
-            <text x={w - pad} y={h - 6} fontSize="10" fill="#64748b" textAnchor="end">
-              {daily[daily.length - 1]?.date}
-            </text>
+            <path d={path('created')} fill="none" stroke="#6366f1" strokeWidth="2" vectorEffect="non-scaling-stroke" />
+            <path d={path('completed')} fill="none" stroke="#10b981" strokeWidth="2" vectorEffect="non-scaling-stroke" />
           </>
         ) : null}
       </svg>
+      <div className="flex justify-between text-xs text-slate-500" aria-hidden="true">
+        <span>{daily[0]?.date}</span>
+        <span>peak {max} a day</span>
+        <span>{daily[daily.length - 1]?.date}</span>
+      </div>
       <div className="mt-2 flex gap-4 text-xs text-slate-600" aria-hidden="true">
         <span className="flex items-center gap-1">
           <span className="h-0.5 w-4 bg-indigo-500" /> Created

@@ -1,0 +1,241 @@
+/**
+ * Generic OpenID Connect sign-in (authorization code flow with PKCE S256, state and nonce) through openid-client.
+ * One provider, configured by OIDC_ISSUER_URL / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET / OIDC_PROVIDER_NAME.
+ *
+ * Account rules: a known (provider, sub) signs in its linked user; otherwise an existing account with the same
+ * email is linked only when the provider asserts `email_verified: true` (else the sign-in is refused: an
+ * unverified address at the provider must not take over an account); otherwise a new user is created with an
+ * unusable random password (a password can be set later through "forgot password").
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import * as oidc from 'openid-client';
+import type { Deps } from '../../deps';
+import { FieldCipher } from '../../infra/crypto';
+import { type UserRow, userIdentities } from '../../infra/db/schema';
+import { hashPassword } from '../../infra/passwords';
+import { randomToken, safeEqual } from '../../infra/tokens';
+import * as repo from '../auth/auth.repo';
+
+export const FLOW_COOKIE = 'oidc_flow';
+export const FLOW_COOKIE_PATH = '/api/v1/auth/oidc';
+export const FLOW_TTL_SEC = 600;
+
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  startUrl: string;
+}
+
+/** What the flow cookie carries between /start and /callback (signed; HttpOnly). */
+export interface FlowState {
+  provider: string;
+  state: string;
+  nonce: string;
+  verifier: string;
+  returnTo: string;
+  exp: number;
+}
+
+export class OidcError extends Error {
+  constructor(
+    /** A short reason for the redirect (?error=) and the security log. */
+    readonly reason: string,
+    message?: string,
+  ) {
+    super(message ?? reason);
+    this.name = 'OidcError';
+  }
+}
+
+export const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'oidc';
+
+/** Only same-site relative paths are accepted as a place to return to (no open redirect). */
+export const safeReturnTo = (v: string | undefined) =>
+  v && /^\/(?![/\\])[^\s]*$/.test(v) && v.length <= 512 ? v : '/';
+
+const isLoopback = (url: string) => /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url);
+
+export class OidcService {
+  private discovered: Promise<oidc.Configuration> | undefined;
+  private readonly flowKey: Buffer;
+  private readonly cipher: FieldCipher | undefined;
+
+  constructor(private readonly deps: Deps) {
+    // Derived from the signing secret (through the cursor key), so every instance accepts every flow cookie.
+    this.flowKey = createHmac('sha256', deps.cursorKey).update('primetrade:oidc-flow:v1').digest();
+    this.cipher = FieldCipher.fromSpec(deps.config.fieldEncryptionKeys);
+  }
+
+  get provider(): ProviderInfo | undefined {
+    const c = this.deps.config.oidc;
+    if (!c) return undefined;
+    const id = slug(c.providerName);
+    return { id, name: c.providerName, startUrl: `/api/v1/auth/oidc/${id}/start` };
+  }
+
+  redirectUri(providerId: string): string {
+    return `${this.deps.config.appUrl}/api/v1/auth/oidc/${providerId}/callback`;
+  }
+
+  private configuration(): Promise<oidc.Configuration> {
+    const c = this.deps.config.oidc;
+    if (!c) return Promise.reject(new OidcError('not_configured'));
+    if (!this.discovered) {
+      const insecure = isLoopback(c.issuerUrl);
+      this.discovered = oidc
+        .discovery(
+          new URL(c.issuerUrl),
+          c.clientId,
+          undefined,
+          c.clientSecret ? oidc.ClientSecretBasic(c.clientSecret) : oidc.None(),
+          // Plain http only for an issuer on this machine (development and the tests).
+          insecure ? { execute: [oidc.allowInsecureRequests], timeout: 10 } : { timeout: 10 },
+        )
+        .catch((err) => {
+          this.discovered = undefined; // try again on the next request
+          throw err;
+        });
+    }
+    return this.discovered;
+  }
+
+  /** The provider's authorization URL and the signed flow cookie value. */
+  async start(providerId: string, returnTo: string | undefined): Promise<{ url: string; cookie: string }> {
+    const config = await this.configuration();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const flow: FlowState = {
+      provider: providerId,
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      verifier,
+      returnTo: safeReturnTo(returnTo),
+      exp: Math.floor(Date.now() / 1000) + FLOW_TTL_SEC,
+    };
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUri(providerId),
+      scope: 'openid email profile',
+      response_type: 'code',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: flow.state,
+      nonce: flow.nonce,
+    });
+    return { url: url.href, cookie: this.sealFlow(flow) };
+  }
+
+  sealFlow(flow: FlowState): string {
+    const body = Buffer.from(JSON.stringify(flow)).toString('base64url');
+    return `${body}.${createHmac('sha256', this.flowKey).update(body).digest('base64url')}`;
+  }
+
+  openFlow(value: string | undefined, providerId: string): FlowState {
+    if (!value) throw new OidcError('no_flow');
+    const [body = '', mac = ''] = value.split('.');
+    const expected = createHmac('sha256', this.flowKey).update(body).digest('base64url');
+    if (!safeEqual(mac, expected)) throw new OidcError('bad_flow');
+    let flow: FlowState;
+    try {
+      flow = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as FlowState;
+    } catch {
+      throw new OidcError('bad_flow');
+    }
+    if (flow.provider !== providerId) throw new OidcError('bad_flow');
+    if (!(flow.exp > Date.now() / 1000)) throw new OidcError('flow_expired');
+    return flow;
+  }
+
+  /**
+   * Exchange the code (PKCE verifier, state, nonce and the id_token's signature, iss, aud, exp checked by
+   * openid-client) and find or create the user.
+   */
+  async callback(
+    providerId: string,
+    flow: FlowState,
+    query: string,
+  ): Promise<{ user: UserRow; linked: 'existing' | 'email' | 'created' }> {
+    const config = await this.configuration();
+    const currentUrl = new URL(`${this.redirectUri(providerId)}${query}`);
+    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
+    } catch (err) {
+      throw new OidcError('exchange_failed', err instanceof Error ? err.message : String(err));
+    }
+    const claims = tokens.claims();
+    if (!claims?.sub) throw new OidcError('no_subject');
+    const idToken = tokens.id_token;
+    return this.resolveUser(providerId, claims, idToken);
+  }
+
+  private async resolveUser(
+    provider: string,
+    claims: oidc.IDToken,
+    idToken: string | undefined,
+  ): Promise<{ user: UserRow; linked: 'existing' | 'email' | 'created' }> {
+    const db = this.deps.database.db;
+    const subject = String(claims.sub);
+    const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : undefined;
+    const emailVerified = claims.email_verified === true;
+    const [identity] = await db
+      .select()
+      .from(userIdentities)
+      .where(and(eq(userIdentities.provider, provider), eq(userIdentities.subject, subject)))
+      .limit(1);
+    if (identity) {
+      const user = await repo.findUserById(db, identity.userId);
+      if (!user) throw new OidcError('no_account');
+      await db
+        .update(userIdentities)
+        .set({ email: email ?? identity.email, lastLoginAt: new Date(), idTokenEnc: this.seal(idToken, identity.id) })
+        .where(eq(userIdentities.id, identity.id));
+      return { user, linked: 'existing' };
+    }
+    if (!email || email.length > 254 || !email.includes('@')) throw new OidcError('no_email');
+    let user = await repo.findUserByEmail(db, email);
+    let linked: 'email' | 'created' = 'email';
+    if (user) {
+      // Linking by email only on the provider's word that the address is verified (no account takeover).
+      if (!emailVerified) throw new OidcError('email_unverified');
+    } else {
+      const name =
+        String(claims.name ?? claims.given_name ?? email.split('@')[0] ?? 'User')
+          .trim()
+          .slice(0, 100) || 'User';
+      user =
+        (await repo.insertUser(db, { name, email, passwordHash: await hashPassword(randomToken()) })) ??
+        (await repo.findUserByEmail(db, email));
+      if (!user) throw new OidcError('no_account');
+      if (emailVerified && !user.emailVerified) {
+        await repo.updateUser(db, user.id, { emailVerified: true });
+        user = { ...user, emailVerified: true };
+      }
+      linked = 'created';
+    }
+    const id = randomUUID();
+    await db
+      .insert(userIdentities)
+      .values({ id, userId: user.id, provider, subject, email, idTokenEnc: this.seal(idToken, id) })
+      .onConflictDoNothing();
+    return { user, linked };
+  }
+
+  /** The id_token as an envelope, or nothing at all when no encryption key is configured (never plaintext). */
+  private seal(idToken: string | undefined, identityId: string): string | null {
+    if (!idToken || !this.cipher) return null;
+    return this.cipher.encrypt(idToken, identityContext(identityId));
+  }
+}
+
+/** The AAD of the id_token envelope: bound to its row and column. */
+export const identityContext = (identityId: string) => `user_identities.id_token:${identityId}`;

@@ -1,0 +1,286 @@
+/**
+ * Access control (quality.md "Access control"; security-tests.md S10, S11).
+ * - BOLA matrix generated from the OpenAPI route table: every route with an {id} under /tasks and /auth/sessions,
+ *   plus bulk, export and import, run as user B against user A's ids → 404 (bulk: affected 0), with a positive
+ *   control (the same request on B's own resource succeeds) and A's rows unchanged (DB snapshot before/after).
+ * - Admin routes as a normal user → 403, nothing changed.
+ * - Mass assignment: each write schema of the document with an extra field (userId, id, createdAt, role, isAdmin,
+ *   emailVerified, version, completedAt) → 400 VALIDATION_FAILED and no row changed anywhere.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTask } from '../modules/tasks/tasks.factory';
+import { createTestContext, drivers, type TestContext } from '../test/context';
+import { createUser, type TestUser } from '../test/factories';
+import { type JsonSchema, type Operation, operationsOf } from './openapi-arbitraries';
+import { snapshotUser, tableCounts } from './snapshot';
+
+const EXTRA_FIELDS: Record<string, unknown> = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  id: '00000000-0000-4000-8000-000000000002',
+  createdAt: '2020-01-01T00:00:00Z',
+  role: 'admin',
+  isAdmin: true,
+  emailVerified: true,
+  version: 99,
+  completedAt: '2020-01-01T00:00:00Z',
+};
+
+const RATE_LIMITS_OFF = {
+  apiMax: 1_000_000,
+  apiWindowSec: 60,
+  authIpMax: 1_000_000,
+  loginFailuresMax: 1_000_000,
+  authWindowSec: 60,
+  taskCreateMax: 1_000_000,
+  taskCreateWindowSec: 60,
+};
+
+/** A body the schema accepts: every simple property filled with a plain value. */
+function goodBody(s: JsonSchema | undefined): unknown {
+  if (!s) return undefined;
+  if (s.const !== undefined) return s.const;
+  if (s.enum) return s.enum[0];
+  const alts = s.anyOf ?? s.oneOf;
+  if (alts?.length) return goodBody(alts.find((a) => a.type !== 'null') ?? alts[0]);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case 'string':
+      if (s.format === 'date-time') return '2031-01-02T03:04:05Z';
+      if (s.format === 'uuid') return '00000000-0000-4000-8000-000000000009';
+      if (s.format === 'email') return 'someone@example.test';
+      return 'access control check';
+    case 'boolean':
+      return true;
+    case 'integer':
+    case 'number':
+      return s.minimum ?? 1;
+    case 'array':
+      return [];
+    case 'object':
+      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, goodBody(v)]));
+    default:
+      return null;
+  }
+}
+
+const bearer = (u: TestUser) => u.headers;
+
+for (const driver of drivers()) {
+  describe(`access control (${driver})`, () => {
+    let ctx: TestContext;
+    let ops: Operation[];
+    let a: TestUser;
+    let b: TestUser;
+    let aTasks: string[];
+
+    beforeAll(async () => {
+      ctx = await createTestContext(driver, { config: { rateLimit: RATE_LIMITS_OFF } });
+      ops = operationsOf((await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json());
+      a = await createUser(ctx.deps, { name: 'Alice' });
+      b = await createUser(ctx.deps, { name: 'Bob' });
+      aTasks = [];
+      for (let i = 0; i < 3; i++) {
+        aTasks.push((await createTask(ctx.deps, a.id, { title: `alice secret ${i}`, tags: ['alice'] })).id);
+      }
+    }, 180_000);
+    afterAll(async () => {
+      await ctx?.close();
+    });
+
+    /** Every route with an {id} under /tasks or /auth/sessions (new routes join the matrix automatically). */
+    const idRoutes = () =>
+      ops.filter((op) => /^\/api\/v1\/(tasks|auth\/sessions)\/.*\{id\}/.test(op.path) && op.method !== 'HEAD');
+
+    it('the matrix covers every id route of the document', () => {
+      const names = idRoutes().map((op) => `${op.method} ${op.path}`);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'GET /api/v1/tasks/{id}',
+          'PATCH /api/v1/tasks/{id}',
+          'PUT /api/v1/tasks/{id}',
+          'DELETE /api/v1/tasks/{id}',
+          'GET /api/v1/tasks/{id}/history',
+          'DELETE /api/v1/auth/sessions/{id}',
+        ]),
+      );
+    });
+
+    it("B gets 404 on every id route for A's resources (and 2xx on B's own); A's rows unchanged", async () => {
+      const before = await snapshotUser(ctx.deps, a.id);
+      const results: string[] = [];
+      for (const op of idRoutes()) {
+        const isSession = op.path.startsWith('/api/v1/auth/sessions');
+        const body = op.body?.['application/json'] ? goodBody(op.body['application/json']) : undefined;
+        const send = (user: TestUser, id: string) =>
+          ctx.app.inject({
+            method: op.method as 'GET',
+            url: op.path.replace('{id}', id),
+            headers: bearer(user),
+            ...(body !== undefined ? { payload: body as object } : {}),
+          });
+        for (const targetId of isSession ? [a.sessionId] : aTasks) {
+          const res = await send(b, targetId);
+          results.push(`${op.method} ${op.path} → ${res.statusCode}`);
+          expect(res.statusCode, `${op.method} ${op.path} as B on A's id`).toBe(404);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(res.json().code).toBe('NOT_FOUND');
+          // A 404 for a foreign id must not differ from a 404 for an id that does not exist (no existence oracle).
+          const missing = await send(b, '00000000-0000-4000-8000-00000000dead');
+          expect(missing.statusCode).toBe(404);
+          expect(res.json().detail).toBe(missing.json().detail);
+        }
+        // Positive control: the same request on B's own task works, so the 404 above is ownership, not input.
+        if (!isSession) {
+          const ok = await send(b, (await createTask(ctx.deps, b.id)).id);
+          expect(ok.statusCode, `${op.method} ${op.path} as B on B's own id`).toBeLessThan(300);
+        }
+      }
+      // Control for the sessions route: deleting one's own session is 204.
+      const bOther = await createUser(ctx.deps);
+      const delOwn = await ctx.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/auth/sessions/${bOther.sessionId}`,
+        headers: bearer(bOther),
+      });
+      expect(delOwn.statusCode).toBe(204);
+      expect(results.length).toBeGreaterThanOrEqual(13);
+      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+      // A's session still works after B's attempt to delete it.
+      expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(a) })).statusCode).toBe(
+        200,
+      );
+    });
+
+    it("bulk update/delete with A's ids as B → affected 0, A unchanged", async () => {
+      const before = await snapshotUser(ctx.deps, a.id);
+      for (const payload of [
+        { action: 'update', ids: aTasks, patch: { title: 'pwned', status: 'completed' } },
+        { action: 'delete', ids: aTasks },
+      ]) {
+        const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/tasks/bulk', headers: bearer(b), payload });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().data.affected).toBe(0);
+      }
+      // Mixed: B's own id among A's → only B's counts.
+      const mine = await createTask(ctx.deps, b.id);
+      const mixed = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/tasks/bulk',
+        headers: bearer(b),
+        payload: { action: 'update', ids: [...aTasks, mine.id], patch: { priority: 'urgent' } },
+      });
+      expect(mixed.json().data.affected).toBe(1);
+      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+    });
+
+    it("B's list, search, export and stats never contain A's tasks; B's import cannot write into A", async () => {
+      const before = await snapshotUser(ctx.deps, a.id);
+      const list = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?q=alice&limit=100', headers: bearer(b) });
+      expect(list.statusCode).toBe(200);
+      expect(list.body).not.toContain('alice secret');
+      const byTag = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?tag=alice', headers: bearer(b) });
+      expect(byTag.json().data).toEqual([]);
+      for (const format of ['json', 'csv']) {
+        const exp = await ctx.app.inject({
+          method: 'GET',
+          url: `/api/v1/tasks/export?format=${format}`,
+          headers: bearer(b),
+        });
+        expect(exp.statusCode).toBe(200);
+        expect(exp.body).not.toContain('alice secret');
+        for (const id of aTasks) expect(exp.body).not.toContain(id);
+      }
+      const imp = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/tasks/import',
+        headers: bearer(b),
+        payload: [
+          { title: 'import with a foreign id', id: aTasks[0], version: 7 },
+          { title: 'import with userId', userId: a.id },
+        ],
+      });
+      expect(imp.statusCode).toBe(200);
+      expect(imp.json().data.imported).toBe(1);
+      expect(imp.json().data.failed).toHaveLength(1);
+      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+      const got = await ctx.app.inject({ method: 'GET', url: `/api/v1/tasks/${aTasks[0]}`, headers: bearer(a) });
+      expect(got.json().data.title).toBe('alice secret 0');
+    });
+
+    it('admin routes as a normal user → 403 FORBIDDEN, nothing changed', async () => {
+      const adminOps = ops.filter((op) => op.path.startsWith('/api/v1/admin'));
+      expect(adminOps.length).toBeGreaterThanOrEqual(3);
+      const before = await snapshotUser(ctx.deps, a.id);
+      for (const op of adminOps) {
+        const body = op.body?.['application/json'] ? { role: 'admin', isActive: false } : undefined;
+        const res = await ctx.app.inject({
+          method: op.method as 'GET',
+          url: op.path.replace('{id}', a.id),
+          headers: bearer(b),
+          ...(body ? { payload: body } : {}),
+        });
+        expect(res.statusCode, `${op.method} ${op.path}`).toBe(403);
+        expect(res.json().code).toBe('FORBIDDEN');
+        const anon = await ctx.app.inject({ method: op.method as 'GET', url: op.path.replace('{id}', a.id) });
+        expect(anon.statusCode).toBe(401);
+      }
+      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+    });
+
+    it('mass assignment: every write schema with an extra field → 400, no row changed', async () => {
+      const admin = await createUser(ctx.deps, { role: 'admin' });
+      const own = await createTask(ctx.deps, b.id);
+      const writes = ops.filter((op) => op.body?.['application/json'] && op.path.startsWith('/api/v1/'));
+      expect(writes.length).toBeGreaterThanOrEqual(14);
+      const counts = await tableCounts(ctx.deps);
+      const snapB = await snapshotUser(ctx.deps, b.id);
+      const snapA = await snapshotUser(ctx.deps, a.id);
+      let checked = 0;
+      for (const op of writes) {
+        const schema = op.body?.['application/json'];
+        const base = goodBody(schema);
+        const isArray = Array.isArray(base) || op.path.endsWith('/import');
+        if (isArray) continue; // import rows are checked one by one (see the import test above)
+        const url = op.path.replace('{id}', op.path.startsWith('/api/v1/admin') ? a.id : own.id);
+        const user = op.path.startsWith('/api/v1/admin') ? admin : b;
+        for (const [field, value] of Object.entries(EXTRA_FIELDS)) {
+          if (schema?.properties && field in schema.properties) continue; // a field this route may write (admin: role)
+          const payload = { ...(base as object), [field]: value };
+          const res = await ctx.app.inject({ method: op.method as 'POST', url, headers: bearer(user), payload });
+          expect(res.statusCode, `${op.method} ${op.path} with ${field}`).toBe(400);
+          expect(res.json().code).toBe('VALIDATION_FAILED');
+          checked++;
+        }
+        // Nested: the bulk patch is a write schema of its own.
+        if (op.path.endsWith('/tasks/bulk')) {
+          for (const field of Object.keys(EXTRA_FIELDS)) {
+            const res = await ctx.app.inject({
+              method: 'POST',
+              url,
+              headers: bearer(b),
+              payload: { action: 'update', ids: [own.id], patch: { title: 'x', [field]: EXTRA_FIELDS[field] } },
+            });
+            expect(res.statusCode, `bulk patch with ${field}`).toBe(400);
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(100);
+      // Register with role admin creates nobody.
+      const reg = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: {
+          name: 'Mallory',
+          email: 'mallory@example.test',
+          password: 'violet staple orbit lantern',
+          role: 'admin',
+        },
+      });
+      expect(reg.statusCode).toBe(400);
+      expect(await tableCounts(ctx.deps)).toEqual(counts);
+      expect(await snapshotUser(ctx.deps, b.id)).toBe(snapB);
+      expect(await snapshotUser(ctx.deps, a.id)).toBe(snapA);
+    });
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * pgbench -M prepared on the list query: the database's own ceiling for P1 (installs postgresql-contrib's
+ * pgbench if it is missing). Returns { rps, latencyMs }.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LIMIT, LIST_SQL } from '../baselines/common.mjs';
+
+export function ensurePgbench() {
+  if (spawnSync('sh', ['-c', 'command -v pgbench']).status === 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'inherit', timeout: 300_000 });
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql-contrib'], {
+    env,
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
+}
+
+export function pgbench(url, userId, { clients = 20, seconds = 5 } = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-pgbench-'));
+  const script = path.join(dir, 'list.sql');
+  writeFileSync(script, `${LIST_SQL.replace('$1', ':uid').replace('$2', String(LIMIT + 1))};\n`);
+  const u = new URL(url);
+  const r = spawnSync(
+    'pgbench',
+    [
+      '-n',
+      '-M',
+      'prepared',
+      '-c',
+      String(clients),
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-f',
+      script,
+      '-D',
+      `uid=${userId}`,
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username || 'postgres'),
+      u.pathname.slice(1),
+    ],
+    { encoding: 'utf8', timeout: (seconds + 60) * 1000 },
+  );
+  const tps = /tps = ([\d.]+)/.exec(r.stdout);
+  const lat = /latency average = ([\d.]+) ms/.exec(r.stdout);
+  if (!tps) throw new Error(`pgbench failed: ${r.stderr || r.stdout}`);
+  return { rps: Number(tps[1]), latencyMs: lat ? Number(lat[1]) : Number.NaN };
+}
