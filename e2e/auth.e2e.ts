@@ -72,12 +72,14 @@ describe('sign-up, sign-in, sign-out', () => {
     await browser.context.clearCookies();
     await browser.context.addCookies(cookies.filter((c) => c.name !== 'access_token'));
     const refreshes: number[] = [];
+    const seen: string[] = [];
     page.on('response', (r) => {
+      seen.push(`${r.status()} ${r.url()}`);
       if (r.url().endsWith('/api/v1/auth/refresh')) refreshes.push(r.status());
     });
     await page.goto('/tasks');
     await page.getByRole('heading', { name: 'Tasks' }).waitFor();
-    expect(refreshes).toEqual([200]);
+    expect(refreshes, seen.join('\n')).toEqual([200]);
     expect((await browser.context.cookies()).some((c) => c.name === 'access_token')).toBe(true);
   });
 

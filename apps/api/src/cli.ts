@@ -2,11 +2,13 @@
  * Command line: `npm run cli -- <command> [args]`.
  *   migrate              apply pending migrations (also `npm run db:migrate`)
  *   make-admin <email>   give an existing user the admin role
+ *   reencrypt            re-encrypt field envelopes with the current FIELD_ENCRYPTION_KEYS key
  *   seed [--users N] [--tasks N] [--heavy-user N] [--seed S] [--force]   benchmark data (also `npm run db:seed`)
  * Other modules add their commands to `commands` below.
  */
 import { eq } from 'drizzle-orm';
 import { ConfigError, type Config, loadConfig } from './config';
+import { reencryptAll } from './infra/crypto';
 import { type Database, openDatabase, runMigrations } from './infra/db';
 import { users } from './infra/db/schema';
 import { seedCommand } from './scripts/seed';
@@ -47,6 +49,16 @@ const commands: Record<string, { help: string; run: Command }> = {
   seed: {
     help: '[--users 1000] [--tasks 1000000] [--heavy-user 100000] [--seed 42] [--force]  benchmark data',
     run: seedCommand,
+  },
+};
+
+commands.reencrypt = {
+  help: 're-encrypt stored field envelopes with the first FIELD_ENCRYPTION_KEYS key (after a rotation)',
+  run: async (_args, { config, database }) => {
+    await runMigrations(database);
+    const { scanned, reencrypted } = await reencryptAll(database, config.fieldEncryptionKeys);
+    console.log(`reencrypt: ${reencrypted} of ${scanned} encrypted values moved to the current key`);
+    return 0;
   },
 };
 

@@ -169,7 +169,7 @@ describe('graceful shutdown of the server process', () => {
 });
 
 describe('readiness while draining', () => {
-  it('answers 503 "down" from the moment shutdown starts, while liveness stays 200', { timeout: 60_000 }, async () => {
+  it('answers 503 "down" from the moment shutdown starts, while liveness stays 200', { timeout: 120_000 }, async () => {
     const ctx = await createTestContext('pglite');
     try {
       expect((await ctx.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);

@@ -68,7 +68,7 @@ describe.each(drivers())('metrics on %s', (driver) => {
     expect(sample(body, 'http_requests_in_flight')).toBeGreaterThanOrEqual(1);
   });
 
-  it('keeps a registry per app: another app does not see this one’s traffic', async () => {
+  it('keeps a registry per app: another app does not see this one’s traffic', { timeout: 120_000 }, async () => {
     const other = await createTestContext(driver);
     try {
       ctx.deps.metrics.tasksCompletedTotal.inc(5);
@@ -80,7 +80,7 @@ describe.each(drivers())('metrics on %s', (driver) => {
     }
   });
 
-  it('is not rate limited', async () => {
+  it('is not rate limited', { timeout: 120_000 }, async () => {
     const limited = await createTestContext(driver, { config: { rateLimit: { apiMax: 1 } as never } });
     try {
       for (let i = 0; i < 5; i++) {

@@ -47,7 +47,7 @@ describe('error reporting', () => {
     ctx = await createTestContext('pglite', {
       config: { sentryDsn: `http://publickey123@127.0.0.1:${port}/42`, testRoutes: true, release: 'test-1.2.3' },
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await ctx?.close();
@@ -74,7 +74,7 @@ describe('error reporting', () => {
     const [report] = received;
     expect(report?.url).toBe('/api/42/envelope/');
     expect(report?.auth).toContain('sentry_key=publickey123');
-    const [header, itemHeader, event] = report?.items as Array<Record<string, unknown>>;
+    const [header, itemHeader, event] = (report?.items ?? []) as Array<Record<string, unknown>>;
     expect(itemHeader).toEqual({ type: 'event' });
     expect((header as { event_id: string }).event_id).toBe((event as { event_id: string }).event_id);
     expect(event).toMatchObject({
@@ -113,7 +113,7 @@ describe('error reporting', () => {
     expect(raw).not.toContain('hunter2');
   });
 
-  it('registers nothing without SENTRY_DSN', async () => {
+  it('registers nothing without SENTRY_DSN', { timeout: 120_000 }, async () => {
     const off = await createTestContext('pglite', { config: { testRoutes: true } });
     try {
       expect(off.app.errorReporter).toBeUndefined();
@@ -133,14 +133,14 @@ describe('DSN parsing and scrubbing', () => {
       envelopeUrl: 'https://o1.ingest.example.com/api/77/envelope/',
       publicKey: 'abc',
     });
-    expect(parseDsn('http://k@127.0.0.1:9000/sub/path/5').envelopeUrl).toBe('http://127.0.0.1:9000/sub/path/api/5/envelope/');
+    expect(parseDsn('http://k@127.0.0.1:9000/sub/path/5').envelopeUrl).toBe(
+      'http://127.0.0.1:9000/sub/path/api/5/envelope/',
+    );
     expect(() => parseDsn('https://example.com/5')).toThrow();
   });
 
   it('masks credentials, bearer tokens and JWTs', () => {
-    const s = scrub(
-      'redis://u:pw@r:6379 Bearer abc.def eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig password=p4ss',
-    );
+    const s = scrub('redis://u:pw@r:6379 Bearer abc.def eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig password=p4ss');
     expect(s).not.toMatch(/pw@|abc\.def|eyJhbGci|p4ss/);
   });
 });

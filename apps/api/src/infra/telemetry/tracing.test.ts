@@ -147,9 +147,7 @@ describe('OpenTelemetry tracing', () => {
     const deadline = Date.now() + 15_000;
     const mine = () => spans.filter((s) => s.traceId === traceId);
     while (!mine().some((s) => s.scope === '@fastify/otel') || !mine().some((s) => s.kind === 2)) {
-      expect(Date.now(), `spans so far: ${JSON.stringify(spans.map((s) => [s.scope, s.name]))}`).toBeLessThan(
-        deadline,
-      );
+      expect(Date.now(), `spans so far: ${JSON.stringify(spans.map((s) => [s.scope, s.name]))}`).toBeLessThan(deadline);
       await sleep(200);
     }
     const server = mine().find((s) => s.kind === 2 && attr(s, 'http.route') === '/api/v1/openapi.json');

@@ -16,6 +16,7 @@ import { randomToken, safeEqual } from '../../infra/tokens';
 import { AppError } from '../../lib/errors';
 
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+const CSRF_VALUE_RE = /^[A-Za-z0-9_-]{43}$/;
 
 export const wantsCookies = (request: FastifyRequest) =>
   String(request.headers[AUTH_MODE_HEADER] ?? '')
@@ -26,6 +27,7 @@ export function setAuthCookies(
   reply: FastifyReply,
   config: Config,
   issued: { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string; refreshTokenExpiresAt: Date },
+  keepCsrf?: string | undefined,
 ): void {
   const now = Date.now();
   const base = { sameSite: 'strict' as const, secure: config.secureCookies };
@@ -42,7 +44,9 @@ export function setAuthCookies(
     path: REFRESH_COOKIE_PATH,
     maxAge: refreshMaxAge,
   });
-  reply.setCookie(CSRF_COOKIE, randomToken(), { ...base, httpOnly: false, path: '/', maxAge: refreshMaxAge });
+  // A refresh keeps the CSRF value (a request in flight in another tab still matches); a login issues a new one.
+  const csrf = keepCsrf && CSRF_VALUE_RE.test(keepCsrf) ? keepCsrf : randomToken();
+  reply.setCookie(CSRF_COOKIE, csrf, { ...base, httpOnly: false, path: '/', maxAge: refreshMaxAge });
 }
 
 /** Expired copies of the three cookies (same names and paths), and Clear-Site-Data for the browser. */

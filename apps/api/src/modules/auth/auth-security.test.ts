@@ -108,6 +108,10 @@ describe.each(drivers())('auth security on %s', (driver) => {
       expect(next.refresh_token).toBeDefined();
       expect(next.refresh_token).not.toBe(jar.refresh_token);
       expect(next.access_token).not.toBe(jar.access_token);
+      // The CSRF value survives a refresh (requests in flight in other tabs still match); a login replaces it.
+      expect(next.csrf_token).toBe(jar.csrf_token);
+      const again = cookieJar(await login(ctx, email, GOOD_PASSWORD, { 'x-auth-mode': 'cookie' }));
+      expect(again.csrf_token).not.toBe(jar.csrf_token);
     });
 
     it('logout revokes the cookie session and sends expired cookies with Clear-Site-Data', async () => {

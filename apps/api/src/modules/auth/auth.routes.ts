@@ -6,6 +6,7 @@ import {
   acceptedEnvelope,
   authEnvelope,
   changePasswordBody,
+  CSRF_COOKIE,
   forgotPasswordBody,
   idParams,
   loginBody,
@@ -19,11 +20,13 @@ import {
 } from '@primetrade/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { verifyAgainstDummy } from '../../infra/passwords';
 import { unauthenticated } from '../../lib/errors';
 import { toUser } from '../users/user-dto';
 import { findUserById } from './auth.repo';
 import { AuthService, type ClientInfo, emailRef, type Issued } from './auth.service';
 import { assertCsrf, clearAuthCookies, setAuthCookies, wantsCookies } from './auth-cookies';
+import { commonPasswords } from './password-policy';
 import { limitAuthIp, limitUserAction, loginFailKey, reauthFailKey, withFailureLimit } from './auth-limits';
 
 const TAGS = ['auth'];
@@ -39,12 +42,17 @@ export async function authRoutes(fastify: FastifyInstance) {
   const { deps } = fastify;
   const service = new AuthService(deps);
   const ipLimited = async (request: FastifyRequest, reply: FastifyReply) => limitAuthIp(deps, request, reply);
+  // Warm the dummy hash and the password list so the first login of an unknown email is not faster or slower.
+  fastify.addHook('onReady', async () => {
+    commonPasswords();
+    await verifyAgainstDummy('warm-up');
+  });
 
   /** Send an issued pair: in the body (API clients) or as cookies only (browser, cookie mode). */
-  const sendIssued = (reply: FastifyReply, issued: Issued, status: number, cookieMode: boolean) => {
+  const sendIssued = (reply: FastifyReply, issued: Issued, status: number, cookieMode: boolean, keepCsrf?: string) => {
     const user = toUser(issued.user);
     if (cookieMode) {
-      setAuthCookies(reply, deps.config, issued);
+      setAuthCookies(reply, deps.config, issued, keepCsrf);
       return reply.code(status).send({ success: true as const, data: { user } });
     }
     return reply.code(status).send({
@@ -113,7 +121,13 @@ export async function authRoutes(fastify: FastifyInstance) {
       if (!token) throw unauthenticated('No refresh token');
       if (fromCookie) assertCsrf(request);
       const issued = await service.refresh(token, clientInfo(request));
-      return sendIssued(reply, issued, 200, Boolean(fromCookie) || wantsCookies(request));
+      return sendIssued(
+        reply,
+        issued,
+        200,
+        Boolean(fromCookie) || wantsCookies(request),
+        request.cookies?.[CSRF_COOKIE],
+      );
     },
   );
 

@@ -11,7 +11,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { Deps } from '../../deps';
-import { FieldCipher } from '../../infra/crypto';
+import { FieldCipher, identityContext } from '../../infra/crypto';
 import { type UserRow, userIdentities } from '../../infra/db/schema';
 import { hashPassword } from '../../infra/passwords';
 import { randomToken, safeEqual } from '../../infra/tokens';
@@ -236,6 +236,3 @@ export class OidcService {
     return this.cipher.encrypt(idToken, identityContext(identityId));
   }
 }
-
-/** The AAD of the id_token envelope: bound to its row and column. */
-export const identityContext = (identityId: string) => `user_identities.id_token:${identityId}`;

@@ -11,11 +11,10 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { createDeps } from '../../deps';
-import { FieldCipher } from '../../infra/crypto';
+import { FieldCipher, identityContext } from '../../infra/crypto';
 import { userIdentities, users } from '../../infra/db/schema';
 import { createTestContext, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
-import { identityContext } from './oidc.service';
 
 const CLIENT_ID = 'primetrade-test';
 const CLIENT_SECRET = randomBytes(24).toString('hex');

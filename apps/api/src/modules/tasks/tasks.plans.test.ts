@@ -4,6 +4,7 @@
  * the behaviour suites.
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
@@ -51,16 +52,18 @@ describe.each(drivers().filter((d) => d === 'postgres'))('task query plans on %s
     normal = await createUser(ctx.deps);
     heavy = await createUser(ctx.deps);
     if (!ctx.database.pool) throw new Error('postgres expected');
-    // Bulk loading on a busy machine may outlast the pool's statement timeout: use a client without one.
-    const pool = await ctx.database.pool.connect();
-    await pool.query('set statement_timeout = 0');
-    // 49 filler users and the normal user with 1,000 tasks each, the heavy user with 10,000: one INSERT.
-    await pool.query(
-      `insert into users (email, name, password_hash)
+    // Bulk loading on a busy machine may outlast the pool's timeouts: a separate connection without them.
+    const { connectionString } = ctx.database.pool.options as { connectionString: string };
+    const pool = new pg.Client({ connectionString });
+    await pool.connect();
+    try {
+      // 49 filler users and the normal user with 1,000 tasks each, the heavy user with 10,000: one INSERT.
+      await pool.query(
+        `insert into users (email, name, password_hash)
        select 'filler-' || i || '@example.test', 'filler', 'x' from generate_series(1, 49) i`,
-    );
-    await pool.query(
-      `insert into tasks (user_id, title, description, status, priority, due_date, tags, completed_at, created_at)
+      );
+      await pool.query(
+        `insert into tasks (user_id, title, description, status, priority, due_date, tags, completed_at, created_at)
        select u.id,
               case when g % 250 = 0 then 'quarterly budget review ' || g else 'task ' || g || ' ' || md5(g::text) end,
               'notes ' || md5((g * 7)::text),
@@ -73,12 +76,14 @@ describe.each(drivers().filter((d) => d === 'postgres'))('task query plans on %s
        from (select id, case when id = $2 then 10000 else 1000 end as n
              from users where email like 'filler-%' or id = $1 or id = $2) u,
             lateral generate_series(1, u.n) g`,
-      [normal.id, heavy.id],
-    );
-    await pool.query('vacuum analyze tasks');
-    const { rows } = await pool.query('select count(*)::int as n from tasks');
-    pool.release();
-    expect(rows[0].n).toBe(60_000);
+        [normal.id, heavy.id],
+      );
+      await pool.query('vacuum analyze tasks');
+      const { rows } = await pool.query('select count(*)::int as n from tasks');
+      expect(rows[0].n).toBe(60_000);
+    } finally {
+      await pool.end();
+    }
   });
   afterAll(async () => ctx?.close());
 
