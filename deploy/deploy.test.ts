@@ -101,7 +101,7 @@ beforeAll(async () => {
   }
   // `up` is Prometheus' own series for every target.
   exported.add('up');
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => ctx?.close());
 

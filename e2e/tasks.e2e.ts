@@ -228,8 +228,9 @@ describe('tasks', () => {
       if (r.resourceType() === 'script') scripts.push(r.url());
     });
     await page.goto('/tasks');
-    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await page.getByText('No tasks match.').waitFor();
+    await page.getByRole('link', { name: 'Profile' }).hover();
+    await page.waitForTimeout(1000);
     expect(scripts.some((s) => /\/assets\/charts-/.test(s))).toBe(false);
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('charts').waitFor();

@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['e2e/**/*.e2e.ts'],
     globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
+    // One retry for a browser test on a loaded shared machine; a real failure fails twice.
+    retry: 1,
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,

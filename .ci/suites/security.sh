@@ -33,7 +33,7 @@ pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 60); do curl -fsS "$base/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 1 180); do curl -fsS "$base/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 token=$(curl -fsS -X POST "$base/api/v1/auth/register" -H 'content-type: application/json' \
   -d '{"name":"Sqlmap","email":"sqlmap@example.test","password":"violet staple orbit lantern"}' |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.accessToken))')

@@ -46,7 +46,7 @@ function run(cmd, args, env, timeoutMs) {
 async function seededWith(db) {
   const r = await db.query(`select to_regclass('public._bench_seed') is not null as ok`);
   if (!r.rows[0].ok) return null;
-  const m = await db.query('select users, tasks, heavy, source from _bench_seed limit 1');
+  const m = await db.query('select users, tasks, heavy, source, seconds from _bench_seed limit 1');
   return m.rows[0] ?? null;
 }
 
@@ -125,8 +125,10 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
   try {
     const have = await seededWith(db);
     if (have && have.users === size.users && have.tasks === size.tasks && have.heavy === size.heavy) {
-      log(`data set already seeded (${have.source}): ${have.users} users, ${have.tasks} tasks`);
-      return { seconds: 0, source: have.source };
+      log(
+        `data set already seeded (${have.source}, took ${Math.round(have.seconds)} s): ${have.users} users, ${have.tasks} tasks`,
+      );
+      return { seconds: have.seconds, source: have.source, reused: true };
     }
     await migrate();
     const t0 = Date.now();

@@ -17,7 +17,7 @@ describe.each(drivers())('metrics on %s', (driver) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(driver);
-  });
+  }, 120_000);
   afterAll(async () => ctx?.close());
 
   const scrape = async () => {
@@ -98,7 +98,7 @@ describe('metrics token guard', () => {
   const token = 'metrics-token-0123456789abcdef';
   beforeAll(async () => {
     ctx = await createTestContext('pglite', { env: { METRICS_TOKEN: token } });
-  });
+  }, 120_000);
   afterAll(async () => ctx?.close());
 
   it('answers 401 problem+json without the bearer token, or with a wrong one', async () => {

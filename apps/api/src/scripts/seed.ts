@@ -95,7 +95,7 @@ export async function seed(database: Database, opts: SeedOptions, out = console.
       throw new Error(`the database already holds ${existing} users; re-run with --force to delete them and reseed`);
     }
     out(`--force: deleting ${existing} users and everything they own`);
-    await db.execute(sql`delete from users`);
+    await db.execute(sql`truncate table users cascade`);
   }
   if (database.kind === 'postgres') await db.execute(sql`set synchronous_commit = off`);
 

@@ -333,7 +333,7 @@ for (const driver of drivers()) {
       // Only the built-ins a `__proto__` / `constructor` payload could reach are tracked: Node defines other globals
       // (AbortController, Blob, ...) lazily on first use, which is not poisoning.
       assertNoPoisoning({ ignoredRootRegex: TRACKED_ROOTS });
-    }, 300_000);
+    }, 600_000);
   });
 }
 

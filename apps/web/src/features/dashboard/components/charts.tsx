@@ -119,7 +119,13 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
         {daily.length ? (
           <>
             <path d={path('created')} fill="none" stroke="#6366f1" strokeWidth="2" vectorEffect="non-scaling-stroke" />
-            <path d={path('completed')} fill="none" stroke="#10b981" strokeWidth="2" vectorEffect="non-scaling-stroke" />
+            <path
+              d={path('completed')}
+              fill="none"
+              stroke="#10b981"
+              strokeWidth="2"
+              vectorEffect="non-scaling-stroke"
+            />
           </>
         ) : null}
       </svg>
