@@ -11,7 +11,7 @@
  * soak. Timings (recovery seconds, exit seconds, RSS growth) are printed against their bars; only gross misses
  * (several times the bar) fail, so a noisy shared machine does not make CI flaky.
  *
- *   node bench/faults/run.mjs [--only R1,R6] [--soak 120] [--r1-seconds 40] [--keep]
+ *   node bench/faults/run.mjs [--only R1,R6] [--soak 120] [--r1-seconds 40] [--r1-clients 10] [--keep]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,7 @@ const ONLY = arg('--only', '')
 const want = (id) => ONLY.length === 0 || ONLY.includes(id);
 const SOAK_SECONDS = Number(arg('--soak', '120'));
 const R1_SECONDS = Number(arg('--r1-seconds', '40'));
+const R1_CLIENTS = Number(arg('--r1-clients', '10'));
 
 const PG_PORT = 5499;
 const REDIS_PORT = 6390;
@@ -110,10 +111,12 @@ class Api {
   async start() {
     this.proc = start(this.name, process.execPath, [API_SERVER], { env: apiEnv(this.port, this.env) });
     await waitHttp(`${this.base}/health/live`, { child: this.proc, timeoutMs: 180_000 });
+    this.up = true;
     return this;
   }
 
   async kill9() {
+    this.up = false;
     this.proc.kill('SIGKILL');
     await this.proc.exited;
   }
@@ -196,7 +199,7 @@ async function r1(cluster, redis) {
   const nginx = new Nginx(path.dirname(cluster.dir), NGINX_PORT, API_PORTS);
   await nginx.start();
   const base = nginx.url;
-  const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => register(base, `r1c${i}`)));
+  const clients = await Promise.all(Array.from({ length: R1_CLIENTS }, (_, i) => register(base, `r1c${i}`)));
   const attempted = new Set();
   const acked = new Map(); // title → id
   const updates = new Map(); // id → { attempted: [values], ackedIndex }
@@ -205,16 +208,21 @@ async function r1(cluster, redis) {
   const hardDeadline = deadline + 30_000;
   let kills = 0;
 
+  // Every 8 s SIGKILL one instance (alternating) and restart it in the background; never both down at once.
+  const restarts = [];
   const killer = (async () => {
-    await sleep(5000);
-    while (performance.now() < deadline - 5000) {
+    await sleep(4000);
+    while (performance.now() < deadline - 4000) {
       const victim = apis[kills % apis.length];
-      await victim.kill9();
-      kills++;
-      await sleep(2000);
-      await victim.start();
-      await sleep(6000);
+      const other = apis[(kills + 1) % apis.length];
+      if (victim.up && other.up) {
+        await victim.kill9();
+        kills++;
+        restarts.push(sleep(1000).then(() => victim.start()));
+      }
+      await sleep(8000);
     }
+    await Promise.all(restarts);
   })();
 
   await Promise.all(

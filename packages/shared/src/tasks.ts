@@ -32,11 +32,15 @@ export const taskSchema = z
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof taskSchema>;
 
-export const titleSchema = z.string().trim().min(1).max(TITLE_MAX);
-export const descriptionSchema = z.string().max(DESCRIPTION_MAX);
+/** PostgreSQL text cannot hold U+0000: refuse it with a 400 instead of failing in the database. */
+const noNul = (s: string) => !s.includes('\u0000');
+const NUL_MESSAGE = 'Must not contain NUL characters';
+
+export const titleSchema = z.string().trim().min(1).max(TITLE_MAX).refine(noNul, NUL_MESSAGE);
+export const descriptionSchema = z.string().max(DESCRIPTION_MAX).refine(noNul, NUL_MESSAGE);
 /** Tags are trimmed, lower-cased and de-duplicated; more than 10 distinct is refused. */
 export const tagsSchema = z
-  .array(z.string().trim().toLowerCase().min(1).max(TAG_MAX))
+  .array(z.string().trim().toLowerCase().min(1).max(TAG_MAX).refine(noNul, NUL_MESSAGE))
   .max(100)
   .transform((tags) => [...new Set(tags)])
   .refine((tags) => tags.length <= TAGS_MAX, { message: `At most ${TAGS_MAX} distinct tags` });
@@ -82,8 +86,8 @@ const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
 export const taskFilterShape = {
   status: commaList(TASK_STATUSES).optional(),
   priority: commaList(TASK_PRIORITIES).optional(),
-  tag: z.string().trim().toLowerCase().min(1).max(TAG_MAX).optional(),
-  q: z.string().trim().max(200).optional(),
+  tag: z.string().trim().toLowerCase().min(1).max(TAG_MAX).refine(noNul, NUL_MESSAGE).optional(),
+  q: z.string().trim().max(200).refine(noNul, NUL_MESSAGE).optional(),
   dueBefore: isoDateTime.optional(),
   dueAfter: isoDateTime.optional(),
   overdue: z

@@ -188,8 +188,9 @@ export class TasksService {
       priority: query.priority,
       tag: query.tag,
       q: query.q ? query.q : undefined,
-      dueBefore: query.dueBefore,
-      dueAfter: query.dueAfter,
+      // As UTC instants: PostgreSQL refuses some offsets JavaScript accepts (beyond ±15:59).
+      dueBefore: query.dueBefore ? new Date(query.dueBefore).toISOString() : undefined,
+      dueAfter: query.dueAfter ? new Date(query.dueAfter).toISOString() : undefined,
       overdue: query.overdue,
     };
   }
