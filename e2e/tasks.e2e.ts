@@ -259,4 +259,35 @@ describe('tasks', () => {
     await browser.context.setOffline(false);
     await page.getByText('You are offline').waitFor({ state: 'detached' });
   });
+
+  it('imports a CSV file and exports the tasks', async () => {
+    const page = await freshPage(browser.context);
+    await register(page);
+    await page.goto('/tasks');
+    await page.getByText('No tasks match.').waitFor();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import tasks' });
+    await dialog.getByLabel('File').setInputFiles({
+      name: 'tasks.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('title,priority,tags\nImported one,high,a;b\nImported two,low,\n,medium,\n'),
+    });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByText(/Imported 2 tasks/).waitFor();
+    expect(await dialog.getByText(/Row \d+:/).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('task-row').filter({ hasText: 'Imported one' }).waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^tasks-.*\.csv$/);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const csv = Buffer.concat(chunks).toString('utf8');
+    expect(csv).toContain('Imported one');
+    expect(csv).toContain('Imported two');
+  });
 });

@@ -34,6 +34,9 @@ cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm
 trap cleanup EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 180); do curl -fsS "$base/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+if ! curl -fsS "$base/health/ready" >/dev/null 2>&1; then
+  echo "the API did not become ready on $base"; tail -40 "$work/server.log"; exit 1
+fi
 token=$(curl -fsS -X POST "$base/api/v1/auth/register" -H 'content-type: application/json' \
   -d '{"name":"Sqlmap","email":"sqlmap@example.test","password":"violet staple orbit lantern"}' |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.accessToken))')

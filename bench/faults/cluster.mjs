@@ -151,7 +151,9 @@ export class Redis {
 }
 
 export class Nginx {
-  constructor(dir, listen, upstreamPorts) {
+  /** `retryNonIdempotent: false` is deploy/nginx/nginx.conf's policy (POST/PATCH never replayed by nginx). */
+  constructor(dir, listen, upstreamPorts, { retryNonIdempotent = true } = {}) {
+    this.retryNonIdempotent = retryNonIdempotent;
     this.prefix = path.join(dir, 'nginx');
     this.listen = listen;
     this.upstreams = upstreamPorts;
@@ -164,6 +166,7 @@ export class Nginx {
     const conf = tpl
       .replaceAll('@PREFIX@', this.prefix)
       .replaceAll('@LISTEN@', String(this.listen))
+      .replace(' non_idempotent;', this.retryNonIdempotent ? ' non_idempotent;' : ';')
       .replace(
         '@UPSTREAMS@',
         this.upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n'),

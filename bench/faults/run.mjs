@@ -11,7 +11,7 @@
  * soak. Timings (recovery seconds, exit seconds, RSS growth) are printed against their bars; only gross misses
  * (several times the bar) fail, so a noisy shared machine does not make CI flaky.
  *
- *   node bench/faults/run.mjs [--only R1,R6] [--soak 120] [--r1-seconds 40] [--r1-clients 10] [--keep]
+ *   node bench/faults/run.mjs [--only R1,R6] [--soak 120] [--r1-seconds 30] [--r1-clients 10] [--keep]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,9 +45,9 @@ const ONLY = arg('--only', '')
   .split(',')
   .filter(Boolean)
   .map((s) => s.toUpperCase());
-const want = (id) => ONLY.length === 0 || ONLY.includes(id);
+const want = (id) => ONLY.length === 0 || ONLY.includes(id.toUpperCase());
 const SOAK_SECONDS = Number(arg('--soak', '120'));
-const R1_SECONDS = Number(arg('--r1-seconds', '40'));
+const R1_SECONDS = Number(arg('--r1-seconds', '30'));
 const R1_CLIENTS = Number(arg('--r1-clients', '10'));
 
 const PG_PORT = 5499;
@@ -191,12 +191,14 @@ function setCheck(attempted, acked, rows) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function r1(cluster, redis) {
-  section(`R1 kill -9 of one of two instances behind nginx, ${R1_SECONDS} s of creates/updates`);
+async function r1(cluster, redis, { retryNonIdempotent = true, id = 'R1' } = {}) {
+  section(
+    `${id} kill -9 of one of two instances behind nginx (${retryNonIdempotent ? 'nginx replays POST/PATCH' : 'deploy policy: clients retry'}), ${R1_SECONDS} s of creates/updates`,
+  );
   const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url };
   const apis = [];
   for (const [i, p] of API_PORTS.entries()) apis.push(await new Api(`api-${i + 1}`, p, env).start());
-  const nginx = new Nginx(path.dirname(cluster.dir), NGINX_PORT, API_PORTS);
+  const nginx = new Nginx(path.dirname(cluster.dir), NGINX_PORT, API_PORTS, { retryNonIdempotent });
   await nginx.start();
   const base = nginx.url;
   const clients = await Promise.all(Array.from({ length: R1_CLIENTS }, (_, i) => register(base, `r1c${i}`)));
@@ -297,7 +299,7 @@ async function r1(cluster, redis) {
     .reduce((a, [, n]) => a + n, 0);
   if (fivexx) v.push(`${fivexx} 5xx other than 502/503/504`);
   report(
-    'R1',
+    id,
     {
       kills,
       attempted: attempted.size,
@@ -673,6 +675,7 @@ async function main() {
     for (const [id, fn] of [
       ['R6', r6],
       ['R1', r1],
+      ['R1b', (c, r) => r1(c, r, { retryNonIdempotent: false, id: 'R1b' })],
       ['R3', r3],
       ['R4', r4],
       ['R2', r2],
