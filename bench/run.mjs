@@ -72,6 +72,9 @@ const C = QUICK
       statsSamples: 40,
     };
 
+/** Connections per server (API and baselines alike) and pgbench clients: 4 × 10 + 10 stays well inside a shared
+ * PostgreSQL's default max_connections (100). */
+const POOL = 10;
 const PORTS = { api: 4100, stack: 4101, fastify: 4102, express: 4103, pglite: 4104, start: 4105 };
 const results = {};
 const t00 = Date.now();
@@ -137,10 +140,11 @@ async function main() {
   const REDIS = arg('--redis', '');
   const apiProc = await startApi('api', PORTS.api, {
     DATABASE_URL: url,
+    DATABASE_POOL_MAX: String(POOL),
     ...(REDIS ? { REDIS_URL: REDIS, REDIS_KEY_PREFIX: 'ptbench:' } : {}),
   });
   results.config = { redis: REDIS || 'none (in-process limits and cache)' };
-  const baseEnv = (port) => ({ env: { PORT: String(port), DATABASE_URL: url } });
+  const baseEnv = (port) => ({ env: { PORT: String(port), DATABASE_URL: url, POOL_MAX: String(POOL) } });
   const stackProc = start('stack', process.execPath, [path.join(BENCH, 'baselines/stack.mjs')], baseEnv(PORTS.stack));
   const fastifyProc = start(
     'fastify',
@@ -184,7 +188,7 @@ async function main() {
     ensurePgbench();
     const runs = await interleave({ ...listTargets, pgbench: { pgbench: true } }, (_k, t, warm) =>
       t.pgbench
-        ? pgbench(url, p1.userId, { clients: 20, seconds: warm ? 3 : C.duration })
+        ? pgbench(url, p1.userId, { clients: POOL, seconds: warm ? 3 : C.duration })
         : load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
     );
     const errs = Object.entries(runs)
@@ -393,6 +397,7 @@ async function main() {
         ? runJson(path.join(BENCH, 'lib/raw-insert.mjs'), {
             url,
             userId: p6.userId,
+            pool: POOL,
             concurrency: 50,
             duration: warm ? C.warmup : C.duration,
           })

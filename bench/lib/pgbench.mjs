@@ -52,6 +52,9 @@ export function pgbench(url, userId, { clients = 20, seconds = 5 } = {}) {
   );
   const tps = /tps = ([\d.]+)/.exec(r.stdout);
   const lat = /latency average = ([\d.]+) ms/.exec(r.stdout);
-  if (!tps) throw new Error(`pgbench failed: ${r.stderr || r.stdout}`);
+  if (!tps) {
+    console.error(`pgbench failed: ${(r.stderr || r.stdout).slice(0, 300)}`);
+    return { rps: Number.NaN, latencyMs: Number.NaN };
+  }
   return { rps: Number(tps[1]), latencyMs: lat ? Number(lat[1]) : Number.NaN };
 }

@@ -1,11 +1,11 @@
 /**
- * P6 baseline: raw INSERTs of a task through node-postgres (prepared, pool of 20, `concurrency` loops) for
+ * P6 baseline: raw INSERTs of a task through node-postgres (prepared, pool of `pool` (10), `concurrency` loops) for
  * `duration` seconds. Input (argv[2], JSON): { url, userId, concurrency, duration, warmup }. Prints one JSON line.
  */
 import pg from 'pg';
 
 const o = JSON.parse(process.argv[2]);
-const pool = new pg.Pool({ connectionString: o.url, max: 20 });
+const pool = new pg.Pool({ connectionString: o.url, max: o.pool ?? 10 });
 const SQL =
   'insert into "tasks" ("user_id", "title", "description", "status", "priority", "due_date", "tags", "completed_at") ' +
   'values ($1, $2, $3, $4, $5, $6, $7, $8) returning "id", "title", "description", "status", "priority", "due_date", ' +

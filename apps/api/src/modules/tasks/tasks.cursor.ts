@@ -29,8 +29,9 @@ export function decodeCursor(secret: Buffer, userId: string, fingerprint: string
   const dot = cursor.indexOf('.');
   if (dot <= 0 || dot !== cursor.lastIndexOf('.')) throw invalid();
   const payload = cursor.slice(0, dot);
-  const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-  const expected = mac(secret, userId, fingerprint, payload);
+  // Compared as text, so a non-canonical base64 spelling of the right bytes is refused too.
+  const given = Buffer.from(cursor.slice(dot + 1));
+  const expected = Buffer.from(mac(secret, userId, fingerprint, payload).toString('base64url'));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   let parsed: unknown;
   try {
