@@ -24,6 +24,7 @@ import { userRoutes } from './modules/users/users.routes';
 import authPlugin from './plugins/auth';
 import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
+import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin from './plugins/rate-limit';
 import { testRoutes } from './plugins/test-routes';
@@ -88,6 +89,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   }
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
+  await app.register(domainMetricsPlugin);
   await app.register(errorReportingPlugin);
 
   // Every response carries the request id; API responses are never cached by intermediaries.

@@ -3,11 +3,12 @@
  * and any cross-instance fan-out subscribe here.
  */
 import { EventEmitter } from 'node:events';
-import type { Task } from '@primetrade/shared';
+import type { Task, TaskStatus } from '@primetrade/shared';
 
 export interface DomainEvents {
   'task.created': { userId: string; task: Task };
-  'task.updated': { userId: string; task: Task };
+  /** previousStatus: the status before this change (completion metrics, reminder bookkeeping). */
+  'task.updated': { userId: string; task: Task; previousStatus?: TaskStatus };
   'task.deleted': { userId: string; id: string };
 }
 export type DomainEventName = keyof DomainEvents;

@@ -2,7 +2,7 @@
  * Access tokens: short-lived JWTs (HS256 only; `none` and every other algorithm refused) that name their session.
  * Refresh tokens and one-time tokens: 256-bit random values, stored only as SHA-256 hashes.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 export const JWT_ALG = 'HS256';
@@ -20,13 +20,18 @@ export interface AccessClaims {
 
 export type VerifyFailure = 'expired' | 'invalid';
 
+/** Verified tokens kept (until their exp) so a busy client's token is checked by HMAC once, not per request. */
+const VERIFIED_CACHE_MAX = 10_000;
+
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** Imported once: jose would otherwise import a raw Uint8Array secret on every verification. */
+  private readonly key: KeyObject;
+  private readonly verified = new Map<string, { claims: AccessClaims; expMs: number }>();
   constructor(
     secret: string,
     private readonly accessTtlSec: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   async signAccess(claims: AccessClaims, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
@@ -49,6 +54,12 @@ export class TokenService {
     token: string,
   ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: VerifyFailure }> {
     if (token.length > 4096) return { ok: false, reason: 'invalid' };
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expMs > Date.now()) return { ok: true, claims: known.claims };
+      this.verified.delete(token);
+      return { ok: false, reason: 'expired' };
+    }
     try {
       const { payload, protectedHeader } = await jwtVerify(token, this.key, {
         algorithms: [JWT_ALG],
@@ -64,7 +75,11 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof sid !== 'string' || (role !== 'user' && role !== 'admin')) {
         return { ok: false, reason: 'invalid' };
       }
-      return { ok: true, claims: { userId: payload.sub, sessionId: sid, role } };
+      const claims: AccessClaims = { userId: payload.sub, sessionId: sid, role };
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
+      // Only the signature/claims check is cached; whether the session is still alive is checked per request.
+      if (typeof payload.exp === 'number') this.verified.set(token, { claims, expMs: payload.exp * 1000 });
+      return { ok: true, claims };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };
       return { ok: false, reason: 'invalid' };

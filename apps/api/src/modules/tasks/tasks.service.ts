@@ -355,16 +355,18 @@ export class TasksService {
       if (!current) throw notFound('Task');
       if (opts.ifMatch !== undefined) this.checkIfMatch(opts.ifMatch, current);
       const set = changedSet(current, applyPatch(current, patch));
-      if (Object.keys(set).length === 0) return { row: current, changed: false };
+      if (Object.keys(set).length === 0) return { row: current, changed: false, previousStatus: current.status };
       const row = await repo.updateTask(tx, userId, id, set);
       if (!row) throw notFound('Task');
       await repo.insertActivity(tx, userId, [
         { taskId: id, type: activityType(current, row), changes: diff(current, row) },
       ]);
-      return { row, changed: true };
+      return { row, changed: true, previousStatus: current.status };
     });
     const task = toDto(out.row);
-    if (out.changed) await this.afterWrite(userId, [() => this.deps.events.emit('task.updated', { userId, task })]);
+    const { previousStatus } = out;
+    if (out.changed)
+      await this.afterWrite(userId, [() => this.deps.events.emit('task.updated', { userId, task, previousStatus })]);
     return { task, changed: out.changed };
   }
 
@@ -420,7 +422,8 @@ export class TasksService {
         count++;
         activity.push({ taskId: c.id, type: activityType(c, row), changes: diff(c, row) });
         const task = toDto(row);
-        events.push(() => this.deps.events.emit('task.updated', { userId, task }));
+        const previousStatus = c.status;
+        events.push(() => this.deps.events.emit('task.updated', { userId, task, previousStatus }));
       }
       await repo.insertActivity(tx, userId, activity);
       return count;

@@ -1,0 +1,41 @@
+/**
+ * Business metrics from the domain events: tasks_created_total, tasks_completed_total and the time from creation
+ * to completion; queue depth read from the job queue at scrape time.
+ */
+import type { Task } from '@primetrade/shared';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+async function domainMetrics(app: FastifyInstance) {
+  const { events, metrics, queue } = app.deps;
+  const completed = (task: Task) => {
+    metrics.tasksCompletedTotal.inc();
+    if (task.completedAt) {
+      const seconds = (Date.parse(task.completedAt) - Date.parse(task.createdAt)) / 1000;
+      if (Number.isFinite(seconds) && seconds >= 0) metrics.taskTimeToCompleteSeconds.observe(seconds);
+    }
+  };
+  const off = [
+    events.on('task.created', ({ task }) => {
+      metrics.tasksCreatedTotal.inc();
+      if (task.status === 'completed') completed(task);
+    }),
+    events.on('task.updated', ({ task, previousStatus }) => {
+      if (task.status === 'completed' && previousStatus !== undefined && previousStatus !== 'completed')
+        completed(task);
+    }),
+  ];
+  metrics.addCollector(async () => {
+    try {
+      const c = await queue.counts();
+      metrics.queueDepth.set({ queue: queue.kind }, c.waiting + c.delayed);
+    } catch {
+      /* queue unreachable: leave the last value; dependency_up says why */
+    }
+  });
+  app.addHook('onClose', async () => {
+    for (const o of off) o();
+  });
+}
+
+export const domainMetricsPlugin = fp(domainMetrics, { name: 'domain-metrics', dependencies: ['deps'] });
