@@ -44,6 +44,7 @@ const envSchema = z.object({
   DATABASE_URL: optionalUrl,
   DATABASE_REPLICA_URL: optionalUrl,
   DATABASE_POOL_MAX: int(1, 500).default(20),
+  READ_YOUR_WRITES_MS: int(0, 600_000).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
   REDIS_URL: optionalUrl,
@@ -105,6 +106,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databaseReplicaUrl: string | undefined;
   dbPoolMax: number;
+  /** After a user's write, their lag-tolerant reads use the primary for this long. */
+  readYourWritesMs: number;
   dbStatementTimeoutMs: number;
   dbConnectTimeoutMs: number;
   redisUrl: string | undefined;
@@ -198,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrl: e.DATABASE_REPLICA_URL,
     dbPoolMax: e.DATABASE_POOL_MAX,
+    readYourWritesMs: e.READ_YOUR_WRITES_MS,
     dbStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     dbConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,

@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import { pino } from 'pino';
 import type { Config } from './config';
 import { type Cache, MemoryCache, TieredCache } from './infra/cache';
-import type { Database } from './infra/db';
+import { type Database, ReadRouter } from './infra/db';
 import { EventBus } from './infra/events';
 import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail';
 import { SmtpMailer } from './infra/mail/smtp';
@@ -50,6 +50,8 @@ export interface Deps {
   cache: Cache;
   /** Domain events (task.created/updated/deleted), emitted after commit. */
   events: EventBus;
+  /** Replica for lag-tolerant reads, primary right after the user's own write. */
+  reads: ReadRouter;
   /** HMAC key of list cursors (derived from the signing secret, so every instance accepts every cursor). */
   cursorKey: Buffer;
   /** Things to close when the app closes (beyond the database, which the caller owns). */
@@ -149,6 +151,12 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     queue,
     metrics,
     cache,
+    reads: new ReadRouter(
+      database.db,
+      database.hasReplica ? database.reader : undefined,
+      config.readYourWritesMs,
+      redis,
+    ),
     events: new EventBus(),
     cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
     closers,

@@ -31,6 +31,8 @@ export interface Database {
   db: Db;
   /** Lag-tolerant reads (stats, export, admin lists); the primary when no replica is configured. */
   reader: Db;
+  /** True when `reader` is a separate replica. */
+  hasReplica: boolean;
   /** A cheap round trip for readiness checks. */
   ping(): Promise<void>;
   poolStats(): PoolStats;
@@ -74,6 +76,7 @@ export function openPostgres(o: PostgresOptions): Database {
     kind: 'postgres',
     db,
     reader,
+    hasReplica: replicaPool !== undefined,
     pool,
     async ping() {
       await pool.query('select 1');
@@ -99,6 +102,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     db,
     reader: db,
+    hasReplica: false,
     pglite: client,
     async ping() {
       await client.query('select 1');

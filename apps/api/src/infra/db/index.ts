@@ -3,6 +3,7 @@ import { type Database, openPglite, openPostgres } from './client';
 
 export * from './client';
 export { runMigrations } from './migrate';
+export { ReadRouter } from './read-router';
 
 /** Open the database the config names: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. */
 export async function openDatabase(config: Config): Promise<Database> {

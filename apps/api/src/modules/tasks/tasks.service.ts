@@ -163,14 +163,12 @@ class KeyHeld extends Error {}
 
 export class TasksService {
   private readonly db: Db;
-  private readonly reader: Db;
   constructor(private readonly deps: Deps) {
     this.db = deps.database.db;
-    this.reader = deps.database.reader;
   }
 
   private async afterWrite(userId: string, events: Array<() => void>): Promise<void> {
-    await this.deps.cache.bump(`tasks:${userId}`);
+    await Promise.all([this.deps.cache.bump(`tasks:${userId}`), this.deps.reads.noteWrite(userId)]);
     for (const e of events) e();
   }
 
@@ -243,8 +241,9 @@ export class TasksService {
     const filters = TasksService.filtersOf(query);
     const sort = TasksService.sortOf({ sort: query.sort, q: filters.q });
     let after: { key: string | null; id: string } | undefined;
+    const reader = await this.deps.reads.forUser(userId);
     for (;;) {
-      const rows = await repo.listTasks(this.reader, { userId, filters, sort, limit: 500, after });
+      const rows = await repo.listTasks(reader, { userId, filters, sort, limit: 500, after });
       for (const r of rows) yield toDto(r);
       const last = rows[rows.length - 1];
       if (rows.length < 500 || !last) return;
@@ -488,8 +487,8 @@ export class TasksService {
     const key = `stats:${userId}:${version}:${tz}`;
     const hit = await this.deps.cache.get<TaskStats>(key);
     if (hit) return hit;
-    // The primary, not the replica: stats must be exact right after the caller's own write.
-    const row = await repo.taskStats(this.db, userId, tz);
+    // The replica unless this user wrote recently (then the primary: stats are exact right after own writes).
+    const row = await repo.taskStats(await this.deps.reads.forUser(userId), userId, tz);
     const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskStats['byStatus'];
     for (const { k, n } of row.by_status) if (k in byStatus) byStatus[k as keyof typeof byStatus] = Number(n);
     const byPriority = Object.fromEntries(TASK_PRIORITIES.map((p) => [p, 0])) as TaskStats['byPriority'];
