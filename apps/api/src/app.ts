@@ -83,6 +83,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.decorate('shuttingDown', false);
 
   await app.register(depsPlugin, { deps });
+  app.addHook('onReady', async () => deps.relay.start());
+  app.addHook('onClose', async () => deps.relay.stop());
   if (deps.redis) {
     const { client } = deps.redis;
     app.readinessChecks.set('redis', () => client.ping());

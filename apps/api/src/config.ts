@@ -79,6 +79,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
+  OUTBOX_POLL_MS: int(50, 600_000).default(1000),
   WORKER_CONCURRENCY: int(1, 256).default(4),
   REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
   REMINDER_LEASE_SECONDS: int(1, 86_400).default(300),
@@ -145,6 +146,8 @@ export interface Config {
   clusterWorkers: number;
   /** Heartbeat comment interval on SSE streams (the contract asks for at most 25 s). */
   sseHeartbeatMs: number;
+  /** How often the event relay looks for unpublished changes (besides being kicked after each write). */
+  outboxPollMs: number;
   worker: {
     concurrency: number;
     reminderScanIntervalMs: number;
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     clusterWorkers: e.CLUSTER_WORKERS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    outboxPollMs: e.OUTBOX_POLL_MS,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       reminderScanIntervalMs: e.REMINDER_SCAN_INTERVAL_MS,

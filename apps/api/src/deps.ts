@@ -16,6 +16,7 @@ import { SmtpMailer } from './infra/mail/smtp';
 import { BullQueue, InProcessQueue, type JobQueue } from './infra/queue';
 import { QueuedMailer } from './infra/queue/queued-mailer';
 import { createJobHandlers } from './modules/jobs/handlers';
+import { TaskEventRelay } from './modules/tasks/tasks.outbox';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
 import {
@@ -48,8 +49,10 @@ export interface Deps {
   metrics: Metrics;
   /** Cached expensive reads (task stats); in-process by default. */
   cache: Cache;
-  /** Domain events (task.created/updated/deleted), emitted after commit. */
+  /** Domain events (task.created/updated/deleted), published by `relay` from the outbox after commit. */
   events: EventBus;
+  /** Publishes committed task changes (the outbox in task_activity) as domain events, at least once. */
+  relay: TaskEventRelay;
   /** Replica for lag-tolerant reads, primary right after the user's own write. */
   reads: ReadRouter;
   /** HMAC key of list cursors (derived from the signing secret, so every instance accepts every cursor). */
@@ -137,6 +140,7 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     closers.push(() => tiered.close());
     cache = tiered;
   } else cache = new MemoryCache();
+  const events = new EventBus();
   const mailer =
     overrides.mailer ?? (config.nodeEnv === 'test' ? mailTransport : new QueuedMailer(queue, mailTransport));
   return {
@@ -157,7 +161,8 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
       config.readYourWritesMs,
       redis,
     ),
-    events: new EventBus(),
+    events,
+    relay: new TaskEventRelay(database.db, events, { pollMs: config.outboxPollMs }),
     cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
     closers,
   };

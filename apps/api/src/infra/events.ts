@@ -8,7 +8,7 @@ import type { Task, TaskStatus } from '@primetrade/shared';
 export interface DomainEvents {
   'task.created': { userId: string; task: Task };
   /** previousStatus: the status before this change (completion metrics, reminder bookkeeping). */
-  'task.updated': { userId: string; task: Task; previousStatus?: TaskStatus };
+  'task.updated': { userId: string; task: Task; previousStatus?: TaskStatus; completed?: boolean };
   'task.deleted': { userId: string; id: string };
 }
 export type DomainEventName = keyof DomainEvents;

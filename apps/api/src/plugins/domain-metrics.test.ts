@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../test/context';
 import { createUser } from '../test/factories';
@@ -38,10 +39,33 @@ describe('business metrics from domain events', () => {
       payload: { status: 'completed' },
     });
     await ctx.app.inject({ method: 'PATCH', url: `/api/v1/tasks/${id}`, headers: u.headers, payload: { title: 'a2' } });
+    ctx.deps.relay.kick();
+    await ctx.deps.relay.idle();
     const after = await scrape();
     expect(value(after, 'tasks_created_total') - (value(before, 'tasks_created_total') || 0)).toBe(2);
     expect(value(after, 'tasks_completed_total') - (value(before, 'tasks_completed_total') || 0)).toBe(2);
     expect(value(after, 'task_time_to_complete_seconds_count')).toBe(2);
     expect(after).toMatch(/queue_depth\{queue="inprocess"\} 0/);
+  });
+
+  it('drops the reminder markers of a deleted task', async () => {
+    const u = await createUser(ctx.deps);
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: u.headers,
+      payload: { title: 'x' },
+    });
+    const id = res.json().data.id;
+    await ctx.database.db.execute(sql`insert into task_reminders (user_id, task_id, kind, due_date, sent_at)
+      values (${u.id}, ${id}, 'due_soon', now(), now())`);
+    await ctx.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${id}`, headers: u.headers });
+    ctx.deps.relay.kick();
+    await ctx.deps.relay.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    const left = (await ctx.database.db.execute(
+      sql`select count(*)::int as n from task_reminders where task_id = ${id}`,
+    )) as unknown as { rows: Array<{ n: number }> };
+    expect(left.rows[0]?.n).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Business metrics from the domain events: tasks_created_total, tasks_completed_total and the time from creation
- * to completion; queue depth read from the job queue at scrape time.
+ * Consumers of the domain events: business metrics (tasks_created_total, tasks_completed_total, the time from
+ * creation to completion), reminder bookkeeping; and queue depth read from the job queue at scrape time.
  */
 import type { Task } from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { reminderBookkeeping } from '../modules/reminders/reminder-bookkeeping';
 
 async function domainMetrics(app: FastifyInstance) {
   const { events, metrics, queue } = app.deps;
@@ -33,6 +34,7 @@ async function domainMetrics(app: FastifyInstance) {
       /* queue unreachable: leave the last value; dependency_up says why */
     }
   });
+  off.push(reminderBookkeeping(events, app.deps.database.db, (err) => app.log.warn({ err }, 'reminder bookkeeping')));
   app.addHook('onClose', async () => {
     for (const o of off) o();
   });

@@ -167,9 +167,11 @@ export class TasksService {
     this.db = deps.database.db;
   }
 
-  private async afterWrite(userId: string, events: Array<() => void>): Promise<void> {
+  /** After a write commits: invalidate the user's cached reads, pin their reads to the primary, publish events. */
+  private async afterWrite(userId: string): Promise<void> {
     await Promise.all([this.deps.cache.bump(`tasks:${userId}`), this.deps.reads.noteWrite(userId)]);
-    for (const e of events) e();
+    // The change's task_activity row is its outbox entry; the relay publishes it (at least once).
+    this.deps.relay.kick();
   }
 
   // ---- reads ----
@@ -335,8 +337,7 @@ export class TasksService {
       throw err;
     }
     if (key && Math.random() < 0.01) await repo.purgeExpiredIdempotencyKeys(this.db, userId).catch(() => {});
-    const task = result.body.data;
-    await this.afterWrite(userId, [() => this.deps.events.emit('task.created', { userId, task })]);
+    await this.afterWrite(userId);
     return result;
   }
 
@@ -354,18 +355,16 @@ export class TasksService {
       if (!current) throw notFound('Task');
       if (opts.ifMatch !== undefined) this.checkIfMatch(opts.ifMatch, current);
       const set = changedSet(current, applyPatch(current, patch));
-      if (Object.keys(set).length === 0) return { row: current, changed: false, previousStatus: current.status };
+      if (Object.keys(set).length === 0) return { row: current, changed: false };
       const row = await repo.updateTask(tx, userId, id, set);
       if (!row) throw notFound('Task');
       await repo.insertActivity(tx, userId, [
         { taskId: id, type: activityType(current, row), changes: diff(current, row) },
       ]);
-      return { row, changed: true, previousStatus: current.status };
+      return { row, changed: true };
     });
     const task = toDto(out.row);
-    const { previousStatus } = out;
-    if (out.changed)
-      await this.afterWrite(userId, [() => this.deps.events.emit('task.updated', { userId, task, previousStatus })]);
+    if (out.changed) await this.afterWrite(userId);
     return { task, changed: out.changed };
   }
 
@@ -381,7 +380,7 @@ export class TasksService {
       await repo.insertActivity(tx, userId, [{ taskId: id, type: 'deleted', changes: {} }]);
       return rows;
     });
-    if (deleted.length) await this.afterWrite(userId, [() => this.deps.events.emit('task.deleted', { userId, id })]);
+    if (deleted.length) await this.afterWrite(userId);
   }
 
   private checkIfMatch(ifMatch: string, current: TaskRecord): void {
@@ -398,7 +397,6 @@ export class TasksService {
   /** One transaction; ids that are not the caller's are ignored; `affected` counts the caller's tasks that changed. */
   async bulk(userId: string, body: BulkBody): Promise<number> {
     const ids = [...new Set(body.ids.map((i) => i.toLowerCase()))];
-    const events: Array<() => void> = [];
     const affected = await this.db.transaction(async (tx) => {
       if (body.action === 'delete') {
         const rows = await repo.deleteTasks(tx, userId, ids);
@@ -407,7 +405,6 @@ export class TasksService {
           userId,
           rows.map((r) => ({ taskId: r.id, type: 'deleted' as const, changes: {} })),
         );
-        for (const r of rows) events.push(() => this.deps.events.emit('task.deleted', { userId, id: r.id }));
         return rows.length;
       }
       const current = await repo.findTasksForUpdate(tx, userId, ids);
@@ -420,14 +417,11 @@ export class TasksService {
         if (!row) continue;
         count++;
         activity.push({ taskId: c.id, type: activityType(c, row), changes: diff(c, row) });
-        const task = toDto(row);
-        const previousStatus = c.status;
-        events.push(() => this.deps.events.emit('task.updated', { userId, task, previousStatus }));
       }
       await repo.insertActivity(tx, userId, activity);
       return count;
     });
-    if (affected > 0) await this.afterWrite(userId, events);
+    if (affected > 0) await this.afterWrite(userId);
     return affected;
   }
 
@@ -466,15 +460,7 @@ export class TasksService {
       }
       return all;
     });
-    if (created.length) {
-      await this.afterWrite(
-        userId,
-        created.map((r) => {
-          const task = toDto(r);
-          return () => this.deps.events.emit('task.created', { userId, task });
-        }),
-      );
-    }
+    if (created.length) await this.afterWrite(userId);
     return { imported: created.length, failed };
   }
 

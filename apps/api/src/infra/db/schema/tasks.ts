@@ -104,11 +104,15 @@ export const taskActivity = pgTable(
     type: text('type', { enum: ['created', 'updated', 'completed', 'reopened', 'deleted'] }).notNull(),
     changes: jsonb('changes').$type<Record<string, { from: unknown; to: unknown }>>().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Transactional outbox: null until the event relay has published this change as a domain event. */
+    publishedAt: ts('published_at'),
   },
   (t) => [
     primaryKey({ name: 'task_activity_pkey', columns: [t.userId, t.id] }),
     // GET /tasks/:id/history, newest first.
     index('task_activity_task_idx').on(t.userId, t.taskId, t.seq),
+    // The event relay's queue: unpublished changes in commit-independent total order.
+    index('task_activity_unpublished_idx').on(t.seq).where(sql`published_at is null`),
   ],
 );
 

@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, buildApp } from '../../app';
+import { testConfig } from '../../config';
+import { createDeps, type Deps } from '../../deps';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser } from '../../test/factories';
+
+type Seen = Array<{ type: string; id: string; bus: string }>;
+
+function record(deps: Deps, bus: string, seen: Seen) {
+  deps.events.on('task.created', (e) => seen.push({ type: 'created', id: e.task.id, bus }));
+  deps.events.on('task.updated', (e) => seen.push({ type: e.completed ? 'completed' : 'updated', id: e.task.id, bus }));
+  deps.events.on('task.deleted', (e) => seen.push({ type: 'deleted', id: e.id, bus }));
+}
+
+async function settle(...all: Deps[]) {
+  for (let i = 0; i < 3; i++) {
+    for (const d of all) {
+      d.relay.kick();
+      await d.relay.idle();
+    }
+  }
+}
+
+describe.each(drivers())('domain events through the outbox on %s', (driver) => {
+  let ctx: TestContext;
+  let second: App;
+  let deps2: Deps;
+  const seen: Seen = [];
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { outboxPollMs: 60_000 } });
+    // A second instance on the same database, with its own event bus and relay.
+    deps2 = createDeps(testConfig({ outboxPollMs: 60_000 }), ctx.database, { jwtSecret: 'y'.repeat(40) });
+    (deps2 as { tokens: unknown }).tokens = ctx.deps.tokens;
+    second = await buildApp(deps2);
+    await second.ready();
+    record(ctx.deps, 'a', seen);
+    record(deps2, 'b', seen);
+  });
+  afterAll(async () => {
+    await second?.close();
+    await ctx?.close();
+  });
+
+  it('publishes each committed change exactly once across two instances, in order per task', async () => {
+    const u = await createUser(ctx.deps);
+    const apps = [ctx.app, second];
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await apps[i % 2]!.inject({
+        method: 'POST',
+        url: '/api/v1/tasks',
+        headers: u.headers,
+        payload: { title: `t${i}` },
+      });
+      ids.push(res.json().data.id);
+    }
+    for (const [i, id] of ids.entries()) {
+      await apps[(i + 1) % 2]!.inject({
+        method: 'PATCH',
+        url: `/api/v1/tasks/${id}`,
+        headers: u.headers,
+        payload: { status: 'completed' },
+      });
+    }
+    await apps[0]!.inject({ method: 'DELETE', url: `/api/v1/tasks/${ids[0]}`, headers: u.headers });
+    await settle(ctx.deps, deps2);
+    const mine = seen.filter((s) => ids.includes(s.id));
+    expect(mine).toHaveLength(13);
+    for (const id of ids) {
+      const kinds = mine.filter((s) => s.id === id).map((s) => s.type);
+      expect(kinds).toEqual(id === ids[0] ? ['created', 'completed', 'deleted'] : ['created', 'completed']);
+    }
+    const pending = (await ctx.database.db.execute(
+      sql`select count(*)::int as n from task_activity where published_at is null`,
+    )) as unknown as { rows: Array<{ n: number }> };
+    expect(pending.rows[0]?.n).toBe(0);
+  });
+
+  it('publishes a change whose instance died before publishing it (at least once, found by any relay)', async () => {
+    const u = await createUser(ctx.deps);
+    // A committed change with no relay run: as if its instance was killed right after the commit.
+    await ctx.database.db.execute(sql`
+      with t as (insert into tasks (user_id, title) values (${u.id}, 'orphaned') returning id, user_id)
+      insert into task_activity (user_id, task_id, type, changes) select user_id, id, 'created', '{}'::jsonb from t`);
+    const before = seen.length;
+    await settle(deps2);
+    const added = seen.slice(before);
+    expect(added.map((s) => s.type)).toEqual(['created']);
+    expect(added[0]?.bus).toBe('b');
+  });
+});
