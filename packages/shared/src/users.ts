@@ -84,3 +84,22 @@ export const adminStatsSchema = z.object({
   }),
 });
 export type AdminStats = z.infer<typeof adminStatsSchema>;
+
+/** Reminder preferences (GET/PATCH /users/me/preferences): kept apart from the contract's User object. */
+export const preferencesSchema = z
+  .object({
+    remindersEnabled: z.boolean(),
+    /** How long before the due date the due-soon reminder goes out (15 min to 7 days). */
+    reminderLeadMinutes: z.number().int(),
+  })
+  .meta({ id: 'Preferences' });
+export type Preferences = z.infer<typeof preferencesSchema>;
+export const updatePreferencesBody = z
+  .strictObject({
+    remindersEnabled: z.boolean().optional(),
+    reminderLeadMinutes: z.number().int().min(15).max(10_080).optional(),
+  })
+  .refine((b) => b.remindersEnabled !== undefined || b.reminderLeadMinutes !== undefined, {
+    message: 'Give remindersEnabled or reminderLeadMinutes',
+  });
+export const preferencesEnvelope = envelope(preferencesSchema);

@@ -114,10 +114,14 @@ export class TaskEventRelay {
         const task = toDto(record);
         if (r.type === 'created') {
           this.bus.emit('task.created', { userId: r.userId, task });
+          // Created as completed (the history row records the initial values; `task` is the current state).
+          const initial = r.changes.status as { to?: unknown } | undefined;
+          if (initial?.to === 'completed') this.bus.emit('task.completed', { userId: r.userId, task });
         } else {
           const status = r.changes.status as { from?: unknown } | undefined;
           const previousStatus = (status?.from as TaskRecord['status'] | undefined) ?? record.status;
           this.bus.emit('task.updated', { userId: r.userId, task, previousStatus, completed: r.type === 'completed' });
+          if (r.type === 'completed') this.bus.emit('task.completed', { userId: r.userId, task });
         }
       }
       await tx

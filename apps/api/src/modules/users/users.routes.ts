@@ -1,5 +1,11 @@
 /** /api/v1/users: the signed-in user's own account. */
-import { deleteMeBody, updateMeBody, userEnvelope } from '@primetrade/shared';
+import {
+  deleteMeBody,
+  preferencesEnvelope,
+  updateMeBody,
+  updatePreferencesBody,
+  userEnvelope,
+} from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clientInfo, SECURED } from '../auth/auth.routes';
@@ -44,6 +50,38 @@ export async function userRoutes(fastify: FastifyInstance) {
           : await run();
       return { success: true as const, data: user };
     },
+  );
+
+  app.get(
+    '/me/preferences',
+    {
+      onRequest: fastify.requireAuth,
+      schema: {
+        tags: TAGS,
+        summary: 'Reminder preferences (opt-out, lead time)',
+        security: SECURED,
+        response: { 200: preferencesEnvelope },
+      },
+    },
+    async (request) => ({ success: true as const, data: await service.preferences(request.auth!.userId) }),
+  );
+
+  app.patch(
+    '/me/preferences',
+    {
+      onRequest: fastify.requireAuth,
+      schema: {
+        tags: TAGS,
+        summary: 'Change reminder preferences',
+        security: SECURED,
+        body: updatePreferencesBody,
+        response: { 200: preferencesEnvelope },
+      },
+    },
+    async (request) => ({
+      success: true as const,
+      data: await service.updatePreferences(request.auth!.userId, request.body),
+    }),
   );
 
   app.delete(

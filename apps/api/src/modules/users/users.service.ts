@@ -2,7 +2,7 @@
  * The signed-in user's own account: profile, email change (current password required, takes effect at once,
  * unverified until the new address is confirmed), deletion (the user, their tasks and sessions).
  */
-import { ErrorCode } from '@primetrade/shared';
+import { ErrorCode, type Preferences } from '@primetrade/shared';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps';
 import { users } from '../../infra/db/schema';
@@ -32,6 +32,28 @@ export class UsersService {
 
   async me(userId: string) {
     return toUser(await this.load(userId));
+  }
+
+  async preferences(userId: string): Promise<Preferences> {
+    const u = await this.load(userId);
+    return { remindersEnabled: u.remindersEnabled, reminderLeadMinutes: u.reminderLeadMinutes };
+  }
+
+  async updatePreferences(
+    userId: string,
+    body: { remindersEnabled?: boolean | undefined; reminderLeadMinutes?: number | undefined },
+  ): Promise<Preferences> {
+    const [u] = await this.db
+      .update(users)
+      .set({
+        ...(body.remindersEnabled !== undefined ? { remindersEnabled: body.remindersEnabled } : {}),
+        ...(body.reminderLeadMinutes !== undefined ? { reminderLeadMinutes: body.reminderLeadMinutes } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, userId))
+      .returning({ remindersEnabled: users.remindersEnabled, reminderLeadMinutes: users.reminderLeadMinutes });
+    if (!u) throw unauthenticated();
+    return u;
   }
 
   async update(
