@@ -23,6 +23,14 @@ describe('profile', () => {
     await page.getByText('Profile saved').waitFor();
     await expect.poll(() => page.getByTestId('user-name').textContent()).toBe('Renamed Person');
 
+    const reminders = page.getByRole('region', { name: 'Reminders' });
+    await reminders.getByLabel('Due-soon reminder').selectOption('180');
+    await page.getByText('Reminder settings saved').first().waitFor();
+    await reminders.getByLabel(/Email me about tasks/).uncheck();
+    await expect.poll(() => reminders.getByLabel('Due-soon reminder').isDisabled()).toBe(true);
+    const prefs = await page.evaluate(async () => (await fetch('/api/v1/users/me/preferences')).json());
+    expect(prefs.data).toEqual({ remindersEnabled: false, reminderLeadMinutes: 180 });
+
     const sessions = page.getByRole('list', { name: 'Sessions' });
     await sessions.getByText('This device').waitFor();
     await screenshot(page, 'profile');

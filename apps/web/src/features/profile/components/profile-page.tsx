@@ -13,6 +13,7 @@ import { useDeleteAccount } from '../api/delete-account';
 import { useSessions } from '../api/list-sessions';
 import { useLogoutAll } from '../api/logout-all';
 import { useRevokeSession } from '../api/revoke-session';
+import { usePreferences, useUpdatePreferences } from '../api/preferences';
 import { useUpdateMe } from '../api/update-me';
 
 function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
@@ -266,6 +267,49 @@ function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
   );
 }
 
+const LEAD_TIMES = [
+  { value: '60', label: '1 hour before' },
+  { value: '180', label: '3 hours before' },
+  { value: '720', label: '12 hours before' },
+  { value: '1440', label: '1 day before' },
+  { value: '2880', label: '2 days before' },
+  { value: '10080', label: '1 week before' },
+];
+
+function Reminders() {
+  const toast = useToast();
+  const prefs = usePreferences();
+  const mutation = useUpdatePreferences();
+  if (!prefs.data) return prefs.isError ? <FormError message={errorMessage(prefs.error)} /> : <Spinner />;
+  const p = prefs.data;
+  const save = (body: { remindersEnabled?: boolean; reminderLeadMinutes?: number }) =>
+    mutation.mutate(body, { onSuccess: () => toast('Reminder settings saved', 'success') });
+  const leads = LEAD_TIMES.some((l) => Number(l.value) === p.reminderLeadMinutes)
+    ? LEAD_TIMES
+    : [...LEAD_TIMES, { value: String(p.reminderLeadMinutes), label: `${p.reminderLeadMinutes} minutes before` }];
+  return (
+    <div className="max-w-md space-y-4">
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          checked={p.remindersEnabled}
+          onChange={(e) => save({ remindersEnabled: e.currentTarget.checked })}
+        />
+        Email me about tasks that are due soon or overdue
+      </label>
+      <SelectField
+        label="Due-soon reminder"
+        name="reminderLeadMinutes"
+        value={String(p.reminderLeadMinutes)}
+        options={leads}
+        disabled={!p.remindersEnabled}
+        onChange={(e) => save({ reminderLeadMinutes: Number(e.currentTarget.value) })}
+      />
+    </div>
+  );
+}
+
 export function ProfilePage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
   return (
     <div className="space-y-6">
@@ -275,6 +319,9 @@ export function ProfilePage({ user, onSignedOut }: { user: User; onSignedOut: ()
       </Section>
       <Section title="Email">
         <EmailForm user={user} />
+      </Section>
+      <Section title="Reminders" description="Sent in your time zone; several at once arrive as one digest.">
+        <Reminders />
       </Section>
       <Section title="Password" description="Changing it signs out every other session.">
         <PasswordForm />
