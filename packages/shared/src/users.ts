@@ -103,3 +103,19 @@ export const updatePreferencesBody = z
     message: 'Give remindersEnabled or reminderLeadMinutes',
   });
 export const preferencesEnvelope = envelope(preferencesSchema);
+
+/** GET /admin/jobs: the background queue's counts and its most recent failures. */
+export const adminJobsSchema = z
+  .object({
+    kind: z.enum(['bullmq', 'inprocess']),
+    counts: z.object({
+      waiting: z.number().int(),
+      active: z.number().int(),
+      delayed: z.number().int(),
+      failed: z.number().int(),
+      completed: z.number().int(),
+    }),
+    failed: z.array(z.object({ id: z.string(), name: z.string(), attempts: z.number().int(), error: z.string() })),
+  })
+  .meta({ id: 'AdminJobs' });
+export const adminJobsEnvelope = envelope(adminJobsSchema);

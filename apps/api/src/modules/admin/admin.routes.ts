@@ -1,5 +1,6 @@
 /** /api/v1/admin: administrators only (403 for everyone else). */
 import {
+  adminJobsEnvelope,
   adminPatchUserBody,
   adminStatsSchema,
   adminUsersEnvelope,
@@ -63,5 +64,22 @@ export async function adminRoutes(fastify: FastifyInstance) {
       },
     },
     async () => ({ success: true as const, data: await service.stats() }),
+  );
+
+  app.get(
+    '/jobs',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Background jobs: queue counts and the most recent failures (the failed set)',
+        security: SECURED,
+        response: { 200: adminJobsEnvelope },
+      },
+    },
+    async () => {
+      const { queue } = fastify.deps;
+      const [counts, failed] = await Promise.all([queue.counts(), queue.failed(50)]);
+      return { success: true as const, data: { kind: queue.kind, counts, failed } };
+    },
   );
 }
