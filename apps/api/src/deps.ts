@@ -120,7 +120,9 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
       conn.disconnect();
     });
   } else {
-    queue = new InProcessQueue(handlers);
+    queue = new InProcessQueue(handlers, {
+      onRun: (_name, seconds, outcome) => metrics.jobDuration.observe({ queue: 'inprocess', outcome }, seconds),
+    });
     closers.push(() => queue.close());
   }
   const metrics =

@@ -46,6 +46,11 @@ describe('business metrics from domain events', () => {
     expect(value(after, 'tasks_completed_total') - (value(before, 'tasks_completed_total') || 0)).toBe(2);
     expect(value(after, 'task_time_to_complete_seconds_count')).toBe(2);
     expect(after).toMatch(/queue_depth\{queue="inprocess"\} 0/);
+    // A job run is timed (the reminder scan, in-process here).
+    await ctx.deps.queue.add('reminders.scan', {});
+    for (let i = 0; i < 100 && (await ctx.deps.queue.counts()).completed < 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await scrape()).toMatch(/job_duration_seconds_count\{queue="inprocess",outcome="completed"\} 1/);
   });
 
   it('drops the reminder markers of a deleted task', async () => {

@@ -40,6 +40,8 @@ export class InProcessQueue implements JobQueue {
       concurrency?: number;
       retry?: RetryPolicy;
       onError?: (err: unknown, job: FailedJob) => void;
+      /** Each run's duration and outcome (the job_duration_seconds histogram). */
+      onRun?: (name: string, seconds: number, outcome: 'completed' | 'failed') => void;
     } = {},
   ) {}
 
@@ -91,11 +93,14 @@ export class InProcessQueue implements JobQueue {
     const retry = this.opts.retry ?? DEFAULT_RETRY;
     job.attempt++;
     const handler = this.handlers[job.name];
+    const started = performance.now();
     try {
       if (!handler) throw new Error(`no handler for job ${job.name}`);
       await handler(job.data, { attempt: job.attempt, jobId: job.id });
       this.completedCount++;
+      this.opts.onRun?.(job.name, (performance.now() - started) / 1000, 'completed');
     } catch (err) {
+      this.opts.onRun?.(job.name, (performance.now() - started) / 1000, 'failed');
       if (job.attempt < retry.attempts && !this.closed) {
         this.later(job, backoffDelay(retry, job.attempt));
         return;
