@@ -76,12 +76,20 @@ export async function taskRoutes(app: FastifyInstance) {
         tags: TAGS,
         summary: 'List tasks (filters; cursor paging by default, page paging with ?page)',
         security,
+        headers: ifNoneMatchHeaders,
         querystring: listTasksQuery,
         response: { 200: taskListEnvelope },
       },
     },
-    async (request) => {
-      const result = await service.list(uid(request), request.query);
+    async (request, reply) => {
+      const userId = uid(request);
+      // The list's ETag names the user's data version (bumped by every write) and the exact query, so a
+      // conditional GET is answered 304 without running the query.
+      const etag = await service.listEtag(userId, request.url);
+      reply.header('etag', etag);
+      // Weak comparison (RFC 9110 §13.1.2): the W/ prefix is ignored on both sides.
+      if (etagMatches(header(request, 'if-none-match'), etag.slice(2))) return (reply as FastifyReply).code(304).send();
+      const result = await service.list(userId, request.query);
       return { success: true as const, data: result.data, meta: result.meta };
     },
   );

@@ -3,7 +3,7 @@
  * versions and ETags, completedAt, history rows in the same transaction as each change, idempotent creation,
  * cache invalidation and domain events after commit.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   type BulkBody,
   type CreateTaskBody,
@@ -29,6 +29,8 @@ import * as repo from './tasks.repo';
 import type { SortSpec, TaskFilters, TaskRecord, TaskWrite } from './tasks.repo';
 
 export const IDEMPOTENCY_TTL_SEC = 24 * 3600;
+/** Distinguishes this process's in-memory data versions from another process's (list ETags). */
+const PROCESS_TAG = randomBytes(6).toString('base64url');
 const STATS_TTL_SEC = 300;
 const PRIORITY_BY_RANK = TASK_PRIORITIES;
 
@@ -175,6 +177,19 @@ export class TasksService {
   }
 
   // ---- reads ----
+
+  /**
+   * A weak ETag for a list response: the user's task-data version (bumped after every write) and a hash of the
+   * request's query. With the in-process cache the version restarts with the process, so a per-process id is part
+   * of the tag; Redis versions are shared by every instance and never go back.
+   */
+  async listEtag(userId: string, url: string): Promise<string> {
+    const version = await this.deps.cache.version(`tasks:${userId}`);
+    const scope = this.deps.cache.kind === 'memory' ? PROCESS_TAG : 'r';
+    const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+    const h = createHash('sha256').update(`${userId}|${query}`).digest('base64url').slice(0, 16);
+    return `W/"l-${scope}-${version}-${h}"`;
+  }
 
   static sortOf(query: { sort?: string | undefined; q?: string | undefined }): SortSpec {
     if (!query.sort) return query.q ? { field: 'rank', desc: true } : { field: 'createdAt', desc: true };
