@@ -74,21 +74,27 @@ export function isDependencyDown(err: unknown): boolean {
   return false;
 }
 
-/** Map a zod-validation failure into the contract's errors[] (path joined with dots, prefixed by its part for non-body parts). */
+/**
+ * Map a zod-validation failure into the contract's errors[]: the field's path joined with dots (`title`,
+ * `tags.3`, `limit`, `id`); a failure of a whole part (e.g. a missing body) names the part.
+ */
 function zodErrors(err: FastifyError): FieldError[] {
   const ctx = (err as { validationContext?: string }).validationContext;
+  // fastify-type-provider-zod: keyword = the zod issue code, instancePath = /a/b, params = the issue's other fields.
   const list = (err.validation ?? []) as Array<{
+    keyword?: string;
     instancePath?: string;
     message?: string;
-    params?: { issue?: { path?: PropertyKey[] } };
+    params?: { keys?: unknown };
   }>;
-  return list.map((v) => {
-    const issuePath = v.params?.issue?.path;
-    let p = issuePath
-      ? issuePath.map(String).join('.')
-      : (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-    if (ctx && ctx !== 'body') p = p ? `${ctx}.${p}` : ctx;
-    return { path: p, message: v.message ?? 'Invalid value' };
+  return list.flatMap((v) => {
+    const base = (v.instancePath ?? '').split('/').filter(Boolean);
+    const keys = v.params?.keys;
+    // An unknown field is reported at the field itself (`role`), not at the object that holds it.
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && keys.length > 0) {
+      return keys.map((k) => ({ path: [...base, String(k)].join('.'), message: 'Unknown field' }));
+    }
+    return [{ path: base.join('.') || ctx || '', message: v.message ?? 'Invalid value' }];
   });
 }
 
