@@ -80,4 +80,31 @@ describe.each(drivers())('platform on %s', (driver) => {
     expect(user.accessToken.split('.')).toHaveLength(3);
     expect(await ctx.deps.sessionGuard.check(user.sessionId, user.id)).toEqual({ active: true, role: 'user' });
   });
+
+  it('names the failing field in errors[].path for body, query and params, and each unknown field', async () => {
+    const user = await createUser(ctx.deps);
+    const q = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=101&bogus=1', headers: user.headers });
+    expect(q.statusCode).toBe(400);
+    expect(
+      q
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['bogus', 'limit']);
+    const p = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks/not-a-uuid', headers: user.headers });
+    expect(p.json().errors.map((e: { path: string }) => e.path)).toEqual(['id']);
+    const b = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: user.headers,
+      payload: { title: 'x', tags: ['ok', ''], userId: 'u', role: 'admin' },
+    });
+    expect(b.statusCode).toBe(400);
+    expect(
+      b
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['role', 'tags.1', 'userId']);
+  });
 });
