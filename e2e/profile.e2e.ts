@@ -26,10 +26,13 @@ describe('profile', () => {
     const reminders = page.getByRole('region', { name: 'Reminders' });
     await reminders.getByLabel('Due-soon reminder').selectOption('180');
     await page.getByText('Reminder settings saved').first().waitFor();
-    await reminders.getByLabel(/Email me about tasks/).uncheck();
+    const optIn = reminders.getByLabel(/Email me about tasks/);
+    await optIn.click();
+    await expect.poll(() => optIn.isChecked()).toBe(false);
     await expect.poll(() => reminders.getByLabel('Due-soon reminder').isDisabled()).toBe(true);
-    const prefs = await page.evaluate(async () => (await fetch('/api/v1/users/me/preferences')).json());
-    expect(prefs.data).toEqual({ remindersEnabled: false, reminderLeadMinutes: 180 });
+    await expect
+      .poll(async () => (await page.evaluate(async () => (await fetch('/api/v1/users/me/preferences')).json())).data)
+      .toEqual({ remindersEnabled: false, reminderLeadMinutes: 180 });
 
     const sessions = page.getByRole('list', { name: 'Sessions' });
     await sessions.getByText('This device').waitFor();

@@ -17,10 +17,20 @@ export const preferencesQueryOptions = () =>
 
 export const usePreferences = () => useQuery(preferencesQueryOptions());
 
+/** Optimistic: the control moves at once; a failure puts the previous values back. */
 export function useUpdatePreferences() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: updatePreferences,
+    onMutate: async (body) => {
+      await qc.cancelQueries({ queryKey: key });
+      const previous = qc.getQueryData<Preferences>(key);
+      if (previous) qc.setQueryData<Preferences>(key, { ...previous, ...body });
+      return { previous };
+    },
+    onError: (_err, _body, context) => {
+      if (context?.previous) qc.setQueryData(key, context.previous);
+    },
     onSuccess: (prefs) => qc.setQueryData(key, prefs),
   });
 }
