@@ -146,23 +146,42 @@ export class EventHub {
     for (const s of set) s.send(e);
   }
 
-  /** Register a stream; events after `lastEventId` (when still retained) are replayed first. */
+  /**
+   * Register a stream; events after `lastEventId` (when still retained) are replayed first. The stream is
+   * registered before the replay is read, and live events that arrive meanwhile are held back and sent after
+   * the replay (minus any the replay already contained), so nothing falls between the two.
+   */
   async attach(sink: StreamSink, lastEventId?: string): Promise<() => void> {
-    if (lastEventId) {
-      for (const e of await this.since(sink.userId, lastEventId)) sink.send(e);
-    }
     let set = this.sinks.get(sink.userId);
     if (!set) {
       set = new Set();
       this.sinks.set(sink.userId, set);
     }
-    set.add(sink);
-    return () => {
+    let entry: StreamSink | undefined;
+    const detach = () => {
       const s = this.sinks.get(sink.userId);
       if (!s) return;
+      if (entry) s.delete(entry);
       s.delete(sink);
       if (s.size === 0) this.sinks.delete(sink.userId);
     };
+    if (!lastEventId) {
+      set.add(sink);
+      return detach;
+    }
+    const held: HubEvent[] = [];
+    entry = { userId: sink.userId, send: (e) => held.push(e), close: () => sink.close() };
+    set.add(entry);
+    const replayed = await this.since(sink.userId, lastEventId);
+    const seen = new Set<string>();
+    for (const e of replayed) {
+      seen.add(e.id);
+      sink.send(e);
+    }
+    for (const e of held) if (!seen.has(e.id)) sink.send(e);
+    const current = this.sinks.get(sink.userId);
+    if (current?.delete(entry)) current.add(sink);
+    return detach;
   }
 
   private async since(userId: string, lastId: string): Promise<HubEvent[]> {

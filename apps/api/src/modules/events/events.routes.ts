@@ -59,6 +59,11 @@ export async function eventRoutes(app: FastifyInstance) {
       };
       const lastEventId = request.headers['last-event-id'];
       const detach = await hub.attach(sink, typeof lastEventId === 'string' ? lastEventId.slice(0, 64) : undefined);
+      if (res.destroyed) {
+        // the client went away while the replay was read: no 'close' event will follow
+        detach();
+        return;
+      }
       metrics?.sseConnections.inc();
       const heartbeat = setInterval(() => {
         if (!closed) res.write(': ping\n\n');

@@ -67,7 +67,7 @@ function openStream(baseUrl: string, user: TestUser, lastEventId?: string) {
   };
 }
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
+async function until(cond: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not met in time');

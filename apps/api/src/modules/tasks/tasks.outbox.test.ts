@@ -6,11 +6,21 @@ import { createDeps, type Deps } from '../../deps';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
 
-type Seen = Array<{ type: string; id: string; bus: string }>;
+type Seen = Array<{ type: string; id: string; bus: string; status?: string; version?: number }>;
 
 function record(deps: Deps, bus: string, seen: Seen) {
-  deps.events.on('task.created', (e) => seen.push({ type: 'created', id: e.task.id, bus }));
-  deps.events.on('task.updated', (e) => seen.push({ type: e.completed ? 'completed' : 'updated', id: e.task.id, bus }));
+  deps.events.on('task.created', (e) =>
+    seen.push({ type: 'created', id: e.task.id, bus, status: e.task.status, version: e.task.version }),
+  );
+  deps.events.on('task.updated', (e) =>
+    seen.push({
+      type: e.completed ? 'completed' : 'updated',
+      id: e.task.id,
+      bus,
+      status: e.task.status,
+      version: e.task.version,
+    }),
+  );
   deps.events.on('task.deleted', (e) => seen.push({ type: 'deleted', id: e.id, bus }));
 }
 
@@ -76,6 +86,48 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
       sql`select count(*)::int as n from task_activity where published_at is null`,
     )) as unknown as { rows: Array<{ n: number }> };
     expect(pending.rows[0]?.n).toBe(0);
+  });
+
+  it("each event carries its own change's state when later changes committed before the relay ran", async () => {
+    const u = await createUser(ctx.deps);
+    const relays = [ctx.deps.relay, deps2.relay];
+    const kicks = relays.map((r) => r.kick);
+    for (const r of relays) r.kick = () => {}; // the relay is slow: all three writes commit first
+    try {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/tasks',
+        headers: u.headers,
+        payload: { title: 'x' },
+      });
+      const id = res.json().data.id as string;
+      await ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/tasks/${id}`,
+        headers: u.headers,
+        payload: { status: 'completed' },
+      });
+      await ctx.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${id}`, headers: u.headers });
+      const before = seen.length;
+      relays.forEach((r, i) => {
+        r.kick = kicks[i] as () => void;
+      });
+      await settle(ctx.deps, deps2);
+      const added = seen.slice(before).map(({ type, status, version }) => ({ type, status, version }));
+      expect(added).toEqual([
+        { type: 'created', status: 'pending', version: 1 },
+        { type: 'completed', status: 'completed', version: 2 },
+        { type: 'deleted', status: undefined, version: undefined },
+      ]);
+      const left = (await ctx.database.db.execute(
+        sql`select count(*)::int as n from task_activity where task_id = ${id} and payload is not null`,
+      )) as unknown as { rows: Array<{ n: number }> };
+      expect(left.rows[0]?.n).toBe(0); // payloads are cleared once published
+    } finally {
+      relays.forEach((r, i) => {
+        r.kick = kicks[i] as () => void;
+      });
+    }
   });
 
   it('publishes a change whose instance died before publishing it (at least once, found by any relay)', async () => {

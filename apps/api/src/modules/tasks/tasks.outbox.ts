@@ -1,6 +1,8 @@
 /**
  * Domain events with at-least-once delivery: a transactional outbox. Every task write already inserts its
- * task_activity row in the same transaction as the change; that row is the outbox entry (published_at null).
+ * task_activity row in the same transaction as the change; that row is the outbox entry (published_at null), and
+ * its `payload` holds the task as that change left it, so each event carries its own change's state even when
+ * later changes commit before the relay runs (the payload is cleared once published).
  * The relay publishes unpublished rows in `seq` order on the process's EventBus (SSE fan-out, metrics, reminder
  * bookkeeping), then marks them published in the same transaction. A crash after publishing and before the
  * commit re-publishes them (at least once); a crash before publishing leaves them for the next drain, by this
@@ -88,6 +90,7 @@ export class TaskEventRelay {
           taskId: taskActivity.taskId,
           type: taskActivity.type,
           changes: taskActivity.changes,
+          payload: taskActivity.payload,
         })
         .from(taskActivity)
         .where(isNull(taskActivity.publishedAt))
@@ -96,7 +99,9 @@ export class TaskEventRelay {
       if (rows.length === 0) return 0;
       const current = new Map<string, TaskRecord>();
       const byUser = new Map<string, string[]>();
-      for (const r of rows) if (r.type !== 'deleted') byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.taskId]);
+      // Rows written before the payload column existed carry none: those publish the task's current state.
+      for (const r of rows)
+        if (r.type !== 'deleted' && !r.payload) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.taskId]);
       for (const [userId, ids] of byUser) {
         const found = await tx
           .select(taskColumns)
@@ -110,8 +115,8 @@ export class TaskEventRelay {
           continue;
         }
         const record = current.get(`${r.userId}:${r.taskId}`);
-        if (!record) continue; // deleted since: its task.deleted follows
-        const task = toDto(record);
+        const task = r.payload ?? (record ? toDto(record) : null);
+        if (!task) continue; // no payload and deleted since: its task.deleted follows
         if (r.type === 'created') {
           this.bus.emit('task.created', { userId: r.userId, task });
           // Created as completed (the history row records the initial values; `task` is the current state).
@@ -119,14 +124,14 @@ export class TaskEventRelay {
           if (initial?.to === 'completed') this.bus.emit('task.completed', { userId: r.userId, task });
         } else {
           const status = r.changes.status as { from?: unknown } | undefined;
-          const previousStatus = (status?.from as TaskRecord['status'] | undefined) ?? record.status;
+          const previousStatus = (status?.from as TaskRecord['status'] | undefined) ?? task.status;
           this.bus.emit('task.updated', { userId: r.userId, task, previousStatus, completed: r.type === 'completed' });
           if (r.type === 'completed') this.bus.emit('task.completed', { userId: r.userId, task });
         }
       }
       await tx
         .update(taskActivity)
-        .set({ publishedAt: sql`now()` })
+        .set({ publishedAt: sql`now()`, payload: null })
         .where(
           and(
             isNull(taskActivity.publishedAt),

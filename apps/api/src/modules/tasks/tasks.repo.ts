@@ -2,7 +2,7 @@
  * Task queries, always scoped by user_id (the leading column of every index and primary key). No rules here:
  * the service decides, these functions only read and write. Every value reaches SQL as a bound parameter.
  */
-import type { TaskPriority, TaskStatus } from '@primetrade/shared';
+import type { Task, TaskPriority, TaskStatus } from '@primetrade/shared';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db';
 import { idempotencyKeys, taskActivity, tasks } from '../../infra/db/schema';
@@ -226,6 +226,8 @@ export interface ActivityWrite {
   taskId: string;
   type: ActivityType;
   changes: Record<string, { from: unknown; to: unknown }>;
+  /** The task after this change (the outbox event's payload); absent for a deletion. */
+  payload?: Task;
 }
 
 export async function insertActivity(db: DbOrTx, userId: string, rows: ActivityWrite[]): Promise<void> {

@@ -327,10 +327,13 @@ export class TasksService {
         }
         const [row] = await repo.insertTasks(tx, userId, [createWrite(body)]);
         if (!row) throw new Error('insert returned no row');
-        await repo.insertActivity(tx, userId, [{ taskId: row.id, type: 'created', changes: diff(null, row) }]);
+        const task = toDto(row);
+        await repo.insertActivity(tx, userId, [
+          { taskId: row.id, type: 'created', changes: diff(null, row), payload: task },
+        ]);
         const result: CreateResult = {
           status: 201,
-          body: { success: true, data: toDto(row) },
+          body: { success: true, data: task },
           headers: { location: opts.location(row.id), etag: etagOf(row.id, row.version) },
           replayed: false,
         };
@@ -374,7 +377,7 @@ export class TasksService {
       const row = await repo.updateTask(tx, userId, id, set);
       if (!row) throw notFound('Task');
       await repo.insertActivity(tx, userId, [
-        { taskId: id, type: activityType(current, row), changes: diff(current, row) },
+        { taskId: id, type: activityType(current, row), changes: diff(current, row), payload: toDto(row) },
       ]);
       return { row, changed: true };
     });
@@ -431,7 +434,7 @@ export class TasksService {
         const row = await repo.updateTask(tx, userId, c.id, set);
         if (!row) continue;
         count++;
-        activity.push({ taskId: c.id, type: activityType(c, row), changes: diff(c, row) });
+        activity.push({ taskId: c.id, type: activityType(c, row), changes: diff(c, row), payload: toDto(row) });
       }
       await repo.insertActivity(tx, userId, activity);
       return count;
@@ -469,7 +472,7 @@ export class TasksService {
         await repo.insertActivity(
           tx,
           userId,
-          batch.map((r) => ({ taskId: r.id, type: 'created' as const, changes: diff(null, r) })),
+          batch.map((r) => ({ taskId: r.id, type: 'created' as const, changes: diff(null, r), payload: toDto(r) })),
         );
         all.push(...batch);
       }

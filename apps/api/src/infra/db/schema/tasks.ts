@@ -5,6 +5,7 @@
  * user_id (Citus) and every owner-scoped query is an index range on one user's rows. Each index names the
  * query that needs it; see docs/api/tasks.md ("Indexes").
  */
+import type { Task } from '@primetrade/shared';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -106,6 +107,11 @@ export const taskActivity = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     /** Transactional outbox: null until the event relay has published this change as a domain event. */
     publishedAt: ts('published_at'),
+    /**
+     * The outbox event's payload: the task as this change left it (null for a deletion). Events carry the state
+     * of their own change even when later changes commit before the relay runs; cleared once published.
+     */
+    payload: jsonb('payload').$type<Task>(),
   },
   (t) => [
     primaryKey({ name: 'task_activity_pkey', columns: [t.userId, t.id] }),

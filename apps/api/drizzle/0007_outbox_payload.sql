@@ -1,0 +1,1 @@
+ALTER TABLE "task_activity" ADD COLUMN "payload" jsonb;
