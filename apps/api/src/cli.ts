@@ -84,7 +84,9 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const database = await openDatabase(config);
+  // Maintenance commands (migrations, a bulk seed with its index builds, re-encryption) may run for minutes:
+  // without the API's per-statement time limit.
+  const database = await openDatabase({ ...config, dbStatementTimeoutMs: 0 });
   try {
     return await command.run(args, { config, database });
   } finally {

@@ -46,6 +46,7 @@ export interface PostgresOptions {
   url: string;
   replicaUrl?: string | undefined;
   poolMax: number;
+  /** Per statement, on the server and (+1 s) on the client; 0 for none. */
   statementTimeoutMs: number;
   connectTimeoutMs: number;
   applicationName?: string;
@@ -57,8 +58,9 @@ function makePool(url: string, o: PostgresOptions): pg.Pool {
     max: o.poolMax,
     connectionTimeoutMillis: o.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
-    statement_timeout: o.statementTimeoutMs,
-    query_timeout: o.statementTimeoutMs + 1000,
+    // 0: no limit (maintenance commands: migrations, a bulk seed, re-encryption).
+    statement_timeout: o.statementTimeoutMs || undefined,
+    query_timeout: o.statementTimeoutMs ? o.statementTimeoutMs + 1000 : undefined,
     application_name: o.applicationName ?? 'primetrade-api',
     keepAlive: true,
   });
