@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
@@ -27,6 +26,7 @@ import errorsPlugin, { sendProblem } from './plugins/errors';
 import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin from './plugins/rate-limit';
+import { securityHeadersPlugin } from './plugins/security-headers';
 import { testRoutes } from './plugins/test-routes';
 import { webPlugin } from './plugins/web';
 
@@ -121,28 +121,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   await app.register(cookie);
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+  await app.register(securityHeadersPlugin);
   await app.register(cors, {
     origin: (origin, cb) => {
       if (!origin) return cb(null, false);
