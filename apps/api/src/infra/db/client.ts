@@ -19,6 +19,28 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
+/**
+ * A hot read that skips Drizzle's per-row mapping: the statement (built once by Drizzle) goes straight to the
+ * driver and rows come back as arrays. Registered for the two long-lived handles of each database (primary and
+ * reader); a transaction handle has none.
+ */
+export type RawExecutor = (
+  statement: { name?: string | undefined; text: string },
+  params: unknown[],
+) => Promise<unknown[][]>;
+const rawExecutors = new WeakMap<object, RawExecutor>();
+
+export function rawExecutor(db: DbOrTx): RawExecutor {
+  const run = rawExecutors.get(db);
+  if (!run) throw new Error('no raw executor for this database handle (transactions have none)');
+  return run;
+}
+
+function poolExecutor(pool: pg.Pool): RawExecutor {
+  return async (statement, params) =>
+    (await pool.query({ name: statement.name, text: statement.text, values: params, rowMode: 'array' })).rows;
+}
+
 export interface PoolStats {
   total: number;
   idle: number;
@@ -74,6 +96,8 @@ export function openPostgres(o: PostgresOptions): Database {
   const replicaPool = o.replicaUrl ? makePool(o.replicaUrl, o) : undefined;
   const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
   const reader = replicaPool ? (drizzlePg(replicaPool, { schema, casing: 'snake_case' }) as unknown as Db) : db;
+  rawExecutors.set(db, poolExecutor(pool));
+  if (replicaPool) rawExecutors.set(reader, poolExecutor(replicaPool));
   return {
     kind: 'postgres',
     db,
@@ -99,6 +123,10 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
   const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  rawExecutors.set(
+    db,
+    async (statement, params) => (await client.query<unknown[]>(statement.text, params, { rowMode: 'array' })).rows,
+  );
   let closed = false;
   return {
     kind: 'pglite',

@@ -98,6 +98,18 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     expect(body.meta).toEqual({ limit: 20, hasMore: false, nextCursor: null });
   });
 
+  it('lists each task exactly as GET /tasks/:id returns it (timestamps, nulls, tags, version)', async () => {
+    const listed = (await list(u, '')).json().data as TaskJson[];
+    const paged = (await list(u, 'page=1')).json().data as TaskJson[];
+    expect(paged).toEqual(listed);
+    for (const t of listed) {
+      const one = await ctx.app.inject({ method: 'GET', url: `/api/v1/tasks/${t.id}`, headers: u.headers });
+      expect(t).toEqual(one.json().data);
+    }
+    expect(listed.some((t) => t.dueDate !== null && t.completedAt !== null)).toBe(true);
+    expect(listed.some((t) => t.dueDate === null)).toBe(true);
+  });
+
   it('filters by status and priority (one value or a comma list), tag, dates and overdue — combined with AND', async () => {
     expect(await titles(u, 'status=completed')).toEqual(['Fix the bicycle']);
     expect((await titles(u, 'status=pending,in_progress')).sort()).toEqual(

@@ -4,7 +4,8 @@
  */
 import type { Task, TaskPriority, TaskStatus } from '@primetrade/shared';
 import { and, desc, eq, fillPlaceholders, inArray, type SQL, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { type DbOrTx, rawExecutor } from '../../infra/db';
 import { idempotencyKeys, taskActivity, tasks } from '../../infra/db/schema';
 
 export interface TaskRecord {
@@ -201,7 +202,47 @@ export interface ListParams {
   offset?: number | undefined;
 }
 
-export type ListedTask = TaskRecord & { sortKey: string | null };
+/** A page of tasks, already in the API's shape, and each one's sort key (for the cursor). */
+export interface ListedPage {
+  tasks: Task[];
+  sortKeys: Array<string | null>;
+}
+
+/** A timestamp as the API writes it (`toISOString()`'s format), formatted by PostgreSQL: no Date per field. */
+const isoText = (column: AnyPgColumn) =>
+  sql<string | null>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The list's columns, in the order `rowToTask` reads them. */
+const listColumns = {
+  id: tasks.id,
+  title: tasks.title,
+  description: tasks.description,
+  status: tasks.status,
+  priority: tasks.priority,
+  dueDate: isoText(tasks.dueDate),
+  tags: tasks.tags,
+  completedAt: isoText(tasks.completedAt),
+  createdAt: isoText(tasks.createdAt),
+  updatedAt: isoText(tasks.updatedAt),
+  version: tasks.version,
+};
+const SORT_KEY_INDEX = Object.keys(listColumns).length;
+
+function rowToTask(r: unknown[]): Task {
+  return {
+    id: r[0] as string,
+    title: r[1] as string,
+    description: r[2] as string,
+    status: r[3] as TaskStatus,
+    priority: r[4] as TaskPriority,
+    dueDate: r[5] as string | null,
+    tags: r[6] as string[],
+    completedAt: r[7] as string | null,
+    createdAt: r[8] as string,
+    updatedAt: r[9] as string,
+    version: r[10] as number,
+  };
+}
 
 function buildListQuery(db: DbOrTx, s: ListShape) {
   const { expr, type } = sortExpr(s);
@@ -212,7 +253,7 @@ function buildListQuery(db: DbOrTx, s: ListShape) {
   }
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
   const query = db
-    .select({ ...taskColumns, sortKey: sql<string | null>`(${expr})::text` })
+    .select({ ...listColumns, sortKey: sql<string | null>`(${expr})::text` })
     .from(tasks)
     .where(and(...where))
     .orderBy(sql`${expr} ${dir}`, sql`${tasks.id} ${dir}`)
@@ -228,37 +269,42 @@ function buildCountQuery(db: DbOrTx, s: ListShape) {
     .where(and(...filterConditions(s)));
 }
 
-interface Prepared<T> {
-  execute(values: Record<string, unknown>): Promise<T[]>;
-}
-const prepared = new WeakMap<object, Map<string, Prepared<unknown>>>();
 const MAX_SHAPES = 256;
 
+/** Each shape's statements (list, count): SQL text and parameter slots, built once, the same for every handle. */
+const statements = new Map<string, { name: string | undefined; text: string; params: unknown[] }>();
+
 /**
- * The prepared query of one shape on one database handle. Shapes without a search are named statements on
- * PostgreSQL (parsed and planned once per connection); a search keeps per-value planning, since its best plan
- * depends on how common the words are.
+ * Run the `kind` statement of a shape straight through the driver: built by Drizzle on first use, a named
+ * (server-side prepared) statement on PostgreSQL unless it searches — a search's best plan depends on how
+ * common its words are, so it keeps per-value planning. Rows come back as arrays.
  */
-function preparedFor<T>(db: DbOrTx, kind: string, s: ListShape, build: () => { prepare(name?: string): unknown }) {
-  let byShape = prepared.get(db);
-  if (!byShape) {
-    byShape = new Map();
-    prepared.set(db, byShape);
-  }
+function runShape(
+  db: DbOrTx,
+  kind: 'list' | 'count',
+  s: ListShape,
+  build: () => { toSQL(): { sql: string; params: unknown[] } },
+) {
   const key = `${kind}.${s.key}`;
-  let p = byShape.get(key) as Prepared<T> | undefined;
-  if (!p) {
-    if (byShape.size >= MAX_SHAPES) byShape.delete(byShape.keys().next().value as string);
-    p = build().prepare(s.q === 'none' ? `tasks_${key.replaceAll('.', '_')}` : undefined) as Prepared<T>;
-    byShape.set(key, p as Prepared<unknown>);
+  let statement = statements.get(key);
+  if (!statement) {
+    const q = build().toSQL();
+    const name = s.q === 'none' ? `tasks_${key.replaceAll('.', '_')}` : undefined;
+    statement = { name, text: q.sql, params: q.params };
+    if (statements.size >= MAX_SHAPES) statements.delete(statements.keys().next().value as string);
+    statements.set(key, statement);
   }
-  return p;
+  return rawExecutor(db)(statement, fillPlaceholders(statement.params, s.values));
 }
 
-/** One page: keyset (`after`) or offset. Reads `limit` rows; ties break on id in the sort's direction. */
-export async function listTasks(db: DbOrTx, p: ListParams): Promise<ListedTask[]> {
+/**
+ * One page: keyset (`after`) or offset. Reads `limit` rows; ties break on id in the sort's direction. The hot
+ * read of the API: its rows become tasks without Drizzle's generic row mapping or a Date per timestamp.
+ */
+export async function listTasks(db: DbOrTx, p: ListParams): Promise<ListedPage> {
   const s = shapeOf(p.userId, p.filters, p.sort, p);
-  return preparedFor<ListedTask>(db, 'list', s, () => buildListQuery(db, s)).execute(s.values);
+  const rows = await runShape(db, 'list', s, () => buildListQuery(db, s));
+  return { tasks: rows.map(rowToTask), sortKeys: rows.map((r) => r[SORT_KEY_INDEX] as string | null) };
 }
 
 /** The page query with its values filled in (tests EXPLAIN it). */
@@ -274,8 +320,8 @@ export function listQuery(db: DbOrTx, p: ListParams): { toSQL(): { sql: string; 
 
 export async function countTasks(db: DbOrTx, userId: string, filters: TaskFilters): Promise<number> {
   const s = shapeOf(userId, filters, { field: 'createdAt', desc: true });
-  const [row] = await preparedFor<{ n: number }>(db, 'count', s, () => buildCountQuery(db, s)).execute(s.values);
-  return Number(row?.n ?? 0);
+  const [row] = await runShape(db, 'count', s, () => buildCountQuery(db, s));
+  return Number(row?.[0] ?? 0);
 }
 
 export async function findTask(db: DbOrTx, userId: string, id: string, forUpdate = false): Promise<TaskRecord | null> {

@@ -233,24 +233,26 @@ export class TasksService {
       if (query.cursor !== undefined) {
         throw validation([{ path: 'querystring.cursor', message: 'Use either page or cursor, not both' }]);
       }
-      const [rows, total] = await Promise.all([
+      const [listed, total] = await Promise.all([
         repo.listTasks(this.db, { userId, filters, sort, limit, offset: (query.page - 1) * limit }),
         repo.countTasks(this.db, userId, filters),
       ]);
       return {
-        data: rows.map(toDto),
+        data: listed.tasks,
         meta: { page: query.page, limit, total, totalPages: Math.ceil(total / limit) },
       };
     }
     const fp = TasksService.fingerprint(filters, sort);
     const after = query.cursor ? decodeCursor(this.deps.cursorKey, userId, fp, query.cursor) : undefined;
-    const rows = await repo.listTasks(this.db, { userId, filters, sort, limit: limit + 1, after });
-    const hasMore = rows.length > limit;
-    const page = hasMore ? rows.slice(0, limit) : rows;
+    const listed = await repo.listTasks(this.db, { userId, filters, sort, limit: limit + 1, after });
+    const hasMore = listed.tasks.length > limit;
+    const page = hasMore ? listed.tasks.slice(0, limit) : listed.tasks;
     const last = page[page.length - 1];
     const nextCursor =
-      hasMore && last ? encodeCursor(this.deps.cursorKey, userId, fp, { key: last.sortKey, id: last.id }) : null;
-    return { data: page.map(toDto), meta: { limit, hasMore, nextCursor } };
+      hasMore && last
+        ? encodeCursor(this.deps.cursorKey, userId, fp, { key: listed.sortKeys[limit - 1] ?? null, id: last.id })
+        : null;
+    return { data: page, meta: { limit, hasMore, nextCursor } };
   }
 
   /** Every matching task in the list order, read in keyset batches (constant memory, any size). */
@@ -260,11 +262,11 @@ export class TasksService {
     let after: { key: string | null; id: string } | undefined;
     const reader = await this.deps.reads.forUser(userId);
     for (;;) {
-      const rows = await repo.listTasks(reader, { userId, filters, sort, limit: 500, after });
-      for (const r of rows) yield toDto(r);
+      const { tasks: rows, sortKeys } = await repo.listTasks(reader, { userId, filters, sort, limit: 500, after });
+      yield* rows;
       const last = rows[rows.length - 1];
       if (rows.length < 500 || !last) return;
-      after = { key: last.sortKey, id: last.id };
+      after = { key: sortKeys[rows.length - 1] ?? null, id: last.id };
     }
   }
 
