@@ -1,9 +1,13 @@
 /**
- * Security headers (helmet's set: CSP, frame-ancestors, nosniff, referrer policy, HSTS when secure, ...).
+ * Security headers, computed once at start-up and copied onto each response by one synchronous hook
+ * (@fastify/helmet rebuilt the CSP string in two hooks per request: ~2 % of the API's CPU under list load).
  *
- * Every response gets the same headers, so they are computed once by running helmet's middleware against a
- * recording response at start-up, and each request only copies them (one synchronous hook). @fastify/helmet
- * rebuilt the CSP string in two hooks per request: ~2 % of the API's CPU under list load (bench/profile.mjs).
+ * - Documents (the web app, Swagger UI, anything outside the JSON API): helmet's full set — the app's CSP with
+ *   frame-ancestors 'none', nosniff, referrer policy, COOP/CORP, HSTS when secure, ...
+ * - JSON API responses (/api/v1, /api/health, /health, /metrics): the set OWASP's REST Security Cheat Sheet
+ *   names for APIs — a CSP that allows nothing (`default-src 'none'; frame-ancestors 'none'`), nosniff,
+ *   X-Frame-Options DENY, no referrer, CORP same-origin, HSTS when secure. Headers that only mean something
+ *   to a rendered document are left out: ~500 fewer bytes on every API response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -49,10 +53,26 @@ export function securityHeaders(secure: boolean): Record<string, string> {
   return headers;
 }
 
+export function apiSecurityHeaders(secure: boolean): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'same-origin',
+    ...(secure ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
+const isApiPath = (url: string) =>
+  url.startsWith('/api/') ? !url.startsWith('/api/docs') : url.startsWith('/health') || url.startsWith('/metrics');
+
 async function plugin(app: FastifyInstance) {
-  const headers = securityHeaders(app.deps.config.secureCookies);
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const secure = app.deps.config.secureCookies;
+  const documentHeaders = securityHeaders(secure);
+  const apiHeaders = apiSecurityHeaders(secure);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(isApiPath(request.url) ? apiHeaders : documentHeaders);
     done();
   });
 }

@@ -58,6 +58,24 @@ describe('security headers, CORS, methods, media types, limits', () => {
     await ctx?.close();
   });
 
+  it('JSON API responses carry the API set: a CSP that allows nothing, nosniff, DENY framing, no document-only headers', async () => {
+    for (const url of ['/api/v1/tasks', '/api/v1/nope', '/health/live']) {
+      const res = await ctx.app.inject({ method: 'GET', url, headers: user.headers });
+      const csp = cspDirectives(res.headers['content-security-policy']);
+      expect(csp.get('default-src'), url).toEqual(["'none'"]);
+      expect(csp.get('frame-ancestors'), url).toEqual(["'none'"]);
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(res.headers['cross-origin-resource-policy'], url).toBe('same-origin');
+      expect(res.headers['x-xss-protection'], url).toBeUndefined();
+      expect(res.headers['x-powered-by'], url).toBeUndefined();
+    }
+    // Swagger UI is a document: it keeps the document set (with its own CSP).
+    const docs = await ctx.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(docs.headers['x-xss-protection']).toBe('0');
+  });
+
   it('GET / (HTML) has a CSP with frame-ancestors none and no unsafe-inline/eval scripts', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import type { Task } from '@primetrade/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
@@ -11,16 +12,8 @@ const BASE = '/api/v1/tasks';
 const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 const DAY = 86_400_000;
 
-interface TaskJson {
-  id: string;
-  title: string;
-  status: string;
-  priority: string;
-  dueDate: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+/** A task as the API returns it. */
+type TaskJson = Task;
 
 describe.each(drivers())('GET /tasks on %s', (driver) => {
   let ctx: TestContext;
