@@ -119,67 +119,75 @@ export async function seed(database: Database, opts: SeedOptions, out = console.
   process.stderr.write('\n');
 
   // Building an index once is far cheaper than maintaining it row by row (the GIN indexes above all): drop
-  // the secondary indexes of tasks for the load, then rebuild each from its own definition.
-  const indexes = await rows<{ name: string; def: string }>(sql`
-    select i.indexname as name, pg_get_indexdef(c.oid) as def
-    from pg_indexes i join pg_class c on c.relname = i.indexname
-    join pg_namespace ns on ns.oid = c.relnamespace and ns.nspname = i.schemaname
-    where i.tablename = 'tasks' and i.schemaname = current_schema()
-      and not exists (select 1 from pg_constraint k where k.conindid = c.oid)`);
-  for (const ix of indexes) await db.execute(sql`drop index if exists ${sql.identifier(ix.name)}`);
-
-  const taskStart = performance.now();
-  const others = Math.max(1, opts.users - 1);
+  // the secondary indexes of tasks for the load, then rebuild each from its own definition. One transaction
+  // (PostgreSQL's DDL is transactional): a seed that fails or is interrupted leaves every index in place.
+  let taskRate = 0;
   const heavy = opts.heavyUser;
-  const g = 'g';
-  const r = (salt: string) => sql.raw(rnd(s, salt, g));
-  for (let from = 1; from <= opts.tasks; from += opts.batch) {
-    const to = Math.min(opts.tasks, from + opts.batch - 1);
-    await db.execute(sql`
-      insert into tasks (id, user_id, title, description, status, priority, due_date, tags, completed_at, created_at, updated_at)
-      select id, user_id, title, description, status, priority, due_date, tags, completed_at, created_at,
-             greatest(created_at, coalesce(completed_at, created_at))
-      from (
-        select
-          md5(${`task:${s}:`} || g)::uuid as id,
-          case when g <= ${heavy}::int or ${opts.users}::int = 1 then ${userId('1')}
-               else ${userId(`(2 + ((g - ${heavy} - 1) % ${others}))`)} end as user_id,
-          (array['Write','Review','Plan','Fix','Call','Email','Prepare','Update','Design','Test'])[1 + ${r('v')} % 10]
-            || ' ' ||
-          (array['report','budget','meeting','invoice','roadmap','release','website','slides','contract','backlog'])[1 + ${r('n')} % 10]
-            || ' ' || g as title,
-          case when ${r('d')} % 4 = 0 then '' else 'Seeded task ' || g || ': ' || md5(${`desc:${s}:`} || g) end as description,
-          case when ${r('s')} % 100 < 45 then 'pending' when ${r('s')} % 100 < 65 then 'in_progress'
-               when ${r('s')} % 100 < 90 then 'completed' else 'cancelled' end as status,
-          (array['low','medium','high','urgent'])[1 + ${r('p')} % 4] as priority,
-          case when ${r('due')} % 10 < 3 then null
-               else now() + ((${r('due')} % 120) - 60) * interval '1 day' + (${r('dt')} % 86400) * interval '1 second' end as due_date,
-          array(select distinct tag from (
-                  select (array['work','home','urgent','finance','health','travel','shopping','ideas','family','admin','study','later'])[1 + ((${r('t')} >> (k * 4)) % 12)] as tag
-                  from generate_series(0, ${r('tn')} % 4 - 1) as k) tg order by tag)::text[] as tags,
-          now() - (${r('c')} % (180 * 86400)) * interval '1 second' as created_at,
-          ${r('done')} as done_offset
-        from generate_series(${from}::int, ${to}::int) as g
-      ) base
-      cross join lateral (
-        select case when status = 'completed'
-                    then least(now(), created_at + (done_offset % (14 * 86400)) * interval '1 second') end as completed_at
-      ) c`);
-    progress('tasks', to, opts.tasks, taskStart);
-    done = to;
-  }
-  const taskRate = Math.round(opts.tasks / Math.max(0.001, (performance.now() - taskStart) / 1000));
-  process.stderr.write('\n');
-  const indexStart = performance.now();
-  for (let i = 0; i < indexes.length; i++) {
-    const ix = indexes[i];
-    if (!ix) continue;
-    process.stderr.write(`\r${' '.repeat(110)}\rindexes: building ${i + 1}/${indexes.length} ${ix.name}`);
-    await db.execute(sql.raw(ix.def));
-  }
-  process.stderr.write(
-    `\r${' '.repeat(110)}\rindexes: ${indexes.length} rebuilt in ${((performance.now() - indexStart) / 1000).toFixed(1)} s\n`,
-  );
+  await db.transaction(async (tx) => {
+    const indexes = (
+      (await tx.execute(sql`
+      select i.indexname as name, pg_get_indexdef(c.oid) as def
+      from pg_indexes i join pg_class c on c.relname = i.indexname
+      join pg_namespace ns on ns.oid = c.relnamespace and ns.nspname = i.schemaname
+      where i.tablename = 'tasks' and i.schemaname = current_schema()
+        and not exists (select 1 from pg_constraint k where k.conindid = c.oid)`)) as unknown as {
+        rows: Array<{ name: string; def: string }>;
+      }
+    ).rows;
+    for (const ix of indexes) await tx.execute(sql`drop index if exists ${sql.identifier(ix.name)}`);
+
+    const taskStart = performance.now();
+    const others = Math.max(1, opts.users - 1);
+    const g = 'g';
+    const r = (salt: string) => sql.raw(rnd(s, salt, g));
+    for (let from = 1; from <= opts.tasks; from += opts.batch) {
+      const to = Math.min(opts.tasks, from + opts.batch - 1);
+      await tx.execute(sql`
+        insert into tasks (id, user_id, title, description, status, priority, due_date, tags, completed_at, created_at, updated_at)
+        select id, user_id, title, description, status, priority, due_date, tags, completed_at, created_at,
+               greatest(created_at, coalesce(completed_at, created_at))
+        from (
+          select
+            md5(${`task:${s}:`} || g)::uuid as id,
+            case when g <= ${heavy}::int or ${opts.users}::int = 1 then ${userId('1')}
+                 else ${userId(`(2 + ((g - ${heavy} - 1) % ${others}))`)} end as user_id,
+            (array['Write','Review','Plan','Fix','Call','Email','Prepare','Update','Design','Test'])[1 + ${r('v')} % 10]
+              || ' ' ||
+            (array['report','budget','meeting','invoice','roadmap','release','website','slides','contract','backlog'])[1 + ${r('n')} % 10]
+              || ' ' || g as title,
+            case when ${r('d')} % 4 = 0 then '' else 'Seeded task ' || g || ': ' || md5(${`desc:${s}:`} || g) end as description,
+            case when ${r('s')} % 100 < 45 then 'pending' when ${r('s')} % 100 < 65 then 'in_progress'
+                 when ${r('s')} % 100 < 90 then 'completed' else 'cancelled' end as status,
+            (array['low','medium','high','urgent'])[1 + ${r('p')} % 4] as priority,
+            case when ${r('due')} % 10 < 3 then null
+                 else now() + ((${r('due')} % 120) - 60) * interval '1 day' + (${r('dt')} % 86400) * interval '1 second' end as due_date,
+            array(select distinct tag from (
+                    select (array['work','home','urgent','finance','health','travel','shopping','ideas','family','admin','study','later'])[1 + ((${r('t')} >> (k * 4)) % 12)] as tag
+                    from generate_series(0, ${r('tn')} % 4 - 1) as k) tg order by tag)::text[] as tags,
+            now() - (${r('c')} % (180 * 86400)) * interval '1 second' as created_at,
+            ${r('done')} as done_offset
+          from generate_series(${from}::int, ${to}::int) as g
+        ) base
+        cross join lateral (
+          select case when status = 'completed'
+                      then least(now(), created_at + (done_offset % (14 * 86400)) * interval '1 second') end as completed_at
+        ) c`);
+      progress('tasks', to, opts.tasks, taskStart);
+      done = to;
+    }
+    taskRate = Math.round(opts.tasks / Math.max(0.001, (performance.now() - taskStart) / 1000));
+    process.stderr.write('\n');
+    const indexStart = performance.now();
+    for (let i = 0; i < indexes.length; i++) {
+      const ix = indexes[i];
+      if (!ix) continue;
+      process.stderr.write(`\r${' '.repeat(110)}\rindexes: building ${i + 1}/${indexes.length} ${ix.name}`);
+      await tx.execute(sql.raw(ix.def));
+    }
+    process.stderr.write(
+      `\r${' '.repeat(110)}\rindexes: ${indexes.length} rebuilt in ${((performance.now() - indexStart) / 1000).toFixed(1)} s\n`,
+    );
+  });
   await db.execute(sql`analyze tasks`);
   const secs = (performance.now() - started) / 1000;
   const total = opts.users + opts.tasks;
