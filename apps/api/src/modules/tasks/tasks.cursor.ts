@@ -10,6 +10,8 @@ export interface CursorPosition {
   /** The last row's sort key, as PostgreSQL's text form of the sort expression (exact, no precision loss). */
   key: string | null;
   id: string;
+  /** A search that fell back to typo matching (no task matched its words): later pages stay in that mode. */
+  typo?: boolean;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,7 +21,9 @@ function mac(secret: Buffer, userId: string, fingerprint: string, payload: strin
 }
 
 export function encodeCursor(secret: Buffer, userId: string, fingerprint: string, pos: CursorPosition): string {
-  const payload = Buffer.from(JSON.stringify({ k: pos.key, i: pos.id })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ k: pos.key, i: pos.id, ...(pos.typo ? { t: 1 } : {}) })).toString(
+    'base64url',
+  );
   return `${payload}.${mac(secret, userId, fingerprint, payload).toString('base64url')}`;
 }
 
@@ -39,7 +43,7 @@ export function decodeCursor(secret: Buffer, userId: string, fingerprint: string
   } catch {
     throw invalid();
   }
-  const p = parsed as { k?: unknown; i?: unknown };
+  const p = parsed as { k?: unknown; i?: unknown; t?: unknown };
   if (
     typeof p !== 'object' ||
     p === null ||
@@ -49,5 +53,5 @@ export function decodeCursor(secret: Buffer, userId: string, fingerprint: string
   ) {
     throw invalid();
   }
-  return { key: p.k, id: p.i };
+  return p.t === 1 ? { key: p.k, id: p.i, typo: true } : { key: p.k, id: p.i };
 }

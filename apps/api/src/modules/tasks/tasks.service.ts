@@ -225,18 +225,31 @@ export class TasksService {
     ]);
   }
 
+  /** A search that matches by words (the first try) and may fall back to typo matching. */
+  private static wordsFirst(filters: TaskFilters): boolean {
+    return filters.q !== undefined && repo.searchWords(filters.q).length > 0 && filters.searchMode !== 'typo';
+  }
+
+  private static typoMode(filters: TaskFilters): TaskFilters {
+    return { ...filters, searchMode: 'typo' };
+  }
+
   async list(userId: string, query: ListTasksQuery): Promise<ListResult> {
-    const filters = TasksService.filtersOf(query);
+    let filters = TasksService.filtersOf(query);
     const sort = TasksService.sortOf({ sort: query.sort, q: filters.q });
     const limit = query.limit;
     if (query.page !== undefined) {
       if (query.cursor !== undefined) {
         throw validation([{ path: 'querystring.cursor', message: 'Use either page or cursor, not both' }]);
       }
-      const [listed, total] = await Promise.all([
-        repo.listTasks(this.db, { userId, filters, sort, limit, offset: (query.page - 1) * limit }),
-        repo.countTasks(this.db, userId, filters),
-      ]);
+      const offset = (query.page - 1) * limit;
+      const read = (f: TaskFilters) =>
+        Promise.all([
+          repo.listTasks(this.db, { userId, filters: f, sort, limit, offset }),
+          repo.countTasks(this.db, userId, f, sort),
+        ]);
+      let [listed, total] = await read(filters);
+      if (total === 0 && TasksService.wordsFirst(filters)) [listed, total] = await read(TasksService.typoMode(filters));
       return {
         data: listed.tasks,
         meta: { page: query.page, limit, total, totalPages: Math.ceil(total / limit) },
@@ -244,25 +257,45 @@ export class TasksService {
     }
     const fp = TasksService.fingerprint(filters, sort);
     const after = query.cursor ? decodeCursor(this.deps.cursorKey, userId, fp, query.cursor) : undefined;
-    const listed = await repo.listTasks(this.db, { userId, filters, sort, limit: limit + 1, after });
+    if (after?.typo) filters = TasksService.typoMode(filters);
+    const read = (f: TaskFilters) => repo.listTasks(this.db, { userId, filters: f, sort, limit: limit + 1, after });
+    let listed = await read(filters);
+    if (!after && listed.tasks.length === 0 && TasksService.wordsFirst(filters)) {
+      filters = TasksService.typoMode(filters);
+      listed = await read(filters);
+    }
     const hasMore = listed.tasks.length > limit;
     const page = hasMore ? listed.tasks.slice(0, limit) : listed.tasks;
     const last = page[page.length - 1];
+    const position = last && { key: listed.sortKeys[limit - 1] ?? null, id: last.id };
     const nextCursor =
-      hasMore && last
-        ? encodeCursor(this.deps.cursorKey, userId, fp, { key: listed.sortKeys[limit - 1] ?? null, id: last.id })
+      hasMore && position
+        ? encodeCursor(
+            this.deps.cursorKey,
+            userId,
+            fp,
+            filters.searchMode === 'typo' ? { ...position, typo: true } : position,
+          )
         : null;
     return { data: page, meta: { limit, hasMore, nextCursor } };
   }
 
-  /** Every matching task in the list order, read in keyset batches (constant memory, any size). */
+  /**
+   * Every matching task in the list order, read in keyset batches (constant memory, any size). A search without
+   * `sort` exports newest first: every match, where the ranked list ranks the most recent ones (repo.rankedSearchLimits).
+   */
   async *exportRows(userId: string, query: { sort?: string | undefined } & TaskFilters): AsyncGenerator<Task> {
-    const filters = TasksService.filtersOf(query);
-    const sort = TasksService.sortOf({ sort: query.sort, q: filters.q });
+    let filters = TasksService.filtersOf(query);
+    const sort = TasksService.sortOf({ sort: query.sort });
     let after: { key: string | null; id: string } | undefined;
     const reader = await this.deps.reads.forUser(userId);
     for (;;) {
-      const { tasks: rows, sortKeys } = await repo.listTasks(reader, { userId, filters, sort, limit: 500, after });
+      let batch = await repo.listTasks(reader, { userId, filters, sort, limit: 500, after });
+      if (!after && batch.tasks.length === 0 && TasksService.wordsFirst(filters)) {
+        filters = TasksService.typoMode(filters);
+        batch = await repo.listTasks(reader, { userId, filters, sort, limit: 500, after });
+      }
+      const { tasks: rows, sortKeys } = batch;
       yield* rows;
       const last = rows[rows.length - 1];
       if (rows.length < 500 || !last) return;
