@@ -1,3 +1,4 @@
+import { idParams } from '@primetrade/shared';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import type { Database } from '../infra/db';
@@ -45,6 +46,11 @@ describe('seed script', () => {
         rows: Array<{ password_hash: string }>;
       };
       expect(await verifyPassword(user.rows[0]?.password_hash as string, SEED_PASSWORD)).toBe(true);
+      // Every seeded id is an RFC UUID, as the API's :id parameters require.
+      const ids = (await a.database.db.execute(
+        sql`select id::text as id from tasks union all select id::text from users`,
+      )) as unknown as { rows: Array<{ id: string }> };
+      expect(ids.rows.filter((r) => !idParams.safeParse({ id: r.id }).success)).toEqual([]);
       await expect(seed(a.database, opts, quiet)).rejects.toThrow(/--force/);
       await seed(a.database, { ...opts, seed: 43, force: true }, quiet);
       const other = await digest(a.database);

@@ -81,6 +81,12 @@ function progress(label: string, done: number, total: number, started: number): 
   );
 }
 
+/**
+ * A deterministic UUID from 32 hex digits, with the version (4) and variant (8) digits set as RFC 9562 wants:
+ * the API's `:id` parameters accept only RFC UUIDs, so a bare md5 would make seeded rows unreachable.
+ */
+const rfcUuid = (hex: string) => `overlay(overlay(${hex} placing '4' from 13 for 1) placing '8' from 17 for 1)::uuid`;
+
 /** A pseudo-random non-negative int from the seed, a salt and a row number (same inputs → same value). */
 const rnd = (seed: number, salt: string, g: string) =>
   `(('x' || substr(md5('${seed}:${salt}:' || ${g}), 1, 7))::bit(28)::int)`;
@@ -103,7 +109,7 @@ export async function seed(database: Database, opts: SeedOptions, out = console.
   const s = opts.seed;
   const started = performance.now();
   // The seed is an integer checked by parseSeedArgs, so it is safe to inline; every other value is bound.
-  const userId = (i: string) => sql.raw(`md5('user:${s}:' || ${i})::uuid`);
+  const userId = (i: string) => sql.raw(rfcUuid(`md5('user:${s}:' || ${i})`));
 
   let done = 0;
   for (let from = 1; from <= opts.users; from += opts.batch) {
@@ -148,7 +154,7 @@ export async function seed(database: Database, opts: SeedOptions, out = console.
                greatest(created_at, coalesce(completed_at, created_at))
         from (
           select
-            md5(${`task:${s}:`} || g)::uuid as id,
+            ${sql.raw(rfcUuid(`md5('task:${s}:' || g)`))} as id,
             case when g <= ${heavy}::int or ${opts.users}::int = 1 then ${userId('1')}
                  else ${userId(`(2 + ((g - ${heavy} - 1) % ${others}))`)} end as user_id,
             (array['Write','Review','Plan','Fix','Call','Email','Prepare','Update','Design','Test'])[1 + ${r('v')} % 10]
