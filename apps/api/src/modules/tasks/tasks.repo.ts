@@ -275,7 +275,8 @@ const dialect = new PgDialect({ casing: 'snake_case' });
  * Ranked search: the most recent matches (rankedSearchLimits), ranked; the same columns as the list, the rank as
  * sort key. Finding those candidates has two strategies, and the statement picks at run time:
  * 1. the user's `window` newest tasks (an index range scan on (user_id, created_at)), filtered by the
- *    match: when that yields `candidates` matches, they are exactly the most recent ones (a common word);
+ *    match: when that yields `candidates` matches, they are exactly the most recent ones (a common word), and
+ *    when the user has no more tasks than the window, they are all the matches (most accounts);
  * 2. otherwise every match through the GIN indexes, newest first (a rare word: few rows to fetch).
  * A common word in a 100,000-task account no longer fetches and ranks its ~10,000 matches (bench P4).
  */
@@ -298,15 +299,20 @@ function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknow
       : sql`${titleSim} + 0.5 * word_similarity(${ph('q')}::text, c.title || ' ' || c.description)::float8`;
   const op = sql.raw(s.sort.desc ? '<' : '>');
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
+  const window = sql.raw(String(limits.window));
+  // The recent matches are all the candidates when there are enough of them, or when the window held every one
+  // of the user's (filtered) tasks; otherwise every match is fetched through the indexes.
+  const recentSuffices = sql`((select count(*) from recent) >= ${cap}
+      or (select count(*) from (select 1 from tasks where ${base} limit ${window}) n) < ${window})`;
   const query = sql`
     with recent as materialized (
       select * from (
-        select ${cols} from tasks where ${base} order by created_at desc, id desc limit ${sql.raw(String(limits.window))}
+        select ${cols} from tasks where ${base} order by created_at desc, id desc limit ${window}
       ) w where ${match} order by created_at desc, id desc limit ${cap}
     ), candidates as (
-      select * from recent where (select count(*) from recent) >= ${cap}
+      select * from recent where ${recentSuffices}
       union all
-      (select ${cols} from tasks where ${base} and ${match} and (select count(*) from recent) < ${cap}
+      (select ${cols} from tasks where ${base} and ${match} and not ${recentSuffices}
        order by created_at desc, id desc limit ${cap})
     )
     select r.id, r.title, r.description, r.status, r.priority, ${iso('due_date')}, r.tags, ${iso('completed_at')},
