@@ -115,6 +115,8 @@ export function useRealtime(enabled: boolean): void {
             credentials: 'same-origin',
             signal: controller.signal,
             cache: 'no-store',
+            // A never-ending background stream: never compete with the page's own requests.
+            priority: 'low',
           });
           if (res.status === 404 || res.status === 405) return; // no stream on this server: stay quiet
           if (res.status === 401) {
