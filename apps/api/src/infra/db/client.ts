@@ -2,7 +2,7 @@
  * One database interface over two drivers: embedded PGlite (persisted under DATA_DIR) when DATABASE_URL is unset,
  * a sized node-postgres pool with connection and statement timeouts when it is set. Repositories only see `Db`.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
@@ -114,14 +114,29 @@ export function openPostgres(o: PostgresOptions): Database {
   };
 }
 
-/** Embedded PostgreSQL (WASM). `dataDir` undefined → in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<Database> {
+/**
+ * PostgreSQL settings for the embedded server: its shared buffers live in the process's memory (WASM), and the
+ * default 128 MB is most of an idle instance's RSS; the data set of one embedded install is small.
+ */
+const PGLITE_CONF = ['shared_buffers=32MB'];
+
+/**
+ * Embedded PostgreSQL (WASM). `dataDir` undefined → in memory (tests). A fresh data directory starts from
+ * `template` (a migrated data directory tarball, see pglite-template.ts) instead of running initdb.
+ */
+export async function openPglite(dataDir?: string, template?: string): Promise<Database> {
   let dir: string | undefined;
+  let loadDataDir: Blob | undefined;
   if (dataDir) {
     dir = path.resolve(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    if (template && !existsSync(path.join(dir, 'PG_VERSION'))) loadDataDir = new Blob([readFileSync(template)]);
   }
-  const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
+  const client = await PGlite.create(dir, {
+    extensions: { pg_trgm, btree_gin },
+    postgresqlconf: PGLITE_CONF,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
   rawExecutors.set(
     db,
