@@ -94,6 +94,25 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
     expect(await stats(u, 'stats/overview')).toEqual(s);
   });
 
+  it('follows a timezone change at once (cached stats are per task-data version, which the change bumps)', async () => {
+    const [from, to] = ['Pacific/Kiritimati', 'America/Los_Angeles'];
+    const u = await createUser(ctx.deps, { timezone: from });
+    const now = Date.now();
+    for (let h = 1; h <= 48; h += 5) await createTask(ctx.deps, u.id, { createdAt: new Date(now - h * HOUR) });
+    const tasks = await all(u);
+    expect(expected(tasks, from)).not.toEqual(expected(tasks, to)); // the zones give different days
+    await check(u, from);
+    await check(u, from); // now cached
+    const patched = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/me',
+      headers: u.headers,
+      payload: { timezone: to },
+    });
+    expect(patched.statusCode).toBe(200);
+    await check(u, to);
+  });
+
   it('is exact after every kind of write (create, update, complete, delete, bulk, import), in the user time zone', async () => {
     for (const tz of ['Pacific/Kiritimati', 'America/Los_Angeles']) {
       const u = await createUser(ctx.deps, { timezone: tz });

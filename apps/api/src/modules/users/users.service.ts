@@ -86,6 +86,9 @@ export class UsersService {
       throw err;
     }
     if (!updated) throw unauthenticated();
+    // Task statistics are computed in the user's timezone and cached per task-data version: a new timezone
+    // makes them a new version (the cached stats never need to read the profile).
+    if (updated.timezone !== user.timezone) await this.deps.cache.bump(`tasks:${user.id}`);
     if (changeEmail) {
       securityEvent(client.log, 'user.email_changed', { userId: user.id, ip: client.ip });
       await this.auth.sendVerification(updated, client);
