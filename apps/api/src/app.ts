@@ -27,6 +27,7 @@ import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin from './plugins/rate-limit';
 import { securityHeadersPlugin } from './plugins/security-headers';
+import { loadSheddingPlugin } from './plugins/load-shedding';
 import { testRoutes } from './plugins/test-routes';
 import { webPlugin } from './plugins/web';
 
@@ -122,6 +123,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   await app.register(cookie);
   await app.register(securityHeadersPlugin);
+  await app.register(loadSheddingPlugin);
   await app.register(cors, {
     origin: (origin, cb) => {
       if (!origin) return cb(null, false);

@@ -42,6 +42,8 @@ export interface Metrics {
   queueDepth: Gauge<'queue'>;
   jobDuration: Histogram<'queue' | 'outcome'>;
   sseConnections: Gauge<string>;
+  /** Requests refused with 503 by load shedding, by the pressure that triggered it. */
+  loadShed: Counter<'reason'>;
   /** 1 when a dependency (database, redis, …) answered its probe at the last scrape, else 0. */
   dependencyUp: Gauge<'dependency'>;
   /** Run before each scrape (refresh gauges that are cheaper to read than to keep current). */
@@ -153,6 +155,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers,
     }),
     sseConnections: new Gauge({ name: 'sse_connections', help: 'Open server-sent-event streams', registers }),
+    loadShed: new Counter({
+      name: 'http_requests_shed_total',
+      help: 'Requests refused with 503 because the process was overloaded (load shedding)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     dependencyUp: new Gauge({
       name: 'dependency_up',
       help: 'Whether a dependency answered its probe at the last scrape (1) or not (0)',

@@ -1,0 +1,35 @@
+/**
+ * Load shedding (@fastify/under-pressure): when the event loop's mean delay over a 0.5 s sample passes
+ * MAX_EVENT_LOOP_DELAY_MS, new requests are answered at once with 503 problem+json and Retry-After instead of
+ * queueing behind work the process cannot finish in time; the lag stays bounded and a proxy (nginx) or client
+ * retries elsewhere or later. Liveness, readiness and metrics are never shed: an overloaded instance is alive,
+ * and the orchestrator must not restart it for being busy.
+ */
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../lib/errors';
+
+const EXEMPT = ['/health', '/api/health', '/metrics'];
+
+async function plugin(app: FastifyInstance) {
+  const max = app.deps.config.maxEventLoopDelayMs;
+  if (max <= 0) return;
+  await app.register(underPressure, {
+    maxEventLoopDelay: max,
+    sampleInterval: 500,
+    pressureHandler: (request, reply, type, value) => {
+      if (EXEMPT.some((p) => request.url.startsWith(p))) return undefined; // proceed
+      app.deps.metrics?.loadShed.inc({ reason: type });
+      reply.header('retry-after', '1');
+      return Promise.reject(
+        new AppError(
+          'SERVICE_UNAVAILABLE',
+          `The server is overloaded (${type} ${Math.round(Number(value))}); retry shortly`,
+        ),
+      );
+    },
+  });
+}
+
+export const loadSheddingPlugin = fp(plugin, { name: 'load-shedding', dependencies: ['deps'] });
