@@ -131,6 +131,17 @@ function changedSet(current: TaskRecord, next: WritableFields): Partial<TaskWrit
   return set;
 }
 
+/** The `created` history entry of a write, as diff(null, row) gives it, without completedAt (the database's). */
+function createdChanges(write: TaskWrite): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const f of FIELDS) {
+    if (f === 'completedAt') continue;
+    const to = jsonValue(write[f]);
+    if (to !== null) changes[f] = { from: null, to };
+  }
+  return changes;
+}
+
 function createWrite(body: CreateTaskBody): TaskWrite {
   return {
     title: body.title,
@@ -354,6 +365,18 @@ export class TasksService {
       if (found) return this.replay(found, hash);
     }
     await opts.beforeCreate?.();
+    if (!key) {
+      // No idempotency bookkeeping: the task and its activity row in one statement.
+      const write = createWrite(body);
+      const task = await repo.createTaskWithActivity(this.db, userId, write, createdChanges(write));
+      await this.afterWrite(userId);
+      return {
+        status: 201,
+        body: { success: true, data: task },
+        headers: { location: opts.location(task.id), etag: etagOf(task.id, task.version) },
+        replayed: false,
+      };
+    }
     let result: CreateResult;
     try {
       result = await this.db.transaction(async (tx) => {
