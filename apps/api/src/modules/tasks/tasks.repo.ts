@@ -215,8 +215,10 @@ export interface ListedPage {
 }
 
 /** A timestamp as the API writes it (`toISOString()`'s format), formatted by PostgreSQL: no Date per field. */
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const isoOf = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO_FORMAT})`;
 const isoText = (column: AnyPgColumn) =>
-  sql<string | null>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  sql<string | null>`to_char(${column} at time zone 'UTC', ${sql.raw(ISO_FORMAT)})`;
 
 /** The list's columns, in the order `rowToTask` reads them. */
 const listColumns = {
@@ -291,7 +293,7 @@ function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknow
       : sql`${ph('q')}::text <% (title || ' ' || description)`;
   const limits = rankedSearchLimits(s.q === 'words' ? 'words' : 'typo');
   const cap = sql.raw(String(limits.candidates));
-  const iso = (c: string) => sql.raw(`to_char(r.${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+  const iso = (c: string) => sql.raw(isoOf(`r.${c}`));
   const titleSim = sql`word_similarity(${ph('q')}::text, c.title)::float8`;
   const rank =
     s.q === 'words'
@@ -406,9 +408,6 @@ export async function findTasksForUpdate(db: DbOrTx, userId: string, ids: string
     .orderBy(tasks.id)
     .for('update')) as TaskRecord[];
 }
-
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const isoOf = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
 
 /**
  * Create one task and its `created` activity row (the outbox entry, with the task as payload) in ONE statement:
