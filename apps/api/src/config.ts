@@ -79,7 +79,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
-  MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(200),
+  MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1000),
   OUTBOX_POLL_MS: int(50, 600_000).default(1000),
   WORKER_CONCURRENCY: int(1, 256).default(4),
   REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
