@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext } from './test/context';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+/** The server run from source in ONE process (the tsx CLI would fork a child a SIGKILL does not reach). */
+const TSX_SERVER = ['--import', 'tsx', 'apps/api/src/server.ts'];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -70,7 +71,7 @@ describe('graceful shutdown of the server process', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pt-shutdown-'));
     port = await freePort();
-    child = spawn(tsx, ['apps/api/src/server.ts'], {
+    child = spawn(process.execPath, TSX_SERVER, {
       cwd: root,
       env: {
         PATH: process.env.PATH,

@@ -17,7 +17,8 @@ import { testConfig } from '../../config';
 import { freshPostgres } from '../../test/context';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+/** The server run from source in ONE process (the tsx CLI would fork a child a SIGKILL does not reach). */
+const TSX_SERVER = ['--import', 'tsx', 'apps/api/src/server.ts'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface OtlpSpan {
@@ -103,7 +104,7 @@ describe('OpenTelemetry tracing', () => {
       env.DATABASE_URL = fresh.url;
       env.JWT_SECRET = randomBytes(32).toString('hex');
     }
-    child = spawn(tsx, ['apps/api/src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, TSX_SERVER, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.setEncoding('utf8').on('data', (c: string) => {
       output += c;
     });
