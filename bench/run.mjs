@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchUsers, ensureData, ensureDatabase } from './lib/data.mjs';
+import { benchUsers, ensureData, ensureDatabase, removeBenchWrites } from './lib/data.mjs';
 import { ensurePgbench, pgbench } from './lib/pgbench.mjs';
 import {
   API_SERVER,
@@ -127,6 +127,8 @@ async function main() {
     migrate: async () => stop(await startApi('migrate', PORTS.api, { DATABASE_URL: url })),
   });
   if (argv.includes('--seed-only')) return;
+  const removed = await removeBenchWrites(url);
+  if (removed > 0) console.log(`removed ${removed} tasks written by earlier runs`);
   const users = await benchUsers(url, 4 + C.sseUsers);
   const [p1User, p6User, p7User, ...sseUsers] = users.typical;
   console.log(

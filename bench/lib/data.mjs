@@ -181,6 +181,25 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
 }
 
 /** Pick the bench users (heavy, typical ones) and give them the bench password. */
+/**
+ * Delete the rows earlier runs wrote (P5's probe, P6's creates and raw inserts, P8's events), so every run
+ * measures the seeded data set — and the heavy user stays the seeded one: P6's user would otherwise outgrow it.
+ */
+export async function removeBenchWrites(url) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rowCount } = await db.query(
+      `delete from tasks where title in ('bench create', 'stats exactness probe')
+         or title like 'raw insert %' or title like 'sse %'`,
+    );
+    if (rowCount > 0) await db.query('vacuum analyze tasks');
+    return rowCount;
+  } finally {
+    await db.end();
+  }
+}
+
 export async function benchUsers(url, typicalCount) {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
