@@ -148,7 +148,14 @@ describe.each(drivers().filter((d) => d === 'postgres'))('task query plans on %s
           filters: { q },
           sort: { field: 'rank', desc: true },
         });
-        expect(plan, q).toMatch(/tasks_user_search_idx|tasks_user_trgm_idx/);
+        expect(plan, q).toContain('tasks_user_search_idx');
+        const typo = await explainList({
+          ...base,
+          userId: user.id,
+          filters: { q, searchMode: 'typo' },
+          sort: { field: 'rank', desc: true },
+        });
+        expect(typo, q).toContain('tasks_user_title_trgm_idx');
       }
     }
   });

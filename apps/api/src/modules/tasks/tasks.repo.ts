@@ -76,7 +76,6 @@ function prefixTsquery(words: string[]): string {
   return words.map((w) => `'${w}':*`).join(' & ');
 }
 
-const searchText = sql`(${tasks.title} || ' ' || ${tasks.description})`;
 const ph = (name: string) => sql.placeholder(name);
 
 /**
@@ -150,7 +149,7 @@ function shapeOf(
  * when nothing matches them, which keeps a common word fast (no trigram check per candidate row).
  */
 function searchCondition(s: ListShape): SQL {
-  if (s.q === 'typo') return sql`${ph('q')}::text <% ${searchText}`;
+  if (s.q === 'typo') return sql`${ph('q')}::text <% ${tasks.title}`;
   return sql`${tasks.search} @@ to_tsquery('simple', ${ph('tsq')}::text)`;
 }
 
@@ -288,17 +287,13 @@ function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknow
   );
   const base = and(...filterConditions(s, false));
   const match =
-    s.q === 'words'
-      ? sql`search @@ to_tsquery('simple', ${ph('tsq')}::text)`
-      : sql`${ph('q')}::text <% (title || ' ' || description)`;
+    s.q === 'words' ? sql`search @@ to_tsquery('simple', ${ph('tsq')}::text)` : sql`${ph('q')}::text <% title`;
   const limits = rankedSearchLimits(s.q === 'words' ? 'words' : 'typo');
   const cap = sql.raw(String(limits.candidates));
   const iso = (c: string) => sql.raw(isoOf(`r.${c}`));
   const titleSim = sql`word_similarity(${ph('q')}::text, c.title)::float8`;
   const rank =
-    s.q === 'words'
-      ? sql`ts_rank(c.search, to_tsquery('simple', ${ph('tsq')}::text))::float8 + ${titleSim}`
-      : sql`${titleSim} + 0.5 * word_similarity(${ph('q')}::text, c.title || ' ' || c.description)::float8`;
+    s.q === 'words' ? sql`ts_rank(c.search, to_tsquery('simple', ${ph('tsq')}::text))::float8 + ${titleSim}` : titleSim;
   const op = sql.raw(s.sort.desc ? '<' : '>');
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
   const window = sql.raw(String(limits.window));

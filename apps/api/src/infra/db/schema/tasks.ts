@@ -84,8 +84,8 @@ export const tasks = pgTable(
     index('tasks_user_completed_idx').on(t.userId, t.completedAt, t.createdAt).where(sql`completed_at is not null`),
     // q= full text (prefix matching) scoped to one user: btree_gin puts user_id into the GIN index.
     index('tasks_user_search_idx').using('gin', t.userId, t.search),
-    // q= typo tolerance: trigram word similarity over title and description, scoped to one user.
-    index('tasks_user_trgm_idx').using('gin', t.userId, sql`(title || ' ' || description) gin_trgm_ops`),
+    // q= typo fallback: trigram word similarity to the title, scoped to one user (descriptions match by words).
+    index('tasks_user_title_trgm_idx').using('gin', t.userId, sql`title gin_trgm_ops`),
     // tag= filter: array containment.
     index('tasks_user_tags_idx').using('gin', t.userId, t.tags),
   ],
