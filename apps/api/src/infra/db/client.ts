@@ -88,6 +88,12 @@ function makePool(url: string, o: PostgresOptions): pg.Pool {
   });
   // An idle client that loses its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // So must a client that loses it while checked out (inside a transaction, between two statements): the pool
+  // removes its error listener on checkout, and an 'error' event without one throws. The statement in flight
+  // still gets the error, and the pool discards the client on release (it is no longer queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
