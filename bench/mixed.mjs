@@ -72,6 +72,8 @@ import {
   startApi,
   stop,
   stopAll,
+  cliArgs,
+  machineInfo,
 } from './lib/util.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -363,11 +365,7 @@ async function generator(file) {
 // ---------------------------------------------------------------------------------------------------------------
 // The orchestrator.
 
-const argv = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
+const { argv, arg } = cliArgs();
 const num = (name, def) => {
   const v = Number(arg(name, String(def)));
   if (!Number.isFinite(v) || v <= 0) throw new Error(`${name}: a positive number, got ${arg(name)}`);
@@ -781,12 +779,7 @@ async function main() {
   const doc = {
     date: new Date().toISOString(),
     mode: QUICK ? 'quick' : 'full',
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model,
-      node: process.version,
-      memGb: round(os.totalmem() / 2 ** 30, 1),
-    },
+    machine: machineInfo(),
     config: {
       target: rate,
       users,

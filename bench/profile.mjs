@@ -10,10 +10,9 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { benchUsers, ensureDatabase } from './lib/data.mjs';
-import { API_SERVER, BENCH, load, login, round, startApi, stop } from './lib/util.mjs';
+import { API_SERVER, BENCH, cliArgs, load, login, round, startApi, stop } from './lib/util.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (n, d) => (argv.includes(n) ? argv[argv.indexOf(n) + 1] : d);
+const { argv, arg } = cliArgs();
 const QUICK = argv.includes('--quick');
 const SECONDS = Number(arg('--seconds', '15'));
 const URL_PATH = arg('--path', '/api/v1/tasks');

@@ -35,13 +35,11 @@ import {
   stop,
   stopAll,
   waitHttp,
+  cliArgs,
+  machineInfo,
 } from './lib/util.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
+const { argv, arg } = cliArgs();
 const QUICK = argv.includes('--quick');
 const ONLY = arg('--only', '')
   .split(',')
@@ -611,12 +609,7 @@ function writeResults(users) {
   const doc = {
     date: new Date().toISOString(),
     mode: QUICK ? 'quick' : 'full',
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model,
-      node: process.version,
-      memGb: round(os.totalmem() / 2 ** 30, 1),
-    },
+    machine: machineInfo(),
     heavyUser: users.heavy.email,
     seconds: Math.round((Date.now() - t00) / 1000),
     results,

@@ -33,13 +33,10 @@ import {
   startApi,
   stop,
   waitHttp,
+  cliArgs,
 } from './lib/util.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
+const { argv, arg } = cliArgs();
 const NO_FAIL = argv.includes('--no-fail');
 const BUNDLE_ONLY = argv.includes('--bundle-only');
 const FORCE_BUILD = argv.includes('--build');

@@ -33,14 +33,11 @@ import {
   stop,
   stopAll,
   waitHttp,
+  cliArgs,
 } from '../lib/util.mjs';
 import { ensurePackages, Nginx, PgCluster, Redis } from './cluster.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
+const { argv, arg } = cliArgs();
 const ONLY = arg('--only', '')
   .split(',')
   .filter(Boolean)

@@ -1,3 +1,4 @@
+import os from 'node:os';
 /**
  * Shared helpers of the benchmarks and fault tests: child processes (servers, load generators), readiness polling,
  * RSS, percentiles. Every wait is bounded in time; every target is 127.0.0.1.
@@ -26,6 +27,25 @@ export function percentile(sorted, p) {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
+}
+
+/** A script's command line: `argv` (the flags) and `arg(name, default)`, the value after a flag. */
+export function cliArgs(argv = process.argv.slice(2)) {
+  const arg = (name, def) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : def;
+  };
+  return { argv, arg };
+}
+
+/** The machine a result was measured on (results.json, mixed.json). */
+export function machineInfo() {
+  return {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    node: process.version,
+    memGb: round(os.totalmem() / 2 ** 30, 1),
+  };
 }
 
 export const round = (x, d = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
