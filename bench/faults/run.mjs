@@ -358,7 +358,13 @@ async function r2(cluster, redis) {
             headers: { 'idempotency-key': key },
             timeoutMs: 15_000,
           });
-          log.push({ t: performance.now(), status: r.status, ms: r.ms, kind: 'create' });
+          log.push({
+            t: performance.now(),
+            status: r.status,
+            ms: r.ms,
+            kind: 'create',
+            body: r.status >= 500 ? r.json : undefined,
+          });
           stats.codes[r.status] = (stats.codes[r.status] ?? 0) + 1;
           if (r.status === 201) {
             acked.set(title, r.json.data.id);
@@ -366,12 +372,24 @@ async function r2(cluster, redis) {
           }
           if (!retryable(r.status)) break;
           const g = await req(base, 'GET', '/api/v1/tasks?limit=5', { token: c.token, timeoutMs: 15_000 });
-          log.push({ t: performance.now(), status: g.status, ms: g.ms, kind: 'list' });
+          log.push({
+            t: performance.now(),
+            status: g.status,
+            ms: g.ms,
+            kind: 'list',
+            body: g.status >= 500 ? g.json : undefined,
+          });
           stats.codes[g.status] = (stats.codes[g.status] ?? 0) + 1;
           await sleep(200);
         }
         const g = await req(base, 'GET', '/api/v1/tasks?limit=5', { token: c.token, timeoutMs: 15_000 });
-        log.push({ t: performance.now(), status: g.status, ms: g.ms, kind: 'list' });
+        log.push({
+          t: performance.now(),
+          status: g.status,
+          ms: g.ms,
+          kind: 'list',
+          body: g.status >= 500 ? g.json : undefined,
+        });
         stats.codes[g.status] = (stats.codes[g.status] ?? 0) + 1;
         n++;
       }
@@ -400,8 +418,15 @@ async function r2(cluster, redis) {
   if (lost.length) v.push(`${lost.length} acknowledged writes lost`);
   if (duplicates.length) v.push(`${duplicates.length} duplicates`);
   if (unexpected.length) v.push(`${unexpected.length} unexpected rows`);
-  const bad5xx = log.filter((x) => x.status >= 500 && x.status !== 503).length;
-  if (bad5xx) v.push(`${bad5xx} 5xx other than 503`);
+  const bad = log.filter((x) => x.status >= 500 && x.status !== 503);
+  if (bad.length) {
+    v.push(`${bad.length} 5xx other than 503`);
+    for (const x of bad.slice(0, 5))
+      console.log(
+        `  ${x.kind} → ${x.status} at +${round((x.t - downAt) / 1000, 2)} s from the stop: ${JSON.stringify(x.body)}`,
+      );
+    for (const line of apiA.proc.errors) console.log(`  api error log: ${line.slice(0, 2000)}`);
+  }
   if (hangs) v.push(`${hangs} hangs/timeouts (>10 s or no answer)`);
   if (!(recoverS <= 30)) v.push(`no full service ${round(recoverS)} s after PostgreSQL returned`);
   report(

@@ -70,15 +70,22 @@ export function start(name, cmd, args, { env = {}, cwd = ROOT, quiet = true } = 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail = [];
+  // pino lines at level error or fatal, kept apart so a test can show why a request got a 500.
+  const errors = [];
   const keep = (d) => {
-    tail.push(d.toString());
+    const text = d.toString();
+    tail.push(text);
     if (tail.length > 40) tail.shift();
+    for (const line of text.split('\n')) {
+      if (errors.length < 20 && /"level":"(error|fatal)"/.test(line)) errors.push(line);
+    }
     if (!quiet) process.stderr.write(`[${name}] ${d}`);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   child.name = name;
   child.tail = () => tail.join('');
+  child.errors = errors;
   child.exited = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
       children.delete(child);

@@ -56,7 +56,11 @@ const DB_DOWN_CODES = new Set([
   '53300',
 ]);
 
-/** Is this a "database (or another dependency) is unreachable" error rather than a bug? */
+/**
+ * Is this a "database (or another dependency) is unreachable" error rather than a bug? Walks the cause chain: a
+ * transaction whose connection died fails on its ROLLBACK ("Client has encountered a connection error and is not
+ * queryable"), and Drizzle throws that error, not the first one.
+ */
 export function isDependencyDown(err: unknown): boolean {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
@@ -64,7 +68,7 @@ export function isDependencyDown(err: unknown): boolean {
     if (anyE.code && DB_DOWN_CODES.has(anyE.code)) return true;
     if (
       typeof anyE.message === 'string' &&
-      /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout/i.test(
+      /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|not queryable/i.test(
         anyE.message,
       )
     )

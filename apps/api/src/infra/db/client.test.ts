@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
+import { isDependencyDown } from '../../plugins/errors';
 import { freshPostgres } from '../../test/context';
 
 const url = testConfig().testDatabaseUrl;
@@ -19,6 +21,32 @@ describe.runIf(url)('node-postgres pool', () => {
       await expect(client.query('select 1')).rejects.toThrow();
       client.release();
       expect((await pool.query('select 1 as ok')).rows[0]).toEqual({ ok: 1 });
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('a transaction whose connection dies fails as "dependency down" (503), not as a bug (500)', async () => {
+    // R2 caught it: PostgreSQL stopped under load, the in-flight transaction's ROLLBACK failed with "Client has
+    // encountered a connection error and is not queryable", and that (not the first error) reached the handler.
+    const fresh = await freshPostgres(url as string, 2);
+    try {
+      const pool = fresh.database.pool;
+      if (!pool) throw new Error('postgres expected');
+      const failure = await fresh.database.db
+        .transaction(async (tx) => {
+          const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+          await pool.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+          await new Promise((r) => setTimeout(r, 300));
+          await tx.execute(sql`select 1`);
+        })
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(failure).toBeInstanceOf(Error);
+      expect(isDependencyDown(failure)).toBe(true);
+      expect(isDependencyDown(new Error('column "x" does not exist'))).toBe(false);
     } finally {
       await fresh.drop();
     }
