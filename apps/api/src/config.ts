@@ -80,6 +80,7 @@ const envSchema = z.object({
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
   MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1000),
+  MAX_IN_FLIGHT: int(0, 1_000_000).default(256),
   OUTBOX_POLL_MS: int(50, 600_000).default(1000),
   WORKER_CONCURRENCY: int(1, 256).default(4),
   REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
@@ -149,6 +150,8 @@ export interface Config {
   sseHeartbeatMs: number;
   /** Load shedding: above this mean event-loop delay (per 0.5 s sample) requests get 503 + Retry-After; 0 = off. */
   maxEventLoopDelayMs: number;
+  /** Admission control: requests worked on at once before new ones get 503 (0 = no cap). */
+  maxInFlight: number;
   /** How often the event relay looks for unpublished changes (besides being kicked after each write). */
   outboxPollMs: number;
   worker: {
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clusterWorkers: e.CLUSTER_WORKERS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    maxInFlight: e.MAX_IN_FLIGHT,
     outboxPollMs: e.OUTBOX_POLL_MS,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
@@ -279,6 +283,7 @@ export function testConfig(overrides: Partial<Config> = {}, env: Record<string, 
     // Test processes share two cores with many others: load shedding would turn their scheduling delays into
     // 503s. Its own test turns it on.
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_IN_FLIGHT: '0',
     TEST_DATABASE_URL: process.env.TEST_DATABASE_URL,
     TEST_REDIS_URL: process.env.TEST_REDIS_URL,
     ...env,

@@ -35,7 +35,9 @@ describe.runIf(url)('node-postgres pool', () => {
       if (!pool) throw new Error('postgres expected');
       const failure = await fresh.database.db
         .transaction(async (tx) => {
-          const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+          const { rows } = (await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as {
+            rows: { pid: number }[];
+          };
           await pool.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
           await new Promise((r) => setTimeout(r, 300));
           await tx.execute(sql`select 1`);
