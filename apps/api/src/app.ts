@@ -27,6 +27,7 @@ import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin from './plugins/rate-limit';
 import { securityHeadersPlugin } from './plugins/security-headers';
+import { admissionServerFactory } from './plugins/admission';
 import { loadSheddingPlugin } from './plugins/load-shedding';
 import { testRoutes } from './plugins/test-routes';
 import { webPlugin } from './plugins/web';
@@ -54,6 +55,15 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
+    ...(config.maxInFlight > 0
+      ? {
+          serverFactory: admissionServerFactory({
+            maxInFlight: config.maxInFlight,
+            secureCookies: config.secureCookies,
+            onShed: () => deps.metrics?.loadShed.inc({ reason: 'inFlight' }),
+          }),
+        }
+      : {}),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,

@@ -80,7 +80,7 @@ const envSchema = z.object({
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
   MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1000),
-  MAX_IN_FLIGHT: int(0, 1_000_000).default(256),
+  MAX_IN_FLIGHT: int(0, 1_000_000).default(64),
   OUTBOX_POLL_MS: int(50, 600_000).default(1000),
   WORKER_CONCURRENCY: int(1, 256).default(4),
   REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
