@@ -403,6 +403,18 @@ describe('Kubernetes base', () => {
       expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
   });
 
+  it('probes the worker on its ops port, where it serves /metrics, and lets Prometheus reach it', () => {
+    const worker = find('Deployment', 'primetrade-worker');
+    const c = worker.spec.template.spec.containers[0];
+    const ops = (c.ports as Any[]).find((p) => p.name === 'ops');
+    expect(ops?.containerPort).toBe(Number((c.env as Any[]).find((e) => e.name === 'WORKER_METRICS_PORT')?.value));
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/health/live', port: 'ops' });
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/health/ready', port: 'ops' });
+    expect(worker.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(ops.containerPort));
+    const policy = find('NetworkPolicy', 'primetrade-worker');
+    expect(policy.spec.ingress[0].ports[0].port).toBe(ops.containerPort);
+  });
+
   it('probes real routes on the container port, stops gracefully, sets resources and runs as non-root', async () => {
     const api = find('Deployment', 'primetrade-api');
     const pod = api.spec.template.spec;

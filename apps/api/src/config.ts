@@ -83,6 +83,8 @@ const envSchema = z.object({
   MAX_IN_FLIGHT: int(0, 1_000_000).default(64),
   OUTBOX_POLL_MS: int(50, 600_000).default(1000),
   WORKER_CONCURRENCY: int(1, 256).default(4),
+  /** The worker process's /metrics and /health endpoint (0 = none). */
+  WORKER_METRICS_PORT: int(0, 65535).default(9464),
   REMINDER_SCAN_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
   REMINDER_LEASE_SECONDS: int(1, 86_400).default(300),
   QUEUE_LOCK_DURATION_MS: int(1000, 600_000).default(30_000),
@@ -156,6 +158,8 @@ export interface Config {
   outboxPollMs: number;
   worker: {
     concurrency: number;
+    /** Port of the worker's /metrics and /health endpoint; 0 = none. */
+    metricsPort: number;
     reminderScanIntervalMs: number;
     reminderLeaseSec: number;
     lockDurationMs: number;
@@ -249,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollMs: e.OUTBOX_POLL_MS,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
+      metricsPort: e.WORKER_METRICS_PORT,
       reminderScanIntervalMs: e.REMINDER_SCAN_INTERVAL_MS,
       reminderLeaseSec: e.REMINDER_LEASE_SECONDS,
       lockDurationMs: e.QUEUE_LOCK_DURATION_MS,

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -19,6 +19,15 @@ import { createUser } from './test/factories';
 
 const { testDatabaseUrl, testRedisUrl } = testConfig();
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** A port nobody listens on right now (the kernel's pick, released). */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
 
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -64,6 +73,7 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
     smtpPort = (smtp.server.address() as AddressInfo).port;
+    opsPort = await freePort();
   });
 
   afterAll(async () => {
@@ -72,6 +82,8 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
     await db?.drop();
   });
 
+  let opsPort = 0;
+  const METRICS_TOKEN = 'm'.repeat(32);
   const startWorker = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'worker.ts')], {
       env: {
@@ -87,6 +99,8 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
         QUEUE_LOCK_DURATION_MS: '2000',
         QUEUE_STALLED_INTERVAL_MS: '1000',
         LOG_LEVEL: 'warn',
+        WORKER_METRICS_PORT: String(opsPort),
+        METRICS_TOKEN,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -109,6 +123,24 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
     await until(() => accepted.length >= 1, 30_000);
     await new Promise((r) => setTimeout(r, 3500)); // three more scans
     expect(accepted).toEqual(['Due soon: due-in-23h']);
+    // The worker's own /metrics: the jobs it ran (the scans and the reminder), its queue, its dependencies.
+    const ops = `http://127.0.0.1:${opsPort}`;
+    expect((await fetch(`${ops}/metrics`)).status).toBe(401);
+    const scrape = await fetch(`${ops}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+    const completed = text.match(/^job_duration_seconds_count\{[^}]*outcome="completed"[^}]*\} (\d+)/m);
+    expect(Number(completed?.[1])).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^queue_depth\{[^}]*queue="bullmq"[^}]*\} \d+/m);
+    expect(text).toMatch(/^dependency_up\{[^}]*dependency="redis"[^}]*\} 1/m);
+    expect(text).toMatch(/service="worker"/);
+    const ready = await fetch(`${ops}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { database: { status: 'ok' }, redis: { status: 'ok' } },
+    });
+    expect((await fetch(`${ops}/health/live`)).status).toBe(200);
     w.kill('SIGTERM');
     await new Promise((r) => w.once('exit', r));
   }, 60_000);

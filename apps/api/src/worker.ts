@@ -2,13 +2,16 @@
  * `npm run worker`: the BullMQ job worker (reminders, mail), its own process, scaled separately from the API.
  * Registers the repeatable reminder scan, runs jobs with WORKER_CONCURRENCY, and on SIGTERM/SIGINT stops taking
  * jobs and waits for the active ones to finish before exiting. Needs REDIS_URL: in the embedded mode the API
- * process runs the same handlers in-process.
+ * process runs the same handlers in-process. Serves /metrics (job durations and outcomes, queue depth, pool,
+ * process) and /health/{live,ready} on WORKER_METRICS_PORT.
  */
 import { pino } from 'pino';
 import { ConfigError, type Config, loadConfig } from './config';
 import { openDatabase, runMigrations } from './infra/db';
 import { type Mailer, OutboxMailer } from './infra/mail';
 import { SmtpMailer } from './infra/mail/smtp';
+import { createMetrics } from './infra/metrics';
+import { startOpsServer } from './infra/ops-server';
 import { BullQueue, startBullWorker } from './infra/queue';
 import { createRedis } from './infra/redis';
 import { loggerOptions } from './lib/logger';
@@ -43,13 +46,40 @@ export async function startWorker(config: Config) {
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
   });
-  worker.on('completed', (job) =>
-    log.info({ job: job.name, id: job.id, ms: (job.finishedOn ?? 0) - (job.processedOn ?? 0) }, 'job done'),
-  );
-  worker.on('failed', (job, err) =>
-    log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
-  );
-  log.info({ concurrency: config.worker.concurrency }, 'worker ready');
+  const metrics = createMetrics({
+    poolStats: () => database.poolStats(),
+    poolMax: config.dbPoolMax,
+    defaultLabels: { service: 'worker' },
+  });
+  const seconds = (job: { finishedOn?: number; processedOn?: number }) =>
+    Math.max(0, (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
+  worker.on('completed', (job) => {
+    metrics.jobDuration.observe({ queue: producer.kind, outcome: 'completed' }, seconds(job));
+    log.info({ job: job.name, id: job.id, ms: Math.round(seconds(job) * 1000) }, 'job done');
+  });
+  worker.on('failed', (job, err) => {
+    if (job) metrics.jobDuration.observe({ queue: producer.kind, outcome: 'failed' }, seconds(job));
+    log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+  });
+  metrics.addCollector(async () => {
+    try {
+      const c = await producer.counts();
+      metrics.queueDepth.set({ queue: producer.kind }, c.waiting + c.delayed);
+    } catch {
+      /* Redis unreachable: keep the last value; dependency_up says why */
+    }
+  });
+  const ops =
+    config.worker.metricsPort > 0
+      ? await startOpsServer({
+          port: config.worker.metricsPort,
+          host: config.host,
+          metrics,
+          metricsToken: config.metricsToken,
+          checks: { database: () => database.ping(), redis: () => producerConn.ping() },
+        })
+      : undefined;
+  log.info({ concurrency: config.worker.concurrency, metricsPort: ops?.port }, 'worker ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -59,6 +89,7 @@ export async function startWorker(config: Config) {
     const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs * 3);
     timer.unref();
     await worker.close();
+    ops?.server.close();
     await producer.close();
     workerConn.disconnect();
     producerConn.disconnect();

@@ -5,6 +5,7 @@
  * The handles below are what other modules use (tasks, cache, queue, SSE); plugins/metrics.ts feeds the HTTP ones
  * and serves GET /metrics.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from './db';
 
@@ -176,4 +177,32 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     contentType: registry.contentType,
   };
+}
+
+/** Does an Authorization header carry `Bearer <token>`? (Constant-time for tokens of the right length.) */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice(7).trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const PROBE_TIMEOUT_MS = 1000;
+
+/** 1 when `fn` resolves within a second, 0 when it fails or hangs: a dependency_up value. */
+export async function probe(fn: () => Promise<unknown>): Promise<0 | 1> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return 1;
+  } catch {
+    return 0;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,39 +6,14 @@
  * so the series count stays bounded. Pool gauges, dependency probes and in-flight are read at scrape time.
  * With METRICS_TOKEN set, /metrics needs `Authorization: Bearer <token>` (401 problem+json otherwise).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Histogram } from 'prom-client';
+import { bearerMatches, probe } from '../infra/metrics';
 import { sendProblem } from './errors';
 
 const UNMATCHED = '(unmatched)';
-const PROBE_TIMEOUT_MS = 1000;
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  if (!header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7).trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-async function probe(fn: () => Promise<unknown>): Promise<0 | 1> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
-      }),
-    ]);
-    return 1;
-  } catch {
-    return 0;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function metricsPlugin(app: FastifyInstance) {
   const { metrics, config, database } = app.deps;
@@ -75,7 +50,7 @@ async function metricsPlugin(app: FastifyInstance) {
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (config.metricsToken && !tokenMatches(request.headers.authorization, config.metricsToken)) {
+    if (config.metricsToken && !bearerMatches(request.headers.authorization, config.metricsToken)) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
       return sendProblem(reply, 401, ErrorCode.UNAUTHENTICATED, 'A valid metrics token is required');
     }
