@@ -328,8 +328,12 @@ async function r2(cluster, redis) {
   const clients = await Promise.all(Array.from({ length: 5 }, (_, i) => register(base, `r2c${i}`)));
   const attempted = new Set();
   const acked = new Map();
-  const log = []; // { t, status, ms, kind }
+  const log = []; // { t, status, ms, kind, body (of a 5xx) }
   const stats = { codes: {} };
+  const record = (kind, r) => {
+    log.push({ t: performance.now(), status: r.status, ms: r.ms, kind, body: r.status >= 500 ? r.json : undefined });
+    stats.codes[r.status] = (stats.codes[r.status] ?? 0) + 1;
+  };
   const t0 = performance.now();
   const LOAD_S = 35;
   const deadline = t0 + LOAD_S * 1000;
@@ -358,39 +362,16 @@ async function r2(cluster, redis) {
             headers: { 'idempotency-key': key },
             timeoutMs: 15_000,
           });
-          log.push({
-            t: performance.now(),
-            status: r.status,
-            ms: r.ms,
-            kind: 'create',
-            body: r.status >= 500 ? r.json : undefined,
-          });
-          stats.codes[r.status] = (stats.codes[r.status] ?? 0) + 1;
+          record('create', r);
           if (r.status === 201) {
             acked.set(title, r.json.data.id);
             break;
           }
           if (!retryable(r.status)) break;
-          const g = await req(base, 'GET', '/api/v1/tasks?limit=5', { token: c.token, timeoutMs: 15_000 });
-          log.push({
-            t: performance.now(),
-            status: g.status,
-            ms: g.ms,
-            kind: 'list',
-            body: g.status >= 500 ? g.json : undefined,
-          });
-          stats.codes[g.status] = (stats.codes[g.status] ?? 0) + 1;
+          record('list', await req(base, 'GET', '/api/v1/tasks?limit=5', { token: c.token, timeoutMs: 15_000 }));
           await sleep(200);
         }
-        const g = await req(base, 'GET', '/api/v1/tasks?limit=5', { token: c.token, timeoutMs: 15_000 });
-        log.push({
-          t: performance.now(),
-          status: g.status,
-          ms: g.ms,
-          kind: 'list',
-          body: g.status >= 500 ? g.json : undefined,
-        });
-        stats.codes[g.status] = (stats.codes[g.status] ?? 0) + 1;
+        record('list', await req(base, 'GET', '/api/v1/tasks?limit=5', { token: c.token, timeoutMs: 15_000 }));
         n++;
       }
     }),

@@ -7,6 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { timedCheck } from '../lib/timed-check';
 import type { PoolStats } from './db';
 
 /** Seconds; tuned for an API whose p99 target is tens of milliseconds. */
@@ -187,22 +188,7 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const PROBE_TIMEOUT_MS = 1000;
-
 /** 1 when `fn` resolves within a second, 0 when it fails or hangs: a dependency_up value. */
 export async function probe(fn: () => Promise<unknown>): Promise<0 | 1> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
-      }),
-    ]);
-    return 1;
-  } catch {
-    return 0;
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await timedCheck(fn, 1000)).status === 'ok' ? 1 : 0;
 }

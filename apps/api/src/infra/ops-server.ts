@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerMatches, type Metrics, probe } from './metrics';
+import { type Check, timedCheck } from '../lib/timed-check';
+import { bearerMatches, type Metrics } from './metrics';
 
 export interface OpsServerOptions {
   port: number;
@@ -27,15 +28,17 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-async function runChecks(checks: OpsServerOptions['checks']): Promise<Record<string, 0 | 1>> {
-  const entries = await Promise.all(Object.entries(checks).map(async ([name, fn]) => [name, await probe(fn)] as const));
+async function runChecks(checks: OpsServerOptions['checks']): Promise<Record<string, Check>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, fn]) => [name, await timedCheck(fn, 1000)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
 export async function startOpsServer(o: OpsServerOptions): Promise<{ server: http.Server; port: number }> {
   o.metrics.addCollector(async () => {
-    for (const [name, up] of Object.entries(await runChecks(o.checks)))
-      o.metrics.dependencyUp.set({ dependency: name }, up);
+    for (const [name, check] of Object.entries(await runChecks(o.checks)))
+      o.metrics.dependencyUp.set({ dependency: name }, check.status === 'ok' ? 1 : 0);
   });
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -44,11 +47,8 @@ export async function startOpsServer(o: OpsServerOptions): Promise<{ server: htt
     }
     if (path === '/health/live') return json(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
-      void runChecks(o.checks).then((results) => {
-        const failed = Object.entries(results).filter(([, up]) => up === 0);
-        const checks = Object.fromEntries(
-          Object.entries(results).map(([name, up]) => [name, { status: up ? 'ok' : 'down' }]),
-        );
+      void runChecks(o.checks).then((checks) => {
+        const failed = Object.entries(checks).filter(([, c]) => c.status !== 'ok');
         if (failed.length === 0) return json(res, 200, { status: 'ok', checks });
         json(res, 503, {
           status: 'down',

@@ -1,32 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-
-interface Check {
-  status: 'ok' | 'down';
-  latencyMs: number;
-  error?: string;
-}
-
-async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
-  const start = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
-    return { status: 'ok', latencyMs: Math.round((performance.now() - start) * 100) / 100 };
-  } catch (err) {
-    return {
-      status: 'down',
-      latencyMs: Math.round((performance.now() - start) * 100) / 100,
-      error: err instanceof Error && err.message === 'timeout' ? 'timeout' : 'unreachable',
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { type Check, timedCheck } from '../../lib/timed-check';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -46,8 +19,8 @@ export async function healthRoutes(app: FastifyInstance) {
         body: { status: 'down' as const, checks: {} as Record<string, Check>, reason: 'shutting down' },
       };
     }
-    const checks: Record<string, Check> = { database: await timed(() => app.deps.database.ping()) };
-    for (const [name, fn] of app.readinessChecks) checks[name] = await timed(fn);
+    const checks: Record<string, Check> = { database: await timedCheck(() => app.deps.database.ping()) };
+    for (const [name, fn] of app.readinessChecks) checks[name] = await timedCheck(fn);
     const dbOk = checks.database?.status === 'ok';
     const allOk = Object.values(checks).every((c) => c.status === 'ok');
     const status = allOk ? ('ok' as const) : dbOk ? ('degraded' as const) : ('down' as const);
