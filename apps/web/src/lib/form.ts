@@ -1,3 +1,4 @@
+import { type FormEvent, useState } from 'react';
 import type { FieldError } from './api-error';
 import { isApiError } from './api-error';
 
@@ -42,4 +43,34 @@ export function serverFieldErrors(e: unknown): FieldErrors {
     out[key] ??= fe.message;
   }
   return out;
+}
+
+export interface SchemaFormSubmit {
+  /** The submitted form element (e.g. to reset it once the server has accepted it). */
+  form: HTMLFormElement;
+  /** Show a failed request's per-field errors (a 400 VALIDATION_FAILED) under the fields. */
+  showServerErrors: (err: unknown) => void;
+}
+
+/**
+ * A form whose named fields are validated by a shared zod schema before `send` gets the parsed body: the schema's
+ * messages show under their fields and nothing is sent until they pass; `send` usually calls a mutation and hands
+ * its `onError` to `showServerErrors`.
+ */
+export function useSchemaForm<T>(
+  schema: { safeParse: (v: unknown) => SafeParseLike<T> },
+  fields: readonly string[],
+  send: (data: T, submit: SchemaFormSubmit) => void,
+): { errors: FieldErrors; onSubmit: (e: FormEvent<HTMLFormElement>) => void } {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const values = new FormData(form);
+    const result = validate(schema, Object.fromEntries(fields.map((f) => [f, values.get(f)])));
+    if (result.errors) return setErrors(result.errors);
+    setErrors({});
+    send(result.data, { form, showServerErrors: (err) => setErrors(serverFieldErrors(err)) });
+  };
+  return { errors, onSubmit };
 }

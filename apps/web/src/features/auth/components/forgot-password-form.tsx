@@ -1,24 +1,15 @@
 import { forgotPasswordBody } from '@primetrade/shared';
 import { Link } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
-import { type FieldErrors, validate } from '../../../lib/form';
+import { useSchemaForm } from '../../../lib/form';
 import { useForgotPassword } from '../api/forgot-password';
 import { AuthCard } from './auth-card';
 
 export function ForgotPasswordForm() {
   const mutation = useForgotPassword();
-  const [errors, setErrors] = useState<FieldErrors>({});
-
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const result = validate(forgotPasswordBody, { email: new FormData(e.currentTarget).get('email') });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data);
-  };
+  const { errors, onSubmit } = useSchemaForm(forgotPasswordBody, ['email'], (data) => mutation.mutate(data));
 
   return (
     <AuthCard

@@ -1,10 +1,10 @@
 import { loginBody } from '@primetrade/shared';
 import { Link } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
-import { type FieldErrors, validate } from '../../../lib/form';
+import { useSchemaForm } from '../../../lib/form';
 import { useProviders } from '../api/list-providers';
 import { useLogin } from '../api/login';
 import { AuthCard } from './auth-card';
@@ -24,16 +24,9 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const mutation = useLogin();
   const providers = useProviders();
   const [externalError] = useState(oidcError);
-  const [errors, setErrors] = useState<FieldErrors>({});
-
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const result = validate(loginBody, { email: form.get('email'), password: form.get('password') });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data, { onSuccess: onSignedIn });
-  };
+  const { errors, onSubmit } = useSchemaForm(loginBody, ['email', 'password'], (data) =>
+    mutation.mutate(data, { onSuccess: onSignedIn }),
+  );
 
   return (
     <AuthCard

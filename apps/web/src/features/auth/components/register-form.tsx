@@ -1,32 +1,19 @@
 import { registerBody } from '@primetrade/shared';
 import { Link } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
-import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
+import { useSchemaForm } from '../../../lib/form';
 import { useRegister } from '../api/register';
 import { AuthCard } from './auth-card';
 
 export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
   const mutation = useRegister();
-  const [errors, setErrors] = useState<FieldErrors>({});
-
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const result = validate(registerBody, {
-      name: form.get('name'),
-      email: form.get('email'),
-      password: form.get('password'),
-    });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data, {
-      onSuccess: onRegistered,
-      onError: (err) => setErrors(serverFieldErrors(err)),
-    });
-  };
+  const { errors, onSubmit } = useSchemaForm(
+    registerBody,
+    ['name', 'email', 'password'],
+    (data, { showServerErrors }) => mutation.mutate(data, { onSuccess: onRegistered, onError: showServerErrors }),
+  );
 
   return (
     <AuthCard

@@ -1,5 +1,5 @@
 import { changeEmailBody, changePasswordBody, deleteMeBody, type User, updateProfileBody } from '@primetrade/shared';
-import { type FormEvent, type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError, SelectField, TextField } from '../../../components/ui/field';
@@ -7,7 +7,7 @@ import { Spinner } from '../../../components/ui/spinner';
 import { useToast } from '../../../components/ui/toast';
 import { errorMessage } from '../../../lib/api-error';
 import { formatDateTime } from '../../../lib/format';
-import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
+import { useSchemaForm } from '../../../lib/form';
 import { useChangePassword } from '../api/change-password';
 import { useDeleteAccount } from '../api/delete-account';
 import { useSessions } from '../api/list-sessions';
@@ -38,20 +38,10 @@ function timeZones(current: string): string[] {
 function ProfileForm({ user }: { user: User }) {
   const toast = useToast();
   const mutation = useUpdateMe();
-  const [errors, setErrors] = useState<FieldErrors>({});
   const zones = useMemo(() => timeZones(user.timezone).map((z) => ({ value: z, label: z })), [user.timezone]);
-
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const result = validate(updateProfileBody, { name: form.get('name'), timezone: form.get('timezone') });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data, {
-      onSuccess: () => toast('Profile saved', 'success'),
-      onError: (err) => setErrors(serverFieldErrors(err)),
-    });
-  };
+  const { errors, onSubmit } = useSchemaForm(updateProfileBody, ['name', 'timezone'], (data, { showServerErrors }) =>
+    mutation.mutate(data, { onSuccess: () => toast('Profile saved', 'success'), onError: showServerErrors }),
+  );
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
@@ -70,28 +60,45 @@ function ProfileForm({ user }: { user: User }) {
   );
 }
 
-function EmailForm({ user }: { user: User }) {
+/** A form that changes a credential: once the server accepts it, it is cleared (no password left in the DOM). */
+function useCredentialForm<T>(
+  schema: Parameters<typeof useSchemaForm<T>>[0],
+  fields: readonly string[],
+  mutate: (data: T, options: { onSuccess: () => void; onError: (err: unknown) => void }) => void,
+  message: string,
+) {
   const toast = useToast();
-  const mutation = useUpdateMe();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const formEl = e.currentTarget;
-    const form = new FormData(formEl);
-    const result = validate(changeEmailBody, {
-      email: form.get('email'),
-      currentPassword: form.get('currentPassword'),
-    });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data, {
+  return useSchemaForm<T>(schema, fields, (data, { form, showServerErrors }) =>
+    mutate(data, {
       onSuccess: () => {
-        formEl.reset();
-        toast('Email changed. Check your inbox to verify it.', 'success');
+        form.reset();
+        toast(message, 'success');
       },
-      onError: (err) => setErrors(serverFieldErrors(err)),
-    });
-  };
+      onError: showServerErrors,
+    }),
+  );
+}
+
+function CurrentPasswordField({ error }: { error: string | undefined }) {
+  return (
+    <TextField
+      label="Current password"
+      name="currentPassword"
+      type="password"
+      autoComplete="current-password"
+      error={error}
+    />
+  );
+}
+
+function EmailForm({ user }: { user: User }) {
+  const mutation = useUpdateMe();
+  const { errors, onSubmit } = useCredentialForm(
+    changeEmailBody,
+    ['email', 'currentPassword'],
+    mutation.mutate,
+    'Email changed. Check your inbox to verify it.',
+  );
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
       <p className="text-sm">
@@ -104,13 +111,7 @@ function EmailForm({ user }: { user: User }) {
       </p>
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
       <TextField label="New email" name="email" type="email" autoComplete="email" error={errors.email} />
-      <TextField
-        label="Current password"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        error={errors.currentPassword}
-      />
+      <CurrentPasswordField error={errors.currentPassword} />
       <Button type="submit" busy={mutation.isPending}>
         Change email
       </Button>
@@ -119,37 +120,17 @@ function EmailForm({ user }: { user: User }) {
 }
 
 function PasswordForm() {
-  const toast = useToast();
   const mutation = useChangePassword();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const formEl = e.currentTarget;
-    const form = new FormData(formEl);
-    const result = validate(changePasswordBody, {
-      currentPassword: form.get('currentPassword'),
-      newPassword: form.get('newPassword'),
-    });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data, {
-      onSuccess: () => {
-        formEl.reset();
-        toast('Password changed; your other sessions were signed out.', 'success');
-      },
-      onError: (err) => setErrors(serverFieldErrors(err)),
-    });
-  };
+  const { errors, onSubmit } = useCredentialForm(
+    changePasswordBody,
+    ['currentPassword', 'newPassword'],
+    mutation.mutate,
+    'Password changed; your other sessions were signed out.',
+  );
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-      <TextField
-        label="Current password"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        error={errors.currentPassword}
-      />
+      <CurrentPasswordField error={errors.currentPassword} />
       <TextField
         label="New password"
         name="newPassword"
@@ -225,14 +206,9 @@ function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
 function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
   const mutation = useDeleteAccount();
   const [open, setOpen] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const result = validate(deleteMeBody, { password: new FormData(e.currentTarget).get('password') });
-    if (result.errors) return setErrors(result.errors);
-    setErrors({});
-    mutation.mutate(result.data, { onSuccess: onSignedOut });
-  };
+  const { errors, onSubmit } = useSchemaForm(deleteMeBody, ['password'], (data) =>
+    mutation.mutate(data, { onSuccess: onSignedOut }),
+  );
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>

@@ -87,62 +87,23 @@ function TaskFields({
   onChange: (v: FormValues) => void;
   errors: FieldErrors;
 }) {
-  const set = (k: keyof FormValues) => (e: { target: { value: string } }) =>
-    onChange({ ...values, [k]: e.target.value });
+  /** The props every field takes from the form's state: its name, value, change handler and error. */
+  const bind = (k: keyof FormValues) => ({
+    name: k,
+    value: values[k],
+    onChange: (e: { target: { value: string } }) => onChange({ ...values, [k]: e.target.value }),
+    error: errors[k],
+  });
   return (
     <div className="space-y-4">
-      <TextField
-        label="Title"
-        name="title"
-        value={values.title}
-        onChange={set('title')}
-        maxLength={TITLE_MAX}
-        required
-        autoFocus
-        error={errors.title}
-      />
-      <TextArea
-        label="Description"
-        name="description"
-        value={values.description}
-        onChange={set('description')}
-        maxLength={DESCRIPTION_MAX}
-        error={errors.description}
-      />
+      <TextField label="Title" {...bind('title')} maxLength={TITLE_MAX} required autoFocus />
+      <TextArea label="Description" {...bind('description')} maxLength={DESCRIPTION_MAX} />
       <div className="grid grid-cols-2 gap-4">
-        <SelectField
-          label="Status"
-          name="status"
-          value={values.status}
-          onChange={set('status')}
-          options={statusOptions}
-          error={errors.status}
-        />
-        <SelectField
-          label="Priority"
-          name="priority"
-          value={values.priority}
-          onChange={set('priority')}
-          options={priorityOptions}
-          error={errors.priority}
-        />
+        <SelectField label="Status" {...bind('status')} options={statusOptions} />
+        <SelectField label="Priority" {...bind('priority')} options={priorityOptions} />
       </div>
-      <TextField
-        label="Due"
-        name="dueDate"
-        type="datetime-local"
-        value={values.dueDate}
-        onChange={set('dueDate')}
-        error={errors.dueDate}
-      />
-      <TextField
-        label="Tags"
-        name="tags"
-        value={values.tags}
-        onChange={set('tags')}
-        hint="Comma separated, up to 10."
-        error={errors.tags}
-      />
+      <TextField label="Due" type="datetime-local" {...bind('dueDate')} />
+      <TextField label="Tags" {...bind('tags')} hint="Comma separated, up to 10." />
     </div>
   );
 }
