@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
 import { isDependencyDown } from '../../plugins/errors';
 import { freshPostgres } from '../../test/context';
+import { openPglite } from './client';
 
 const url = testConfig().testDatabaseUrl;
 
@@ -51,6 +52,34 @@ describe.runIf(url)('node-postgres pool', () => {
       expect(isDependencyDown(new Error('column "x" does not exist'))).toBe(false);
     } finally {
       await fresh.drop();
+    }
+  });
+});
+
+describe('PGlite', () => {
+  it('lets the event loop run while statements queue up (no stretch longer than a slice and one statement)', async () => {
+    const database = await openPglite();
+    try {
+      const client = database.pglite as NonNullable<typeof database.pglite>;
+      await client.query('select 1');
+      // ~10–30 ms of WASM work each; 20 queued at once, as 20 concurrent requests would.
+      const heavy = 'select count(*) from generate_series(1, 100000)';
+      const t0 = performance.now();
+      let timerAt = Number.POSITIVE_INFINITY;
+      setTimeout(() => {
+        timerAt = performance.now() - t0;
+      }, 1);
+      const finished: number[] = [];
+      await Promise.all(
+        Array.from({ length: 20 }, () => client.query(heavy).then(() => finished.push(performance.now() - t0))),
+      );
+      const allDone = Math.max(...finished);
+      // Back to back, the timer would fire only once all 20 had run.
+      expect(timerAt).toBeLessThan(allDone / 2);
+      // Statements still run in order, each to completion.
+      expect(finished).toEqual([...finished].sort((a, b) => a - b));
+    } finally {
+      await database.close();
     }
   });
 });
