@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -16,7 +16,14 @@ describe('PGlite data-directory template', () => {
     expect(await writePgliteTemplate(dir, 'test')).toBe(false);
     const template = path.join(dir, 'pglite-template.tgz');
     const dataDir = path.join(dir, 'data');
+    // What a crash during an earlier first start could leave: a directory without PG_VERSION.
+    mkdirSync(path.join(dataDir, 'pglite'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'pglite', 'leftover'), 'x');
     const database = await openPglite(dataDir, template);
+    // Unpacked on disk and renamed into place: no staging directory, nothing left over.
+    expect(readdirSync(dataDir)).toEqual(['pglite']);
+    expect(existsSync(path.join(dataDir, 'pglite', 'leftover'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     try {
       const applied = (await database.db.execute(
         sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
