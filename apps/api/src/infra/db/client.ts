@@ -76,6 +76,15 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+/**
+ * Session settings of every connection, on both drivers. pg_trgm's word-similarity threshold decides what the
+ * typo fallback of `q=` finds (`<%`, through the trigram index): at the default 0.6 it missed a swapped pair of
+ * letters ("cotnract" scores 0.38 against "contract", "meeitng" 0.38) and even a dropped one in a short word
+ * ("invoce" 0.57); at 0.35 those match while an unrelated word of the same shape ("contact" for "cotnract",
+ * 0.31) still does not. It only applies when nothing matches the words.
+ */
+const SESSION_OPTIONS = ['pg_trgm.word_similarity_threshold=0.35'];
+
 function makePool(url: string, o: PostgresOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
@@ -87,6 +96,7 @@ function makePool(url: string, o: PostgresOptions): pg.Pool {
     query_timeout: o.statementTimeoutMs ? o.statementTimeoutMs + 1000 : undefined,
     application_name: o.applicationName ?? 'primetrade-api',
     keepAlive: true,
+    options: SESSION_OPTIONS.map((kv) => `-c ${kv}`).join(' '),
   });
   // An idle client that loses its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
@@ -126,7 +136,7 @@ export function openPostgres(o: PostgresOptions): Database {
  * PostgreSQL settings for the embedded server: its shared buffers live in the process's memory (WASM), and the
  * default 128 MB is most of an idle instance's RSS; the data set of one embedded install is small.
  */
-const PGLITE_CONF = ['shared_buffers=32MB'];
+const PGLITE_CONF = ['shared_buffers=32MB', ...SESSION_OPTIONS];
 
 /**
  * PGlite runs each statement to completion on this thread (WASM). Behind its mutex, queued statements would run

@@ -196,6 +196,11 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     expect(await titles(u, 'q=quarterly')).toEqual(['Quarterly report']);
     expect(await titles(u, 'q=quart')).toEqual(['Quarterly report']);
     expect(await titles(u, 'q=quartely')).toEqual(['Quarterly report']);
+    // A swapped pair of letters, the commonest typo, and a dropped letter in a short word.
+    expect(await titles(u, 'q=qaurterly')).toEqual(['Quarterly report']);
+    expect(await titles(u, 'q=holdiay')).toEqual(['Plan holiday']);
+    expect(await titles(u, 'q=bicyle')).toEqual(['Fix the bicycle']);
+    expect(await titles(u, 'q=zebra')).toEqual([]);
     expect(await titles(u, 'q=lisbon')).toEqual(['Plan holiday']);
     expect(await titles(u, 'q=FLIGHTS%20lisb')).toEqual(['Plan holiday']);
     // "report" is in a title and in another task's description: the title match ranks first.

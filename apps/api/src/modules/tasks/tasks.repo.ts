@@ -160,7 +160,7 @@ function searchCondition(s: ListShape): SQL {
  * costs a trigram similarity per row looked at, so that mode looks at fewer.
  */
 export function rankedSearchLimits(mode: 'words' | 'typo'): { candidates: number; window: number } {
-  return mode === 'words' ? { candidates: 200, window: 3000 } : { candidates: 100, window: 1000 };
+  return mode === 'words' ? { candidates: 200, window: 3000 } : { candidates: 50, window: 1000 };
 }
 
 const ACTIVE = sql`${tasks.status} in ('pending', 'in_progress')`;
