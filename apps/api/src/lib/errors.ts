@@ -1,4 +1,4 @@
-import { ErrorCode, errorStatus } from '@primetrade/shared';
+import { ErrorCode, errorStatus, type Problem, statusTitle } from '@primetrade/shared';
 
 export interface FieldError {
   path: string;
@@ -36,3 +36,27 @@ export const rateLimited = (retryAfterSec: number, message = 'Too many requests,
   });
 export const unavailable = (message = 'A service this request needs is unavailable, try again shortly') =>
   new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, { headers: { 'retry-after': '5' } });
+
+/**
+ * The contract's problem+json body (RFC 9457). `request` is anything with the request id: a Fastify request, or
+ * `{ id }` where a response is written before Fastify (admission control) or without it (the worker's endpoint).
+ */
+export function problemBody(
+  request: { id: string },
+  status: number,
+  code: string,
+  detail: string,
+  errors?: FieldError[],
+): Problem {
+  return {
+    success: false,
+    type: 'about:blank',
+    title: statusTitle[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    message: detail,
+    ...(errors ? { errors } : {}),
+    requestId: request.id,
+  };
+}

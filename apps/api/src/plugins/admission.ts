@@ -15,8 +15,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { ErrorCode, statusTitle } from '@primetrade/shared';
+import { ErrorCode } from '@primetrade/shared';
 import type { FastifyServerOptions } from 'fastify';
+import { problemBody } from '../lib/errors';
 import { apiSecurityHeaders } from './security-headers';
 
 const UNCOUNTED = ['/health', '/api/health', '/metrics', '/api/v1/events'];
@@ -50,16 +51,7 @@ export function admissionServerFactory({ maxInFlight, secureCookies, onShed }: A
       if (inFlight >= maxInFlight) {
         onShed?.();
         const requestId = randomUUID();
-        const body = JSON.stringify({
-          success: false,
-          type: 'about:blank',
-          title: statusTitle[503],
-          status: 503,
-          detail: DETAIL,
-          code: ErrorCode.SERVICE_UNAVAILABLE,
-          message: DETAIL,
-          requestId,
-        });
+        const body = JSON.stringify(problemBody({ id: requestId }, 503, ErrorCode.SERVICE_UNAVAILABLE, DETAIL));
         res.writeHead(503, { ...headers, 'x-request-id': requestId, 'content-length': Buffer.byteLength(body) });
         res.end(body);
         return;

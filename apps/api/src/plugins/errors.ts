@@ -2,31 +2,11 @@
  * The one error handler: every failure becomes the contract's problem+json (RFC 9457) with the request id.
  * 5xx bodies say nothing about internals; the log gets the details.
  */
-import { ErrorCode, type Problem, statusTitle } from '@primetrade/shared';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '@primetrade/shared';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldError } from '../lib/errors';
-
-export function problemBody(
-  request: FastifyRequest,
-  status: number,
-  code: string,
-  detail: string,
-  errors?: FieldError[],
-): Problem {
-  return {
-    success: false,
-    type: 'about:blank',
-    title: statusTitle[status] ?? 'Error',
-    status,
-    detail,
-    code,
-    message: detail,
-    ...(errors ? { errors } : {}),
-    requestId: request.id,
-  };
-}
+import { AppError, type FieldError, problemBody } from '../lib/errors';
 
 export function sendProblem(
   reply: FastifyReply,
