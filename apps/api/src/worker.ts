@@ -10,7 +10,7 @@ import { ConfigError, type Config, loadConfig } from './config';
 import { openDatabase, runMigrations } from './infra/db';
 import { type Mailer, OutboxMailer } from './infra/mail';
 import { SmtpMailer } from './infra/mail/smtp';
-import { createMetrics } from './infra/metrics';
+import { collectQueueDepth, createMetrics } from './infra/metrics';
 import { startOpsServer } from './infra/ops-server';
 import { BullQueue, startBullWorker } from './infra/queue';
 import { createRedis } from './infra/redis';
@@ -61,14 +61,7 @@ export async function startWorker(config: Config) {
     if (job) metrics.jobDuration.observe({ queue: producer.kind, outcome: 'failed' }, seconds(job));
     log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
   });
-  metrics.addCollector(async () => {
-    try {
-      const c = await producer.counts();
-      metrics.queueDepth.set({ queue: producer.kind }, c.waiting + c.delayed);
-    } catch {
-      /* Redis unreachable: keep the last value; dependency_up says why */
-    }
-  });
+  collectQueueDepth(metrics, producer);
   const ops =
     config.worker.metricsPort > 0
       ? await startOpsServer({

@@ -5,10 +5,10 @@
  * The handles below are what other modules use (tasks, cache, queue, SSE); plugins/metrics.ts feeds the HTTP ones
  * and serves GET /metrics.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { timedCheck } from '../lib/timed-check';
 import type { PoolStats } from './db';
+import { safeEqual } from './tokens';
 
 /** Seconds; tuned for an API whose p99 target is tens of milliseconds. */
 const HTTP_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -182,13 +182,36 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
 /** Does an Authorization header carry `Bearer <token>`? (Constant-time for tokens of the right length.) */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (!header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7).trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return header?.startsWith('Bearer ') === true && safeEqual(header.slice(7).trim(), token);
 }
 
 /** 1 when `fn` resolves within a second, 0 when it fails or hangs: a dependency_up value. */
-export async function probe(fn: () => Promise<unknown>): Promise<0 | 1> {
+async function probe(fn: () => Promise<unknown>): Promise<0 | 1> {
   return (await timedCheck(fn, 1000)).status === 'ok' ? 1 : 0;
+}
+
+type DependencyCheck = readonly [name: string, check: () => Promise<unknown>];
+
+/** At every scrape, probe each dependency into dependency_up (`checks` is read at scrape time). */
+export function collectDependencyUp(metrics: Metrics, checks: () => Iterable<DependencyCheck>): void {
+  metrics.addCollector(async () => {
+    await Promise.all(
+      [...checks()].map(async ([name, fn]) => metrics.dependencyUp.set({ dependency: name }, await probe(fn))),
+    );
+  });
+}
+
+/** At every scrape, the queue's waiting and delayed jobs into queue_depth. */
+export function collectQueueDepth(
+  metrics: Metrics,
+  queue: { kind: string; counts(): Promise<{ waiting: number; delayed: number }> },
+): void {
+  metrics.addCollector(async () => {
+    try {
+      const c = await queue.counts();
+      metrics.queueDepth.set({ queue: queue.kind }, c.waiting + c.delayed);
+    } catch {
+      /* queue unreachable: leave the last value; dependency_up says why */
+    }
+  });
 }

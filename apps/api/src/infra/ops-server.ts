@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Check, timedCheck } from '../lib/timed-check';
-import { bearerMatches, type Metrics } from './metrics';
+import { bearerMatches, collectDependencyUp, type Metrics } from './metrics';
 
 export interface OpsServerOptions {
   port: number;
@@ -36,10 +36,7 @@ async function runChecks(checks: OpsServerOptions['checks']): Promise<Record<str
 }
 
 export async function startOpsServer(o: OpsServerOptions): Promise<{ server: http.Server; port: number }> {
-  o.metrics.addCollector(async () => {
-    for (const [name, check] of Object.entries(await runChecks(o.checks)))
-      o.metrics.dependencyUp.set({ dependency: name }, check.status === 'ok' ? 1 : 0);
-  });
+  collectDependencyUp(o.metrics, () => Object.entries(o.checks));
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -5,6 +5,7 @@
 import type { Task } from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { collectQueueDepth } from '../infra/metrics';
 import { reminderBookkeeping } from '../modules/reminders/reminder-bookkeeping';
 
 async function domainMetrics(app: FastifyInstance) {
@@ -26,14 +27,7 @@ async function domainMetrics(app: FastifyInstance) {
         completed(task);
     }),
   ];
-  metrics.addCollector(async () => {
-    try {
-      const c = await queue.counts();
-      metrics.queueDepth.set({ queue: queue.kind }, c.waiting + c.delayed);
-    } catch {
-      /* queue unreachable: leave the last value; dependency_up says why */
-    }
-  });
+  collectQueueDepth(metrics, queue);
   off.push(reminderBookkeeping(events, app.deps.database.db, (err) => app.log.warn({ err }, 'reminder bookkeeping')));
   app.addHook('onClose', async () => {
     for (const o of off) o();

@@ -10,7 +10,7 @@ import { ErrorCode } from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Histogram } from 'prom-client';
-import { bearerMatches, probe } from '../infra/metrics';
+import { bearerMatches, collectDependencyUp } from '../infra/metrics';
 import { sendProblem } from './errors';
 
 const UNMATCHED = '(unmatched)';
@@ -39,15 +39,7 @@ async function metricsPlugin(app: FastifyInstance) {
   });
 
   // Dependency probes at scrape time (every 15 s or so): the database, plus every readiness check (redis, …).
-  metrics.addCollector(async () => {
-    const checks: Array<[string, () => Promise<unknown>]> = [
-      ['database', () => database.ping()],
-      ...app.readinessChecks,
-    ];
-    await Promise.all(
-      checks.map(async ([name, fn]) => metrics.dependencyUp.set({ dependency: name }, await probe(fn))),
-    );
-  });
+  collectDependencyUp(metrics, () => [['database', () => database.ping()], ...app.readinessChecks]);
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (config.metricsToken && !bearerMatches(request.headers.authorization, config.metricsToken)) {
