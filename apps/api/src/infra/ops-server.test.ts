@@ -28,7 +28,8 @@ describe('ops server (the worker’s /metrics and /health)', () => {
     redisUp = false;
     const down = await fetch(`${base}/health/ready`);
     expect(down.status).toBe(503);
-    expect(down.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The API's readiness answer (a status report, not an error document).
+    expect(down.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await down.json()).toMatchObject({
       status: 'down',
       checks: { database: { status: 'ok' }, redis: { status: 'down' } },
@@ -42,7 +43,12 @@ describe('ops server (the worker’s /metrics and /health)', () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
-    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+    const missing = await fetch(`${base}/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await missing.json()).toMatchObject({ success: false, status: 404, code: 'NOT_FOUND' });
+    const post = await fetch(`${base}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(await post.json()).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
   });
 });

@@ -1,11 +1,14 @@
 /**
  * The operations endpoint of a process that has no API of its own (the job worker): GET /metrics (Prometheus
  * text, behind METRICS_TOKEN when it is set), GET /health/live (200 while the process runs) and GET /health/ready
- * (200 when every dependency answers its probe, 503 naming the ones that do not). A plain node:http server: three
- * fixed routes need no framework.
+ * (200 when every dependency answers its probe, 503 with each check's status otherwise, as the API's). Errors are
+ * problem+json. A plain node:http server: three fixed routes need no framework.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ErrorCode, errorStatus } from '@primetrade/shared';
+import { problemBody } from '../lib/errors';
 import { type Check, timedCheck } from '../lib/timed-check';
 import { bearerMatches, collectDependencyUp, type Metrics } from './metrics';
 
@@ -18,14 +21,24 @@ export interface OpsServerOptions {
   checks: Record<string, () => Promise<unknown>>;
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': status >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** An error in the contract's problem+json shape (with a fresh request id, as the API gives every response). */
+function problem(
+  res: http.ServerResponse,
+  code: ErrorCode,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  const requestId = randomUUID();
+  send(res, errorStatus[code], problemBody({ id: requestId }, errorStatus[code], code, detail), {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'x-request-id': requestId,
     ...headers,
   });
-  res.end(text);
 }
 
 async function runChecks(checks: OpsServerOptions['checks']): Promise<Record<string, Check>> {
@@ -40,42 +53,33 @@ export async function startOpsServer(o: OpsServerOptions): Promise<{ server: htt
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return json(res, 405, { status: 405, title: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' }, { allow: 'GET' });
+      return problem(res, ErrorCode.METHOD_NOT_ALLOWED, 'Only GET and HEAD are served here', { allow: 'GET, HEAD' });
     }
-    if (path === '/health/live') return json(res, 200, { status: 'ok' });
+    if (path === '/health/live') return send(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
+      // The API's readiness shape: { status, checks } with each check's status and latency.
       void runChecks(o.checks).then((checks) => {
-        const failed = Object.entries(checks).filter(([, c]) => c.status !== 'ok');
-        if (failed.length === 0) return json(res, 200, { status: 'ok', checks });
-        json(res, 503, {
-          status: 'down',
-          title: 'Service Unavailable',
-          detail: `Unavailable: ${failed.map(([n]) => n).join(', ')}`,
-          code: 'SERVICE_UNAVAILABLE',
-          checks,
-        });
+        const up = Object.values(checks).every((c) => c.status === 'ok');
+        send(res, up ? 200 : 503, { status: up ? 'ok' : 'down', checks });
       });
       return;
     }
     if (path === '/metrics') {
       if (o.metricsToken && !bearerMatches(req.headers.authorization, o.metricsToken)) {
-        return json(
-          res,
-          401,
-          { status: 401, title: 'Unauthorized', detail: 'A valid metrics token is required', code: 'UNAUTHENTICATED' },
-          { 'www-authenticate': 'Bearer realm="metrics"' },
-        );
+        return problem(res, ErrorCode.UNAUTHENTICATED, 'A valid metrics token is required', {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
       }
       void o.metrics.render().then(
         (body) => {
           res.writeHead(200, { 'content-type': o.metrics.contentType, 'cache-control': 'no-store' });
           res.end(body);
         },
-        () => json(res, 500, { status: 500, title: 'Internal Server Error', code: 'INTERNAL_ERROR' }),
+        () => problem(res, ErrorCode.INTERNAL_ERROR, 'An unexpected error occurred'),
       );
       return;
     }
-    json(res, 404, { status: 404, title: 'Not Found', code: 'NOT_FOUND' });
+    problem(res, ErrorCode.NOT_FOUND, 'Not found: this endpoint serves /metrics and /health/{live,ready}');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
