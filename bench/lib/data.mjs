@@ -180,7 +180,6 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
   }
 }
 
-/** Pick the bench users (heavy, typical ones) and give them the bench password. */
 /**
  * Delete the rows earlier runs wrote (P5's probe, P6's creates and raw inserts, P8's events), so every run
  * measures the seeded data set — and the heavy user stays the seeded one: P6's user would otherwise outgrow it.
@@ -200,6 +199,7 @@ export async function removeBenchWrites(url) {
   }
 }
 
+/** Pick the bench users (heavy, typical ones) and give them the bench password. */
 export async function benchUsers(url, typicalCount) {
   const db = new pg.Client({ connectionString: url });
   await db.connect();

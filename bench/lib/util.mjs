@@ -1,10 +1,10 @@
-import os from 'node:os';
 /**
  * Shared helpers of the benchmarks and fault tests: child processes (servers, load generators), readiness polling,
  * RSS, percentiles. Every wait is bounded in time; every target is 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
