@@ -50,7 +50,6 @@
  *                        [--mix list=35,get=20,…] [--keep] [--no-fail] [--pg postgres://…/postgres] [--db URL]
  *                        [--cpu-prof]
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -74,6 +73,7 @@ import {
   stopAll,
   cliArgs,
   machineInfo,
+  spawnJson,
 } from './lib/util.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -511,37 +511,6 @@ async function prepareAccounts(base, rows) {
   return { accounts: out, skipped };
 }
 
-/** Run the generator process; `onLine` sees its progress lines; resolves with its last (JSON) line. */
-function runGenerator(file, timeoutMs, onLine) {
-  const child = spawn(process.execPath, [SELF, JSON.stringify({ file })], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let seen = 0;
-  child.stdout.on('data', (d) => {
-    out += d;
-    const lines = out.split('\n');
-    for (; seen < lines.length - 1; seen++) onLine(lines[seen]);
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const result = new Promise((resolve, reject) => {
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch {
-        reject(new Error(`generator failed (${code}): ${err.slice(-2000)} ${out.slice(-500)}`));
-      }
-    });
-  });
-  return { child, result };
-}
-
 /**
  * The API's own counters (/metrics): requests shed (503), event-loop lag, and from the request-duration histogram
  * the requests it finished and the time it spent in them per route (handler time: no socket or accept queue).
@@ -707,20 +676,27 @@ async function main() {
   const windowUs = [0, 0];
   let mStart = null;
   let mEnd = null;
-  const gen = runGenerator(setupFile, (warmup + duration) * 1000 + timeoutMs + 300_000, (line) => {
-    if (line === 'MEASURE') {
-      windowUs[0] = Number(process.hrtime.bigint() / 1000n);
-      snapStart = cpuSnapshot(pids);
-      mStart = metricsOf(base);
-      console.log(`warm-up done; measuring ${duration} s…`);
-    }
-    if (line === 'END') {
-      windowUs[1] = Number(process.hrtime.bigint() / 1000n);
-      snapEnd = cpuSnapshot(pids);
-      loadDuring = os.loadavg();
-      mEnd = metricsOf(base);
-    }
-  });
+  const gen = spawnJson(
+    SELF,
+    { file: setupFile },
+    {
+      timeoutMs: (warmup + duration) * 1000 + timeoutMs + 300_000,
+      onLine: (line) => {
+        if (line === 'MEASURE') {
+          windowUs[0] = Number(process.hrtime.bigint() / 1000n);
+          snapStart = cpuSnapshot(pids);
+          mStart = metricsOf(base);
+          console.log(`warm-up done; measuring ${duration} s…`);
+        }
+        if (line === 'END') {
+          windowUs[1] = Number(process.hrtime.bigint() / 1000n);
+          snapEnd = cpuSnapshot(pids);
+          loadDuring = os.loadavg();
+          mEnd = metricsOf(base);
+        }
+      },
+    },
+  );
   pids.generator = gen.child.pid;
   let r;
   try {

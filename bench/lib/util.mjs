@@ -152,29 +152,44 @@ export async function startApi(name, port, env, opts = {}) {
   return child;
 }
 
-/** Run a Node script as a separate process and parse the JSON it prints last on stdout. */
-export async function runJson(script, input, { timeoutMs = 120_000, nodeArgs = [] } = {}) {
+/**
+ * Run a Node script as a separate process: `{ child, result }`, `result` resolving with the JSON it prints last on
+ * stdout. `onLine` sees every complete line before that (progress); past `timeoutMs` the process is killed.
+ */
+export function spawnJson(script, input, { timeoutMs = 120_000, nodeArgs = [], onLine } = {}) {
   const child = spawn(process.execPath, [...nodeArgs, script, JSON.stringify(input)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
+  let seen = 0;
   child.stdout.on('data', (d) => {
     out += d;
+    if (!onLine) return;
+    const lines = out.split('\n');
+    for (; seen < lines.length - 1; seen++) onLine(lines[seen]);
   });
   child.stderr.on('data', (d) => {
     err += d;
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise((r) => child.on('exit', (c) => r(c)));
-  clearTimeout(timer);
-  const line = out.trim().split('\n').pop();
-  try {
-    return JSON.parse(line);
-  } catch {
-    throw new Error(`${path.basename(script)} failed (${code}): ${err.slice(-2000)} ${out.slice(-500)}`);
-  }
+  const result = new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()));
+      } catch {
+        reject(new Error(`${path.basename(script)} failed (${code}): ${err.slice(-2000)} ${out.slice(-500)}`));
+      }
+    });
+  });
+  return { child, result };
+}
+
+/** Run a Node script as a separate process and parse the JSON it prints last on stdout. */
+export function runJson(script, input, opts = {}) {
+  return spawnJson(script, input, opts).result;
 }
 
 export const LOAD = path.join(BENCH, 'lib/load.mjs');
