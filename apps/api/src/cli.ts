@@ -8,8 +8,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { ConfigError, type Config, loadConfig } from './config';
-import { reencryptAll } from './infra/crypto';
-import { type Database, openDatabase, runMigrations } from './infra/db';
+import { reencryptAll } from './infra/crypto/reencrypt';
+import { type Database } from './infra/db/client';
+import { openDatabase } from './infra/db/open';
+import { runMigrations } from './infra/db/migrate';
 import { users } from './infra/db/schema';
 import { seedCommand } from './scripts/seed';
 

@@ -8,24 +8,24 @@ import type { Redis } from 'ioredis';
 import fp from 'fastify-plugin';
 import { pino } from 'pino';
 import type { Config } from './config';
-import { type Cache, MemoryCache, TieredCache } from './infra/cache';
-import { type Database, ReadRouter } from './infra/db';
+import { type Cache, MemoryCache } from './infra/cache/cache';
+import { TieredCache } from './infra/cache/tiered';
+import { type Database } from './infra/db/client';
+import { ReadRouter } from './infra/db/read-router';
 import { EventBus } from './infra/events';
-import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail';
+import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail/mailer';
 import { SmtpMailer } from './infra/mail/smtp';
-import { BullQueue, InProcessQueue, type JobQueue } from './infra/queue';
+import { BullQueue } from './infra/queue/bullmq';
+import { InProcessQueue } from './infra/queue/in-process';
+import { type JobQueue } from './infra/queue/queue';
 import { QueuedMailer } from './infra/queue/queued-mailer';
 import { createJobHandlers } from './modules/jobs/handlers';
 import { TaskEventRelay } from './modules/tasks/tasks.outbox';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
-import {
-  CircuitBreaker,
-  createRedis,
-  FallbackRateLimitStore,
-  RedisRateLimitStore,
-  RedisRevocationBus,
-} from './infra/redis';
+import { CircuitBreaker, createRedis } from './infra/redis/client';
+import { FallbackRateLimitStore, RedisRateLimitStore } from './infra/redis/rate-limit-store';
+import { RedisRevocationBus } from './infra/redis/revocation-bus';
 import { loadOrCreateSecret } from './infra/secrets';
 import { SessionGuard } from './infra/session-guard';
 import { TokenService } from './infra/tokens';

@@ -5,9 +5,10 @@
 import { buildApp } from './app';
 import { ConfigError, type Config, loadConfig } from './config';
 import { createDeps } from './deps';
-import { openDatabase, runMigrations } from './infra/db';
-import { InProcessQueue } from './infra/queue';
-import { waitReady } from './infra/redis';
+import { openDatabase } from './infra/db/open';
+import { runMigrations } from './infra/db/migrate';
+import { InProcessQueue } from './infra/queue/in-process';
+import { waitReady } from './infra/redis/client';
 import { JOB } from './modules/jobs/handlers';
 
 export async function startServer(config: Config) {

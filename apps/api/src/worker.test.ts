@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from './config';
 import { createDeps } from './deps';
-import { runMigrations } from './infra/db';
+import { runMigrations } from './infra/db/migrate';
 import { freshPostgres } from './test/context';
 import { createUser } from './test/factories';
 

@@ -7,13 +7,14 @@
  */
 import { pino } from 'pino';
 import { ConfigError, type Config, loadConfig } from './config';
-import { openDatabase, runMigrations } from './infra/db';
-import { type Mailer, OutboxMailer } from './infra/mail';
+import { openDatabase } from './infra/db/open';
+import { runMigrations } from './infra/db/migrate';
+import { type Mailer, OutboxMailer } from './infra/mail/mailer';
 import { SmtpMailer } from './infra/mail/smtp';
 import { collectQueueDepth, createMetrics } from './infra/metrics';
 import { startOpsServer } from './infra/ops-server';
-import { BullQueue, startBullWorker } from './infra/queue';
-import { createRedis } from './infra/redis';
+import { BullQueue, startBullWorker } from './infra/queue/bullmq';
+import { createRedis } from './infra/redis/client';
 import { loggerOptions } from './lib/logger';
 import { createJobHandlers, JOB } from './modules/jobs/handlers';
 

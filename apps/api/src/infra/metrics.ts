@@ -7,7 +7,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { timedCheck } from '../lib/timed-check';
-import type { PoolStats } from './db';
+import type { PoolStats } from './db/client';
 import { safeEqual } from './tokens';
 
 /** Seconds; tuned for an API whose p99 target is tens of milliseconds. */

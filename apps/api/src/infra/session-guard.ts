@@ -4,7 +4,7 @@
  * are also published so that every other instance drops its cached answer (scale-out).
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from './db';
+import type { Db } from './db/client';
 import { sessions, users } from './db/schema';
 
 export interface SessionState {

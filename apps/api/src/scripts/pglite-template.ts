@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { writePgliteTemplate } from '../infra/db';
+import { writePgliteTemplate } from '../infra/db/pglite-template';
 
 const dir = process.argv[2];
 if (!dir) {

@@ -1,7 +1,7 @@
 import { idParams } from '@primetrade/shared';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import type { Database } from '../infra/db';
+import type { Database } from '../infra/db/client';
 import { verifyPassword } from '../infra/passwords';
 import { openTestDatabase } from '../test/context';
 import { parseSeedArgs, SEED_PASSWORD, seed } from './seed';

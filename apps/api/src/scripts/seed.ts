@@ -10,8 +10,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config';
-import type { Database } from '../infra/db';
-import { runMigrations } from '../infra/db';
+import type { Database } from '../infra/db/client';
+import { runMigrations } from '../infra/db/migrate';
 import { hashPassword } from '../infra/passwords';
 
 export const SEED_PASSWORD = 'primetrade-bench-password';

@@ -7,7 +7,8 @@ import pg from 'pg';
 import { type App, buildApp } from '../app';
 import { type Config, testConfig } from '../config';
 import { createDeps, type Deps, type DepsOverrides } from '../deps';
-import { type Database, openPglite, openPostgres, runMigrations } from '../infra/db';
+import { type Database, openPglite, openPostgres } from '../infra/db/client';
+import { runMigrations } from '../infra/db/migrate';
 
 export type Driver = 'pglite' | 'postgres';
 

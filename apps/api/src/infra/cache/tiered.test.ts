@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
-import { CircuitBreaker, createRedis, waitReady } from '../redis';
+import { CircuitBreaker, createRedis, waitReady } from '../redis/client';
 import { TieredCache } from './tiered';
 
 const redisUrl = testConfig().testRedisUrl;

@@ -9,7 +9,7 @@
  * returns.
  */
 import type { Redis } from 'ioredis';
-import type { CircuitBreaker } from '../redis';
+import type { CircuitBreaker } from '../redis/client';
 import type { Cache } from './cache';
 import { MemoryCache } from './cache';
 

@@ -7,11 +7,13 @@ import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { userIdentities } from '../db/schema';
-import { openPglite, runMigrations } from '../db';
+import { openPglite } from '../db/client';
+import { runMigrations } from '../db/migrate';
 import { createUser } from '../../test/factories';
 import { createDeps } from '../../deps';
 import { testConfig } from '../../config';
-import { FieldCipher, FieldCipherError, identityContext, parseFieldKeys, reencryptAll } from '.';
+import { FieldCipher, FieldCipherError, parseFieldKeys } from './field-cipher';
+import { identityContext, reencryptAll } from './reencrypt';
 
 const key = () => randomBytes(32).toString('base64');
 const K1 = key();

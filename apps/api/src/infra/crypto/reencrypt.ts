@@ -3,7 +3,7 @@
  * envelope made with an older key, so the old key can then be removed. Idempotent; safe to re-run.
  */
 import { eq, isNotNull } from 'drizzle-orm';
-import type { Database } from '../db';
+import type { Database } from '../db/client';
 import { userIdentities } from '../db/schema';
 import { FieldCipher } from './field-cipher';
 

@@ -5,7 +5,7 @@
  * Without a replica every read goes to the primary.
  */
 import type { Redis } from 'ioredis';
-import type { CircuitBreaker } from '../redis';
+import type { CircuitBreaker } from '../redis/client';
 import type { Db } from './client';
 
 export class ReadRouter {

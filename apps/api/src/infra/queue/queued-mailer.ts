@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyedMailMessage } from '../mail/smtp';
-import type { Mailer } from '../mail';
+import type { Mailer } from '../mail/mailer';
 import type { JobQueue } from './queue';
 
 /**

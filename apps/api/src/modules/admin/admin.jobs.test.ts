@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessQueue } from '../../infra/queue';
+import { InProcessQueue } from '../../infra/queue/in-process';
 import { createTestContext, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
 

@@ -1,6 +1,6 @@
 /** Queries of the admin module: user search with totals, role/active changes, counts. */
 import { and, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../infra/db';
+import type { Db, DbOrTx } from '../../infra/db/client';
 import { type UserRow, users } from '../../infra/db/schema';
 
 /** `q` is data: LIKE wildcards in it are escaped. */

@@ -1,5 +1,5 @@
 /** The messages the auth module sends. Links carry one-time tokens: they go to the mailer only, never to logs. */
-import type { MailMessage } from '../../infra/mail';
+import type { MailMessage } from '../../infra/mail/mailer';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

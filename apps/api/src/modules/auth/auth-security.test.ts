@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
 import { createDeps } from '../../deps';
-import { MemoryMailer } from '../../infra/mail';
+import { MemoryMailer } from '../../infra/mail/mailer';
 import { MemoryRateLimitStore } from '../../infra/rate-limit';
 import { ACCESS_TYP, JWT_AUDIENCE, JWT_ISSUER } from '../../infra/tokens';
 import { loggerOptions } from '../../lib/logger';

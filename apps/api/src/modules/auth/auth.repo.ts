@@ -3,7 +3,7 @@
  * user tokens. No rules here; the service decides.
  */
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db';
+import type { DbOrTx } from '../../infra/db/client';
 import { refreshTokens, sessions, type SessionRow, type UserRow, users, userTokens } from '../../infra/db/schema';
 
 export type UserTokenKind = 'password_reset' | 'email_verification';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshTokens, sessions, users, userTokens } from '../../infra/db/schema';
-import { MemoryMailer } from '../../infra/mail';
+import { MemoryMailer } from '../../infra/mail/mailer';
 import { hashPassword } from '../../infra/passwords';
 import { hashToken } from '../../infra/tokens';
 import { createTestContext, drivers, type TestContext } from '../../test/context';

@@ -11,7 +11,7 @@
  *   Last-Event-ID. Memory per stream stays bounded.
  */
 import type { Redis } from 'ioredis';
-import type { CircuitBreaker } from '../../infra/redis';
+import type { CircuitBreaker } from '../../infra/redis/client';
 import type { EventBus } from '../../infra/events';
 
 export interface HubEvent {

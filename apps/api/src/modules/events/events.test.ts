@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
 import { createDeps } from '../../deps';
-import { waitReady } from '../../infra/redis';
+import { waitReady } from '../../infra/redis/client';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
 

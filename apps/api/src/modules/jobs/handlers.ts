@@ -3,10 +3,10 @@
  * Every handler is idempotent: running a job twice has the effect of running it once (mail jobs carry a stable
  * Message-ID; reminders are claimed in task_reminders).
  */
-import type { Db } from '../../infra/db';
+import type { Db } from '../../infra/db/client';
 import type { KeyedMailMessage } from '../../infra/mail/smtp';
-import type { Mailer } from '../../infra/mail';
-import type { JobHandlers } from '../../infra/queue';
+import type { Mailer } from '../../infra/mail/mailer';
+import type { JobHandlers } from '../../infra/queue/queue';
 import { type ReminderOptions, ReminderService } from '../reminders/reminders.service';
 
 export const JOB = {

@@ -3,7 +3,7 @@
  * already ignores completed and cancelled tasks, and a new due date is a new marker key).
  */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../infra/db';
+import type { Db } from '../../infra/db/client';
 import { taskReminders } from '../../infra/db/schema';
 import type { EventBus } from '../../infra/events';
 

@@ -6,9 +6,9 @@
  * it sent is taken again after the lease. One mail per task, or one digest when a user has many at once.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../infra/db';
+import type { Db } from '../../infra/db/client';
 import type { KeyedMailMessage } from '../../infra/mail/smtp';
-import type { Mailer } from '../../infra/mail';
+import type { Mailer } from '../../infra/mail/mailer';
 
 export type ReminderKind = 'due_soon' | 'overdue';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Mailer, MemoryMailer } from '../../infra/mail';
+import { type Mailer, MemoryMailer } from '../../infra/mail/mailer';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
 import { decodeQP, startSmtpServer } from '../../test/smtp';

@@ -10,7 +10,7 @@
  * events in order across instances.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../infra/db';
+import type { Db } from '../../infra/db/client';
 import { taskActivity, tasks } from '../../infra/db/schema';
 import type { EventBus } from '../../infra/events';
 import { type TaskRecord, taskColumns } from './tasks.repo';

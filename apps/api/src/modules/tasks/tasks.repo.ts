@@ -5,7 +5,7 @@
 import type { Task, TaskPriority, TaskStatus } from '@primetrade/shared';
 import { and, desc, eq, fillPlaceholders, inArray, type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
-import { type DbOrTx, rawExecutor } from '../../infra/db';
+import { type DbOrTx, rawExecutor } from '../../infra/db/client';
 import { idempotencyKeys, taskActivity, tasks } from '../../infra/db/schema';
 
 export interface TaskRecord {

@@ -20,7 +20,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Deps } from '../../deps';
-import type { Db } from '../../infra/db';
+import type { Db } from '../../infra/db/client';
 import { users } from '../../infra/db/schema';
 import { AppError, conflict, type FieldError, notFound, validation } from '../../lib/errors';
 import { decodeCursor, encodeCursor } from './tasks.cursor';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshTokens, sessions, users } from '../../infra/db/schema';
-import { MemoryMailer } from '../../infra/mail';
+import { MemoryMailer } from '../../infra/mail/mailer';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../auth/test-helpers';
 

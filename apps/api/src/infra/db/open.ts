@@ -2,11 +2,6 @@ import type { Config } from '../../config';
 import { type Database, openPglite, openPostgres } from './client';
 import { pgliteTemplatePath } from './pglite-template';
 
-export * from './client';
-export { runMigrations } from './migrate';
-export { pgliteTemplatePath, writePgliteTemplate } from './pglite-template';
-export { ReadRouter } from './read-router';
-
 /** Open the database the config names: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. */
 export async function openDatabase(config: Config): Promise<Database> {
   if (config.databaseUrl) {

@@ -1,2 +1,0 @@
-export { type Cache, MemoryCache } from './cache';
-export { TieredCache } from './tiered';

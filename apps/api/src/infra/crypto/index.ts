@@ -1,2 +1,0 @@
-export * from './field-cipher';
-export * from './reencrypt';

@@ -1,3 +1,0 @@
-export * from './bullmq';
-export * from './in-process';
-export * from './queue';

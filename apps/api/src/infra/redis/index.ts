@@ -1,3 +1,0 @@
-export * from './client';
-export * from './rate-limit-store';
-export * from './revocation-bus';
