@@ -6,6 +6,7 @@ import { ErrorCode } from '@primetrade/shared';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDependencyDown } from '../infra/db/errors';
 import { AppError, type FieldError, problemBody } from '../lib/errors';
 
 export function sendProblem(
@@ -20,42 +21,6 @@ export function sendProblem(
     .header('content-type', 'application/problem+json; charset=utf-8')
     .serializer(JSON.stringify)
     .send(problemBody(reply.request, status, code, detail, errors));
-}
-
-const DB_DOWN_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  '57P01',
-  '57P03',
-  '08006',
-  '08001',
-  '08003',
-  '53300',
-]);
-
-/**
- * Is this a "database (or another dependency) is unreachable" error rather than a bug? Walks the cause chain: a
- * transaction whose connection died fails on its ROLLBACK ("Client has encountered a connection error and is not
- * queryable"), and Drizzle throws that error, not the first one.
- */
-export function isDependencyDown(err: unknown): boolean {
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e; i++) {
-    const anyE = e as { code?: string; message?: string; cause?: unknown };
-    if (anyE.code && DB_DOWN_CODES.has(anyE.code)) return true;
-    if (
-      typeof anyE.message === 'string' &&
-      /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|not queryable/i.test(
-        anyE.message,
-      )
-    )
-      return true;
-    e = anyE.cause;
-  }
-  return false;
 }
 
 /**

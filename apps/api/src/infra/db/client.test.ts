@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
-import { isDependencyDown } from '../../plugins/errors';
+import { isDependencyDown } from './errors';
 import { freshPostgres } from '../../test/context';
 import { openPglite } from './client';
 
