@@ -10,16 +10,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@primetrade/shared';
+import { composeModules, type ModuleParts, type Modules } from './composition';
 import { type Deps, depsPlugin } from './deps';
 import { loggerOptions } from './lib/logger';
 import { serializerCompiler } from './lib/serializer';
-import { adminRoutes } from './modules/admin/admin.routes';
-import { authRoutes } from './modules/auth/auth.routes';
-import { eventRoutes } from './modules/events/events.routes';
-import { oidcRoutes } from './modules/oidc/oidc.routes';
-import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes';
-import { taskRoutes } from './modules/tasks/tasks.routes';
-import { userRoutes } from './modules/users/users.routes';
+import type { ReadinessCheck } from './modules/health/health.routes';
 import authPlugin from './plugins/auth';
 import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
@@ -39,12 +34,15 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 export interface BuildOptions {
   /** A pino logger config or false; defaults to the config's LOG_LEVEL. */
   logger?: FastifyServerOptions['logger'];
+  /** The modules, when the caller composed them (tests reach their services); else composed here. */
+  modules?: Modules;
 }
 
 export type App = FastifyInstance;
 
 export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<App> {
   const { config } = deps;
+  const modules = options.modules ?? composeModules(deps);
   const app = Fastify({
     logger: options.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config.logLevel)),
     bodyLimit: BODY_LIMIT,
@@ -96,6 +94,13 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await app.register(depsPlugin, { deps });
   app.addHook('onReady', async () => deps.relay.start());
   app.addHook('onClose', async () => deps.relay.stop());
+  const parts: ModuleParts[] = Object.values(modules);
+  app.addHook('onReady', async () => {
+    for (const m of parts) await m.start?.();
+  });
+  app.addHook('onClose', async () => {
+    for (const m of parts.toReversed()) await m.stop?.();
+  });
   if (deps.redis) {
     const { client } = deps.redis;
     app.readinessChecks.set('redis', () => client.ping());
@@ -194,16 +199,16 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);
 
-  await app.register(healthRoutes);
+  await app.register(modules.health.routes);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { prefix: '/auth' });
-      await api.register(oidcRoutes, { prefix: '/auth/oidc' });
-      await api.register(userRoutes, { prefix: '/users' });
-      await api.register(adminRoutes, { prefix: '/admin' });
-      await api.register(taskRoutes, { prefix: '/tasks' });
-      await api.register(eventRoutes, { prefix: '/events' });
+      await api.register(modules.auth.routes, { prefix: '/auth' });
+      await api.register(modules.oidc.routes, { prefix: '/auth/oidc' });
+      await api.register(modules.users.routes, { prefix: '/users' });
+      await api.register(modules.admin.routes, { prefix: '/admin' });
+      await api.register(modules.tasks.routes, { prefix: '/tasks' });
+      await api.register(modules.events.routes, { prefix: '/events' });
     },
     { prefix: API_PREFIX },
   );

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type App, buildApp } from '../app';
+import { composeModules, type Modules } from '../composition';
 import { type Config, testConfig } from '../config';
 import { createDeps, type Deps, type DepsOverrides } from '../deps';
 import { type Database, openPglite, openPostgres } from '../infra/db/client';
@@ -21,6 +22,8 @@ export interface TestContext {
   driver: Driver;
   app: App;
   deps: Deps;
+  /** The composed modules (each module's service, for tests that drive one directly). */
+  modules: Modules;
   database: Database;
   config: Config;
   close(): Promise<void>;
@@ -72,12 +75,14 @@ export async function createTestContext(
   const config = testConfig(options.config, options.env);
   const { database, drop } = await openTestDatabase(driver);
   const deps = createDeps(config, database, options.overrides);
-  const app = await buildApp(deps);
+  const modules = composeModules(deps);
+  const app = await buildApp(deps, { modules });
   await app.ready();
   return {
     driver,
     app,
     deps,
+    modules,
     database,
     config,
     close: async () => {
