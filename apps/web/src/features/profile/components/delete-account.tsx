@@ -1,0 +1,48 @@
+import { deleteMeBody } from '@primetrade/shared';
+import { useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { FormError, TextField } from '../../../components/ui/field';
+import { errorMessage } from '../../../lib/api-error';
+import { useSchemaForm } from '../../../lib/form';
+import { useDeleteAccount } from '../api/delete-account';
+
+export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
+  const mutation = useDeleteAccount();
+  const [open, setOpen] = useState(false);
+  const { errors, onSubmit } = useSchemaForm(deleteMeBody, ['password'], (data) =>
+    mutation.mutate(data, { onSuccess: onSignedOut }),
+  );
+  return (
+    <>
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        Delete my account
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Delete your account?"
+        description="Your account, every task and every session are deleted for good."
+      >
+        <form onSubmit={onSubmit} noValidate className="space-y-4">
+          <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            error={errors.password}
+          />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="danger" busy={mutation.isPending}>
+              Delete account
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import { changeEmailBody, type User } from '@primetrade/shared';
+import { Button } from '../../../components/ui/button';
+import { FormError, TextField } from '../../../components/ui/field';
+import { errorMessage } from '../../../lib/api-error';
+import { useUpdateMe } from '../api/update-me';
+import { CurrentPasswordField } from './current-password-field';
+import { useCredentialForm } from './use-credential-form';
+
+export function EmailForm({ user }: { user: User }) {
+  const mutation = useUpdateMe();
+  const { errors, onSubmit } = useCredentialForm(
+    changeEmailBody,
+    ['email', 'currentPassword'],
+    mutation.mutate,
+    'Email changed. Check your inbox to verify it.',
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <p className="text-sm">
+        Current: <span className="font-medium">{user.email}</span>{' '}
+        {user.emailVerified ? (
+          <span className="text-emerald-700">(verified)</span>
+        ) : (
+          <span className="text-amber-700">(not verified)</span>
+        )}
+      </p>
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <TextField label="New email" name="email" type="email" autoComplete="email" error={errors.email} />
+      <CurrentPasswordField error={errors.currentPassword} />
+      <Button type="submit" busy={mutation.isPending}>
+        Change email
+      </Button>
+    </form>
+  );
+}

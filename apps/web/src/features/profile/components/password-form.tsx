@@ -1,0 +1,34 @@
+import { changePasswordBody } from '@primetrade/shared';
+import { Button } from '../../../components/ui/button';
+import { FormError, TextField } from '../../../components/ui/field';
+import { errorMessage } from '../../../lib/api-error';
+import { useChangePassword } from '../api/change-password';
+import { CurrentPasswordField } from './current-password-field';
+import { useCredentialForm } from './use-credential-form';
+
+export function PasswordForm() {
+  const mutation = useChangePassword();
+  const { errors, onSubmit } = useCredentialForm(
+    changePasswordBody,
+    ['currentPassword', 'newPassword'],
+    mutation.mutate,
+    'Password changed; your other sessions were signed out.',
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <CurrentPasswordField error={errors.currentPassword} />
+      <TextField
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        hint="8 to 128 characters."
+        error={errors.newPassword}
+      />
+      <Button type="submit" busy={mutation.isPending}>
+        Change password
+      </Button>
+    </form>
+  );
+}

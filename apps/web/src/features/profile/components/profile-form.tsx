@@ -1,0 +1,39 @@
+import { type User, updateProfileBody } from '@primetrade/shared';
+import { useMemo } from 'react';
+import { Button } from '../../../components/ui/button';
+import { FormError, SelectField, TextField } from '../../../components/ui/field';
+import { useToast } from '../../../components/ui/toast';
+import { errorMessage } from '../../../lib/api-error';
+import { useSchemaForm } from '../../../lib/form';
+import { useUpdateMe } from '../api/update-me';
+
+function timeZones(current: string): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return [...new Set(['UTC', current, ...zones])];
+}
+
+export function ProfileForm({ user }: { user: User }) {
+  const toast = useToast();
+  const mutation = useUpdateMe();
+  const zones = useMemo(() => timeZones(user.timezone).map((z) => ({ value: z, label: z })), [user.timezone]);
+  const { errors, onSubmit } = useSchemaForm(updateProfileBody, ['name', 'timezone'], (data, { showServerErrors }) =>
+    mutation.mutate(data, { onSuccess: () => toast('Profile saved', 'success'), onError: showServerErrors }),
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <TextField label="Name" name="name" defaultValue={user.name} autoComplete="name" error={errors.name} />
+      <SelectField
+        label="Time zone"
+        name="timezone"
+        defaultValue={user.timezone}
+        options={zones}
+        error={errors.timezone}
+      />
+      <Button type="submit" busy={mutation.isPending}>
+        Save profile
+      </Button>
+    </form>
+  );
+}
