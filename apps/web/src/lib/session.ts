@@ -1,9 +1,9 @@
 import type { User } from '@primetrade/shared';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
 import { isApiError } from './api-error';
 import { queryKeys } from './query-keys';
-import { hasSessionCookie } from './session-refresh';
+import { clearSessionMark, hasSessionCookie } from './session-refresh';
 
 /** The signed-in user, or null when signed out. Cross-cutting: used by the router guard and several features. */
 export async function getMe(signal?: AbortSignal): Promise<User | null> {
@@ -24,3 +24,14 @@ export const meQueryOptions = () =>
   });
 
 export const useMe = () => useQuery(meQueryOptions());
+
+/**
+ * End the session in this tab: logout (whatever the server answered), log out everywhere and account deletion all
+ * finish here. Forgets the last refresh time, drops every cached query (nothing of the account stays in memory) and
+ * records that nobody is signed in, so the route guard sends the next visit to /login. The caller navigates.
+ */
+export function endLocalSession(qc: QueryClient): void {
+  clearSessionMark();
+  qc.clear();
+  qc.setQueryData(queryKeys.me, null);
+}

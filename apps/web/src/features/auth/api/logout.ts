@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { queryKeys } from '../../../lib/query-keys';
-import { clearSessionMark } from '../../../lib/session-refresh';
+import { endLocalSession } from '../../../lib/session';
 
 export async function logout(): Promise<void> {
   await api<void>('/auth/logout', { method: 'POST', noRefresh: true });
@@ -12,10 +11,6 @@ export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: logout,
-    onSettled: () => {
-      clearSessionMark();
-      qc.clear();
-      qc.setQueryData(queryKeys.me, null);
-    },
+    onSettled: () => endLocalSession(qc),
   });
 }

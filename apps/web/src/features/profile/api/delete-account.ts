@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { queryKeys } from '../../../lib/query-keys';
-import { clearSessionMark } from '../../../lib/session-refresh';
+import { endLocalSession } from '../../../lib/session';
 
 export async function deleteAccount(body: { password: string }): Promise<void> {
   await api<void>('/users/me', { method: 'DELETE', json: body });
@@ -11,10 +10,6 @@ export function useDeleteAccount() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: deleteAccount,
-    onSuccess: () => {
-      clearSessionMark();
-      qc.clear();
-      qc.setQueryData(queryKeys.me, null);
-    },
+    onSuccess: () => endLocalSession(qc),
   });
 }

@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { queryKeys } from '../../../lib/query-keys';
-import { clearSessionMark } from '../../../lib/session-refresh';
+import { endLocalSession } from '../../../lib/session';
 
 export async function logoutAll(): Promise<void> {
   await api<void>('/auth/logout-all', { method: 'POST' });
@@ -11,10 +10,6 @@ export function useLogoutAll() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: logoutAll,
-    onSuccess: () => {
-      clearSessionMark();
-      qc.clear();
-      qc.setQueryData(queryKeys.me, null);
-    },
+    onSuccess: () => endLocalSession(qc),
   });
 }
