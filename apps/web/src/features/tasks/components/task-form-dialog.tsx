@@ -14,66 +14,13 @@ import { Dialog } from '../../../components/ui/dialog';
 import { Spinner } from '../../../components/ui/spinner';
 import { useToast } from '../../../components/ui/toast';
 import { errorMessage, isApiError } from '../../../lib/api-error';
-import { formatDateTime, fromLocalInput, labelOf, toLocalInput } from '../../../lib/format';
+import { formatDateTime, labelOf } from '../../../lib/format';
 import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
 import { useCreateTask } from '../api/create-task';
 import { taskQueryOptions, useTask } from '../api/get-task';
 import { useUpdateTask } from '../api/update-task';
 import { PRIORITIES, STATUSES } from '../search';
-
-interface FormValues {
-  title: string;
-  description: string;
-  status: string;
-  priority: string;
-  dueDate: string;
-  tags: string;
-}
-
-const emptyValues: FormValues = {
-  title: '',
-  description: '',
-  status: 'pending',
-  priority: 'medium',
-  dueDate: '',
-  tags: '',
-};
-
-const valuesOf = (t: Task): FormValues => ({
-  title: t.title,
-  description: t.description,
-  status: t.status,
-  priority: t.priority,
-  dueDate: toLocalInput(t.dueDate),
-  tags: t.tags.join(', '),
-});
-
-const toBody = (v: FormValues) => ({
-  title: v.title,
-  description: v.description,
-  status: v.status,
-  priority: v.priority,
-  dueDate: fromLocalInput(v.dueDate),
-  tags: v.tags
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean),
-});
-
-/** Only the fields that differ from the version the edit started from. */
-function diff(base: Task, values: FormValues): Record<string, unknown> {
-  const body = toBody(values);
-  const patch: Record<string, unknown> = {};
-  if (body.title !== base.title) patch.title = body.title;
-  if (body.description !== base.description) patch.description = body.description;
-  if (body.status !== base.status) patch.status = body.status;
-  if (body.priority !== base.priority) patch.priority = body.priority;
-  const baseDue = base.dueDate ? new Date(base.dueDate).getTime() : null;
-  const nextDue = body.dueDate ? new Date(body.dueDate).getTime() : null;
-  if (baseDue !== nextDue) patch.dueDate = body.dueDate;
-  if (body.tags.join('\u0000') !== base.tags.join('\u0000')) patch.tags = body.tags;
-  return patch;
-}
+import { diff, emptyValues, type FormValues, type TaskField, toBody, valuesOf } from './task-form-values';
 
 const statusOptions = STATUSES.map((s) => ({ value: s, label: labelOf(s) }));
 const priorityOptions = PRIORITIES.map((p) => ({ value: p, label: labelOf(p) }));
@@ -88,7 +35,7 @@ function TaskFields({
   errors: FieldErrors;
 }) {
   /** The props every field takes from the form's state: its name, value, change handler and error. */
-  const bind = (k: keyof FormValues) => ({
+  const bind = (k: TaskField) => ({
     name: k,
     value: values[k],
     onChange: (e: { target: { value: string } }) => onChange({ ...values, [k]: e.target.value }),
