@@ -1,5 +1,5 @@
 import type { LoggerOptions } from 'pino';
-import { logMixin } from '../infra/telemetry/log-context';
+import { logMixin } from './log-context';
 
 /** pino options: JSON lines, UTC ISO timestamps, secrets redacted wherever they could appear. */
 export function loggerOptions(level: string): LoggerOptions {

@@ -17,7 +17,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../../config';
-import { enableTraceLogging } from './log-context';
+import { enableTraceLogging } from '../../lib/log-context';
 
 const NOISY = /^\/(health\/|metrics$|api\/health$)/;
 
@@ -26,10 +26,6 @@ let provider: NodeTracerProvider | undefined;
 export interface TracingOptions {
   /** Batch delay (ms) before spans are sent; tests shorten it. */
   scheduledDelayMillis?: number;
-}
-
-export function tracingEnabled(): boolean {
-  return provider !== undefined;
 }
 
 export async function startTracing(config: Config, options: TracingOptions = {}): Promise<void> {
