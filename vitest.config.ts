@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'deploy/**/*.test.ts',
       'bench/**/*.test.ts',
+      'lint-fixtures/*.test.ts',
     ],
     testTimeout: 90_000,
     hookTimeout: 180_000,

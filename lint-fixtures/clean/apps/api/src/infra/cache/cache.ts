@@ -1,0 +1,3 @@
+export function createCache() {
+  return new Map<string, string>();
+}

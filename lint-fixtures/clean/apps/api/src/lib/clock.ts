@@ -1,0 +1,3 @@
+export const systemClock = { now: () => new Date() };
+
+export type Clock = typeof systemClock;

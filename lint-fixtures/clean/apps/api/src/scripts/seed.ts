@@ -1,0 +1,3 @@
+import { tasks, users } from '../infra/db/schema';
+
+export const seedTables = [tasks.name, users.name];

@@ -1,0 +1,3 @@
+import { TaskPage } from '../features/tasks/task-page';
+
+export const routes = [{ path: '/', component: TaskPage }];

@@ -1,0 +1,5 @@
+import { TaskList } from './components/task-list';
+
+export function TaskPage() {
+  return <TaskList />;
+}

@@ -1,0 +1,3 @@
+export function cn(...parts: Array<string | false | undefined>) {
+  return parts.filter(Boolean).join(' ');
+}

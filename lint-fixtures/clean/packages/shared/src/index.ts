@@ -1,0 +1,3 @@
+import { z } from 'zod';
+
+export const taskTitle = z.string().min(1);

@@ -1,0 +1,149 @@
+/**
+ * The module-shape lint rules (issue 12 item 5, docs/architecture.md "Module shape") fail on a deliberate violation.
+ *
+ * lint-fixtures/clean is a miniature of the monorepo (apps/api, apps/web, packages/shared, their package.json files)
+ * that satisfies every rule; each lint-fixtures/violations/<case> overlays (adds or replaces) one file that breaks
+ * exactly one rule. Each case is copied to a temporary folder with the repository's own biome.json (only the VCS
+ * integration turned off, as the copy is not a git checkout) and linted with the installed Biome, so the test proves
+ * the real configuration, path-scoped overrides included. Both folders are excluded from the repository's own
+ * `biome check .` (files.includes in biome.json), which therefore never reports the planted violations.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const fixtures = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(fixtures, '..');
+const biomeBin = path.join(repoRoot, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
+
+interface Diagnostic {
+  category: string;
+  message: string;
+  path: string;
+}
+
+interface Case {
+  rule: string;
+  /** Files the diagnostics must point at (all of them, and nothing else). */
+  files: string[];
+  /** Tells apart the noRestrictedImports restrictions, which share one rule name. */
+  message?: string;
+}
+
+const RESTRICTED = 'lint/style/noRestrictedImports';
+
+const cases: Record<string, Case> = {
+  'import-cycle': {
+    rule: 'lint/suspicious/noImportCycles',
+    files: ['apps/api/src/app.ts', 'apps/api/src/infra/cache/cache.ts'],
+  },
+  'schema-outside-repo': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/tasks/tasks.service.ts'],
+    message: 'Only a repository',
+  },
+  'module-internals-from-module': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/users/users.service.ts'],
+    message: 'only through its entry',
+  },
+  'module-internals-from-root': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/app.ts'],
+    message: 'only through its entry',
+  },
+  'web-imports-api': { rule: RESTRICTED, files: ['apps/web/src/lib/api-client.ts'], message: 'Apps never import' },
+  'api-imports-web': { rule: RESTRICTED, files: ['apps/api/src/lib/clock.ts'], message: 'Apps never import' },
+  'web-lib-imports-feature': {
+    rule: RESTRICTED,
+    files: ['apps/web/src/lib/format.ts'],
+    message: 'src/lib and src/components never import',
+  },
+  'web-component-imports-app': {
+    rule: RESTRICTED,
+    files: ['apps/web/src/components/ui/nav.tsx'],
+    message: 'src/lib and src/components never import',
+  },
+  'web-feature-imports-feature': {
+    rule: RESTRICTED,
+    files: ['apps/web/src/features/profile/profile-page.tsx'],
+    message: 'A feature never imports another feature',
+  },
+  'barrel-file': { rule: 'lint/performance/noBarrelFile', files: ['apps/api/src/infra/cache/index.ts'] },
+  're-export-all': { rule: 'lint/performance/noReExportAll', files: ['apps/api/src/modules/tasks/index.ts'] },
+  'undeclared-dependency': {
+    rule: 'lint/correctness/noUndeclaredDependencies',
+    files: ['apps/api/src/modules/tasks/tasks.service.ts'],
+  },
+};
+
+const workDirs: string[] = [];
+afterAll(() => {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The repository's biome.json, as used on the repository, minus what only makes sense in a git checkout. */
+function fixtureConfig(): string {
+  const config = JSON.parse(readFileSync(path.join(repoRoot, 'biome.json'), 'utf8'));
+  delete config.$schema;
+  config.vcs = { enabled: false };
+  return JSON.stringify(config, null, 2);
+}
+
+function lint(violation?: string): { status: number | null; diagnostics: Diagnostic[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lint-fixture-'));
+  workDirs.push(dir);
+  cpSync(path.join(fixtures, 'clean'), dir, { recursive: true });
+  if (violation) cpSync(path.join(fixtures, 'violations', violation), dir, { recursive: true, force: true });
+  writeFileSync(path.join(dir, 'biome.json'), fixtureConfig());
+  const run = spawnSync(process.execPath, [biomeBin, 'lint', '--reporter=json', '--max-diagnostics=none', '.'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  if (run.error) throw run.error;
+  let report: { diagnostics: Array<{ category: string; message: string; location?: { path?: string } }> };
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`biome printed no JSON report (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  }
+  const diagnostics = report.diagnostics.map((d) => ({
+    category: d.category,
+    message: d.message,
+    path: (d.location?.path ?? '').split(path.sep).join('/'),
+  }));
+  return { status: run.status, diagnostics };
+}
+
+describe('lint fixture: the module-shape rules', () => {
+  it('every violation case is listed here, and every listed case exists', () => {
+    expect(readdirSync(path.join(fixtures, 'violations')).sort()).toEqual(Object.keys(cases).sort());
+  });
+
+  it('the repository lint skips the fixture trees', () => {
+    const includes: string[] = JSON.parse(readFileSync(path.join(repoRoot, 'biome.json'), 'utf8')).files.includes;
+    expect(includes).toEqual(expect.arrayContaining(['!lint-fixtures/clean', '!lint-fixtures/violations']));
+  });
+
+  it('the clean tree passes: allowed forms (entries, repositories, Row types, tests, scripts, schema index)', () => {
+    const { status, diagnostics } = lint();
+    expect(diagnostics).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  for (const [name, expected] of Object.entries(cases)) {
+    it(`${name}: fails on ${expected.rule.split('/').pop()}`, () => {
+      const { status, diagnostics } = lint(name);
+      expect(status).not.toBe(0);
+      expect(diagnostics.length).toBeGreaterThan(0);
+      for (const d of diagnostics) {
+        expect(d.category, `${d.path}: ${d.message}`).toBe(expected.rule);
+        if (expected.message) expect(d.message).toContain(expected.message);
+      }
+      expect([...new Set(diagnostics.map((d) => d.path))].sort()).toEqual([...expected.files].sort());
+    });
+  }
+});

@@ -1,0 +1,2 @@
+// Violation: a barrel inside an app.
+export { createCache } from './cache';

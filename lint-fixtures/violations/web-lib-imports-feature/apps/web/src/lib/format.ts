@@ -1,0 +1,4 @@
+// Violation: src/lib imports a feature.
+import { TaskPage } from '../features/tasks/task-page';
+
+export const pageName = TaskPage.name;
