@@ -7,8 +7,7 @@ import { useLogout } from '../features/auth/api/logout';
 import { useResendVerification } from '../features/auth/api/verify-email';
 import { onSessionLost } from '../lib/api-client';
 import { errorMessage } from '../lib/api-error';
-import { queryKeys } from '../lib/query-keys';
-import { useMe } from '../lib/session';
+import { endLocalSession, useMe } from '../lib/session';
 import { refreshIfDue } from '../lib/session-refresh';
 import { useRealtime } from './realtime';
 
@@ -37,7 +36,8 @@ function useSessionLost() {
   useEffect(
     () =>
       onSessionLost(() => {
-        qc.setQueryData(queryKeys.me, null);
+        // The next account signed in in this tab must never see this one's cached lists.
+        endLocalSession(qc);
         void router.navigate({ to: '/login', search: { redirect: router.state.location.href } });
       }),
     [qc, router],
