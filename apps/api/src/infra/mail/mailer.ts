@@ -17,6 +17,8 @@ export interface MailMessage {
 export interface Mailer {
   readonly kind: string;
   send(message: MailMessage): Promise<void>;
+  /** Release connections (the SMTP pool); absent when there is nothing to release. */
+  close?(): void;
 }
 
 /** The part of a pino logger the mailer uses. */

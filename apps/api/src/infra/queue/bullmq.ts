@@ -8,6 +8,7 @@ import {
   type JobHandlers,
   type JobQueue,
   type RetryPolicy,
+  type ScheduledJob,
 } from './queue';
 
 export const QUEUE_NAME = 'primetrade';
@@ -35,6 +36,11 @@ export class BullQueue implements JobQueue {
       ...(o.jobId ? { jobId: o.jobId.replaceAll(':', '_') } : {}),
       ...(o.delayMs ? { delay: o.delayMs } : {}),
     });
+  }
+
+  /** One repeatable job per schedule id (BullMQ's job scheduler): idempotent, shared by every worker. */
+  async schedule(jobs: ScheduledJob[]): Promise<void> {
+    for (const j of jobs) await this.queue.upsertJobScheduler(j.id, { every: j.everyMs }, { name: j.name, data: {} });
   }
 
   async counts(): Promise<JobCounts> {

@@ -8,6 +8,7 @@ import {
   type JobHandlers,
   type JobQueue,
   type RetryPolicy,
+  type ScheduledJob,
 } from './queue';
 
 interface Job {
@@ -28,14 +29,18 @@ export class InProcessQueue implements JobQueue {
   private readonly seen = new Map<string, number>();
   private readonly failedJobs: FailedJob[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly intervals = new Set<NodeJS.Timeout>();
   private activeCount = 0;
   private delayedCount = 0;
   private completedCount = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
+  private readonly handlers: JobHandlers = {};
+
+  /** Handlers may be given here or later with register() (the queue exists before the modules that handle jobs). */
   constructor(
-    private readonly handlers: JobHandlers,
+    handlers: JobHandlers = {},
     private readonly opts: {
       concurrency?: number;
       retry?: RetryPolicy;
@@ -43,7 +48,24 @@ export class InProcessQueue implements JobQueue {
       /** Each run's duration and outcome (the job_duration_seconds histogram). */
       onRun?: (name: string, seconds: number, outcome: 'completed' | 'failed') => void;
     } = {},
-  ) {}
+  ) {
+    this.register(handlers);
+  }
+
+  register(handlers: JobHandlers): void {
+    Object.assign(this.handlers, handlers);
+  }
+
+  /** The embedded mode's scheduler: each job is added every `everyMs` (de-duplicated per interval by its id). */
+  async schedule(jobs: ScheduledJob[]): Promise<void> {
+    for (const j of jobs) {
+      const tick = () =>
+        void this.add(j.name, {}, { jobId: `${j.id}-${Math.floor(Date.now() / j.everyMs)}` }).catch(() => {});
+      const t = setInterval(tick, j.everyMs);
+      t.unref();
+      this.intervals.add(t);
+    }
+  }
 
   async add(name: string, data: unknown, o: AddOptions = {}): Promise<void> {
     if (this.closed) return;
@@ -141,6 +163,8 @@ export class InProcessQueue implements JobQueue {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const t of this.intervals) clearInterval(t);
+    this.intervals.clear();
     if (this.activeCount > 0) await this.idle();
   }
 }

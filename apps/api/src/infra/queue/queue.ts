@@ -33,9 +33,23 @@ export interface FailedJob {
   error: string;
 }
 
+/** A job added every `everyMs` (the reminder scan); `id` names the schedule, so it is registered once. */
+export interface ScheduledJob {
+  id: string;
+  name: string;
+  everyMs: number;
+}
+
 export interface JobQueue {
   readonly kind: 'bullmq' | 'inprocess';
   add(name: string, data: unknown, opts?: AddOptions): Promise<void>;
+  /**
+   * Run these handlers in this process. The in-process queue runs its jobs here; a producer-only queue has no
+   * such method (BullMQ: the worker process runs the jobs).
+   */
+  register?(handlers: JobHandlers): void;
+  /** Add each job every `everyMs`, once across all processes sharing the queue. */
+  schedule(jobs: ScheduledJob[]): Promise<void>;
   counts(): Promise<JobCounts>;
   failed(limit?: number): Promise<FailedJob[]>;
   close(): Promise<void>;

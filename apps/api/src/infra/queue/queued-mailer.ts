@@ -1,7 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyedMailMessage } from '../mail/smtp';
 import type { Mailer } from '../mail/mailer';
-import type { JobQueue } from './queue';
+import type { JobHandlers, JobQueue } from './queue';
+
+/** The job that delivers one queued mail. */
+export const MAIL_SEND_JOB = 'mail.send';
+
+/**
+ * The handler of MAIL_SEND_JOB, run by whichever process runs jobs (the in-process queue, or the worker). It is
+ * idempotent towards receivers: the message carries a stable idempotency key, sent as its Message-ID.
+ */
+export function mailJobs(transport: Mailer): JobHandlers {
+  return {
+    [MAIL_SEND_JOB]: async (data) => {
+      await transport.send(data as KeyedMailMessage);
+    },
+  };
+}
 
 /**
  * Mail sent by a request goes through the job queue (retries with backoff, visible failures, the request never
@@ -19,7 +34,7 @@ export class QueuedMailer implements Mailer {
   async send(message: KeyedMailMessage): Promise<void> {
     const keyed = { ...message, idempotencyKey: message.idempotencyKey ?? `mail-${randomUUID()}` };
     try {
-      await this.queue.add('mail.send', keyed, { jobId: keyed.idempotencyKey });
+      await this.queue.add(MAIL_SEND_JOB, keyed, { jobId: keyed.idempotencyKey });
     } catch {
       await this.direct.send(keyed);
     }
