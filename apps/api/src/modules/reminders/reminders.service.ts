@@ -5,12 +5,12 @@
  * a re-run, a duplicate job or a second worker never mails it twice; a claim whose worker died before marking
  * it sent is taken again after the lease. One mail per task, or one digest when a user has many at once.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client';
+import { escapeHtml } from '../../infra/mail/html';
 import type { KeyedMailMessage } from '../../infra/mail/smtp';
 import type { Mailer } from '../../infra/mail/mailer';
-
-export type ReminderKind = 'due_soon' | 'overdue';
+import * as repo from './reminders.repo';
+import type { ReminderCandidate as Candidate } from './reminders.repo';
 
 export interface ReminderOptions {
   appUrl: string;
@@ -20,17 +20,6 @@ export interface ReminderOptions {
   digestThreshold?: number;
   batchSize?: number;
   now?: () => Date;
-}
-
-interface Candidate {
-  task_id: string;
-  user_id: string;
-  title: string;
-  due_date: Date | string;
-  kind: ReminderKind;
-  email: string;
-  name: string;
-  timezone: string;
 }
 
 export interface ScanResult {
@@ -47,10 +36,7 @@ const fmt = (d: Date, timeZone: string) => {
   }
 };
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-
-export function reminderMail(
+function reminderMail(
   user: { email: string; name: string; timezone: string },
   items: Candidate[],
   appUrl: string,
@@ -108,39 +94,11 @@ export class ReminderService {
   /** Find, claim and mail due reminders. Safe to run concurrently and repeatedly. */
   async scan(): Promise<ScanResult> {
     const now = this.opts.now?.() ?? new Date();
-    const lease = this.lease;
-    const limit = this.opts.batchSize ?? 500;
-    const found = (await this.db.execute(sql`
-      select t.id as task_id, t.user_id, t.title, t.due_date, u.email, u.name, u.timezone,
-             case when t.due_date <= ${now} then 'overdue' else 'due_soon' end as kind
-      from tasks t
-      join users u on u.id = t.user_id
-      where t.status in ('pending', 'in_progress')
-        and t.due_date is not null
-        and t.due_date <= ${now}::timestamptz + make_interval(mins => u.reminder_lead_minutes)
-        and u.reminders_enabled and u.is_active
-        and not exists (
-          select 1 from task_reminders r
-          where r.user_id = t.user_id and r.task_id = t.id and r.due_date = t.due_date
-            and r.kind = case when t.due_date <= ${now} then 'overdue' else 'due_soon' end
-            and (r.sent_at is not null or r.claimed_at > ${now}::timestamptz - make_interval(secs => ${lease}))
-        )
-      order by t.due_date
-      limit ${limit}`)) as unknown as { rows: Candidate[] };
-    const candidates = found.rows;
+    const leaseSeconds = this.lease;
+    const candidates = await repo.findDue(this.db, { now, leaseSeconds, limit: this.opts.batchSize ?? 500 });
     // Claim atomically: a row inserted (or a stale claim taken over) by this statement is ours alone.
     const claimed: Candidate[] = [];
-    for (const c of candidates) {
-      const r = (await this.db.execute(sql`
-        insert into task_reminders (user_id, task_id, kind, due_date, claimed_at)
-        values (${c.user_id}, ${c.task_id}, ${c.kind}, ${new Date(c.due_date)}, ${now})
-        on conflict (user_id, task_id, kind, due_date) do update
-          set claimed_at = excluded.claimed_at, attempts = task_reminders.attempts + 1
-          where task_reminders.sent_at is null
-            and task_reminders.claimed_at <= ${now}::timestamptz - make_interval(secs => ${lease})
-        returning task_id`)) as unknown as { rows: unknown[] };
-      if (r.rows.length > 0) claimed.push(c);
-    }
+    for (const c of candidates) if (await repo.claim(this.db, c, now, leaseSeconds)) claimed.push(c);
     const byUser = new Map<string, Candidate[]>();
     for (const c of claimed) byUser.set(c.user_id, [...(byUser.get(c.user_id) ?? []), c]);
     let mailed = 0;
@@ -165,15 +123,6 @@ export class ReminderService {
   }
 
   private async mark(group: Candidate[], how: 'sent' | 'release'): Promise<void> {
-    for (const c of group) {
-      if (how === 'sent') {
-        await this.db.execute(sql`update task_reminders set sent_at = now()
-          where user_id = ${c.user_id} and task_id = ${c.task_id} and kind = ${c.kind} and due_date = ${new Date(c.due_date)}`);
-      } else {
-        // Let the next scan take it at once (the mail was not sent).
-        await this.db.execute(sql`update task_reminders set claimed_at = 'epoch'
-          where user_id = ${c.user_id} and task_id = ${c.task_id} and kind = ${c.kind} and due_date = ${new Date(c.due_date)} and sent_at is null`);
-      }
-    }
+    for (const c of group) await (how === 'sent' ? repo.markSent(this.db, c) : repo.release(this.db, c));
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * The reminders module: the scan (a job, scheduled every REMINDER_SCAN_INTERVAL_MS) that mails due-soon and
+ * overdue reminders, and the bookkeeping that drops a deleted task's markers (a domain-event subscription,
+ * started with the app). The worker process builds it without `events`: it runs the scan only.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../../infra/db/client';
+import type { EventBus } from '../../infra/events';
+import type { Mailer } from '../../infra/mail/mailer';
+import type { JobHandlers, ScheduledJob } from '../../infra/queue/queue';
+import { reminderBookkeeping } from './reminder-bookkeeping';
+import { ReminderService } from './reminders.service';
+
+export const REMINDERS_SCAN_JOB = 'reminders.scan';
+
+export interface RemindersDeps {
+  db: Db;
+  /** Delivers the reminder mails directly (the scan already runs as a job). */
+  mailer: Mailer;
+  /** The domain events to keep the markers in step with; absent in the worker process. */
+  events?: EventBus;
+  appUrl: string;
+  leaseSeconds: number;
+  scanEveryMs: number;
+  log: Pick<Logger, 'warn'>;
+}
+
+export function createRemindersModule(deps: RemindersDeps) {
+  const service = new ReminderService(deps.db, deps.mailer, { appUrl: deps.appUrl, leaseSeconds: deps.leaseSeconds });
+  const jobs: JobHandlers = {
+    [REMINDERS_SCAN_JOB]: async () => {
+      await service.scan();
+    },
+  };
+  const schedule: ScheduledJob[] = [{ id: 'reminders-scan', name: REMINDERS_SCAN_JOB, everyMs: deps.scanEveryMs }];
+  let off: (() => void) | undefined;
+  return {
+    service,
+    jobs,
+    schedule,
+    start(): void {
+      const { events } = deps;
+      if (events && !off) {
+        off = reminderBookkeeping(events, deps.db, (err) => deps.log.warn({ err }, 'reminder bookkeeping'));
+      }
+    },
+    stop(): void {
+      off?.();
+      off = undefined;
+    },
+  };
+}
+
+export type RemindersModule = ReturnType<typeof createRemindersModule>;
