@@ -14,7 +14,6 @@ import { composeModules, type ModuleParts, type Modules } from './composition';
 import { type Deps, depsPlugin } from './deps';
 import { loggerOptions } from './lib/logger';
 import { serializerCompiler } from './lib/serializer';
-import type { ReadinessCheck } from './modules/health/health.routes';
 import authPlugin from './plugins/auth';
 import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
@@ -58,7 +57,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
           serverFactory: admissionServerFactory({
             maxInFlight: config.maxInFlight,
             secureCookies: config.secureCookies,
-            onShed: () => deps.metrics?.loadShed.inc({ reason: 'inFlight' }),
+            onShed: () => deps.metrics.loadShed.inc({ reason: 'inFlight' }),
           }),
         }
       : {}),
@@ -88,7 +87,6 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   // Only JSON is parsed by default: a text/plain body on a JSON route is 415 (CSRF-safe: no "simple" requests).
   app.removeContentTypeParser('text/plain');
 
-  app.decorate('readinessChecks', new Map<string, ReadinessCheck>());
   app.decorate('shuttingDown', false);
 
   await app.register(depsPlugin, { deps });
@@ -101,14 +99,14 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.addHook('onClose', async () => {
     for (const m of parts.toReversed()) await m.stop?.();
   });
-  if (deps.redis) {
-    const { client } = deps.redis;
-    app.readinessChecks.set('redis', () => client.ping());
-  }
   await app.register(errorsPlugin);
-  await app.register(metricsPlugin);
-  await app.register(domainMetricsPlugin);
-  await app.register(errorReportingPlugin);
+  await app.register(metricsPlugin, {
+    metrics: deps.metrics,
+    metricsToken: config.metricsToken,
+    checks: modules.health.checks,
+  });
+  await app.register(domainMetricsPlugin, { events: deps.events, metrics: deps.metrics, queue: deps.queue });
+  await app.register(errorReportingPlugin, { config });
 
   // Every response carries the request id; API responses are never cached by intermediaries.
   app.addHook('onRequest', async (request, reply) => {
@@ -137,8 +135,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   await app.register(cookie);
-  await app.register(securityHeadersPlugin);
-  await app.register(loadSheddingPlugin);
+  await app.register(securityHeadersPlugin, { secureCookies: config.secureCookies });
+  await app.register(loadSheddingPlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, metrics: deps.metrics });
   await app.register(cors, {
     origin: (origin, cb) => {
       if (!origin) return cb(null, false);
@@ -196,8 +194,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  await app.register(authPlugin);
-  await app.register(rateLimitPlugin);
+  await app.register(authPlugin, { tokens: deps.tokens, sessions: deps.sessionGuard });
+  await app.register(rateLimitPlugin, {
+    store: deps.rateLimitStore,
+    apiMax: config.rateLimit.apiMax,
+    apiWindowSec: config.rateLimit.apiWindowSec,
+  });
 
   await app.register(modules.health.routes);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -214,7 +216,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   );
 
   if (config.testRoutes) await app.register(testRoutes);
-  await app.register(webPlugin);
+  await app.register(webPlugin, { serveWeb: config.serveWeb, webDistDir: config.webDistDir });
 
   app.setNotFoundHandler((request, reply) => {
     return sendProblem(reply, 404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`);

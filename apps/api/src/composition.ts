@@ -4,13 +4,19 @@
  * Nothing else constructs a module's service.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config';
 import type { Deps } from './deps';
-import type { JobHandlers } from './infra/queue/queue';
+import type { Database } from './infra/db/client';
+import type { Mailer } from './infra/mail/mailer';
+import type { JobHandlers, ScheduledJob } from './infra/queue/queue';
+import { mailJobs } from './infra/queue/queued-mailer';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { authRoutes } from './modules/auth/auth.routes';
-import { eventRoutes } from './modules/events/events.routes';
-import { healthRoutes } from './modules/health/health.routes';
+import { createEventsModule } from './modules/events';
+import { createHealthModule } from './modules/health';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
+import { createRemindersModule } from './modules/reminders';
 import { taskRoutes } from './modules/tasks/tasks.routes';
 import { userRoutes } from './modules/users/users.routes';
 
@@ -21,19 +27,75 @@ export interface ModuleParts {
   start?(): void | Promise<void>;
   stop?(): void | Promise<void>;
   jobs?: JobHandlers;
+  /** Jobs added every so often (the in-process queue's timer, or the worker's BullMQ job scheduler). */
+  schedule?: ScheduledJob[];
+}
+
+/** What the modules that run jobs need: the worker process has these and no more. */
+export interface JobsPlatform {
+  config: Config;
+  database: Database;
+  /** Mail jobs deliver through it directly (they already are the queued step). */
+  mailTransport: Mailer;
+  log: Logger;
+  /** The domain events (absent in the worker: it runs jobs, it holds no subscriptions). */
+  events?: Deps['events'];
+}
+
+function reminders(p: JobsPlatform) {
+  return createRemindersModule({
+    db: p.database.db,
+    mailer: p.mailTransport,
+    events: p.events,
+    appUrl: p.config.appUrl,
+    leaseSeconds: p.config.worker.reminderLeaseSec,
+    scanEveryMs: p.config.worker.reminderScanIntervalMs,
+    log: p.log,
+  });
+}
+
+/** Every job handler and schedule: mail delivery, then each module's. */
+function jobsOf(p: JobsPlatform, modules: ModuleParts[]): { handlers: JobHandlers; schedule: ScheduledJob[] } {
+  return {
+    handlers: Object.assign(mailJobs(p.mailTransport), ...modules.map((m) => m.jobs ?? {})),
+    schedule: modules.flatMap((m) => m.schedule ?? []),
+  };
+}
+
+/** The worker process's jobs: the same handlers and schedule the embedded mode's in-process queue runs. */
+export function composeJobs(p: JobsPlatform) {
+  return jobsOf(p, [reminders(p)]);
 }
 
 export function composeModules(p: Deps) {
-  void p;
-  return {
-    health: { routes: healthRoutes },
+  const { redis } = p;
+  const modules = {
+    health: createHealthModule({
+      checks: { database: () => p.database.ping(), ...(redis ? { redis: () => redis.client.ping() } : {}) },
+    }),
     auth: { routes: authRoutes },
     oidc: { routes: oidcRoutes },
     users: { routes: userRoutes },
     admin: { routes: adminRoutes },
+    // The event consumers come before tasks (the producer): started first, stopped last.
+    events: createEventsModule({
+      events: p.events,
+      redis: p.redis,
+      heartbeatMs: p.config.sseHeartbeatMs,
+      metrics: p.metrics,
+      log: p.log,
+    }),
+    reminders: reminders(p),
     tasks: { routes: taskRoutes },
-    events: { routes: eventRoutes },
   } satisfies Record<string, ModuleParts>;
+  // The in-process queue runs the jobs here; with BullMQ the worker process does (composeJobs).
+  p.queue.register?.(jobsOf(p, Object.values(modules)).handlers);
+  return modules;
+}
+
+/** The jobs to add every so often: server.ts runs them on the in-process queue (the worker, on BullMQ). */
+export function scheduleOf(modules: Modules): ScheduledJob[] {
+  return Object.values(modules as Record<string, ModuleParts>).flatMap((m) => m.schedule ?? []);
 }
 
 export type Modules = ReturnType<typeof composeModules>;

@@ -193,7 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const extra: string[] = [];
-  if (e.DATABASE_URL && !e.JWT_SECRET && e.NODE_ENV !== 'test') {
+  if (e.DATABASE_URL && !e.JWT_SECRET) {
     extra.push('JWT_SECRET: required when DATABASE_URL is set');
   }
   if (e.TEST_ROUTES && e.NODE_ENV === 'production') extra.push('TEST_ROUTES: not allowed in production');

@@ -2,24 +2,23 @@
  * The application's dependencies, built once per process (or per test) and handed to buildApp.
  * In-process implementations by default; Redis-backed ones replace them when REDIS_URL is set.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import fp from 'fastify-plugin';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { Config } from './config';
 import { type Cache, MemoryCache } from './infra/cache/cache';
 import { TieredCache } from './infra/cache/tiered';
 import { type Database } from './infra/db/client';
 import { ReadRouter } from './infra/db/read-router';
 import { EventBus } from './infra/events';
-import { type Mailer, MemoryMailer, OutboxMailer } from './infra/mail/mailer';
-import { SmtpMailer } from './infra/mail/smtp';
+import type { Mailer } from './infra/mail/mailer';
+import { createMailTransport } from './infra/mail/transport';
 import { BullQueue } from './infra/queue/bullmq';
 import { InProcessQueue } from './infra/queue/in-process';
 import { type JobQueue } from './infra/queue/queue';
 import { QueuedMailer } from './infra/queue/queued-mailer';
-import { createJobHandlers } from './modules/jobs/handlers';
 import { TaskEventRelay } from './modules/tasks/tasks.outbox';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
@@ -39,9 +38,9 @@ export interface Deps {
   rateLimitStore: RateLimitStore;
   /** Set when REDIS_URL is: the command connection (shared state) and its circuit breaker. */
   redis: { client: Redis; subscriber: Redis; breaker: CircuitBreaker; prefix: string } | undefined;
-  /** Outgoing mail as requests use it: queued in front of `mailTransport` (direct in tests). */
+  /** Outgoing mail as requests use it: queued in front of `mailTransport` (tests pass a direct one). */
   mailer: Mailer;
-  /** What really delivers mail: SMTP when SMTP_URL is set, else the outbox folder (memory in tests). */
+  /** What really delivers mail: SMTP when SMTP_URL is set, else the outbox folder (tests pass a MemoryMailer). */
   mailTransport: Mailer;
   /** Background jobs: BullMQ when REDIS_URL is set (run by `npm run worker`), else an in-process runner. */
   queue: JobQueue;
@@ -57,14 +56,19 @@ export interface Deps {
   reads: ReadRouter;
   /** HMAC key of list cursors (derived from the signing secret, so every instance accepts every cursor). */
   cursorKey: Buffer;
+  /** The process's logger for work outside a request (mail, event fan-out, bookkeeping). */
+  log: Logger;
   /** Things to close when the app closes (beyond the database, which the caller owns). */
   closers: Array<() => Promise<void>>;
 }
 
 export interface DepsOverrides {
   rateLimitStore?: RateLimitStore;
+  /** The signing secret (else JWT_SECRET, else the one kept in DATA_DIR); tests pass a random one. */
   jwtSecret?: string;
+  /** Requests' mail goes straight to this one (not queued); it is also the transport unless that is given. */
   mailer?: Mailer;
+  mailTransport?: Mailer;
   metrics?: Metrics;
   cache?: Cache;
   queue?: JobQueue;
@@ -77,10 +81,8 @@ declare module 'fastify' {
 }
 
 export function createDeps(config: Config, database: Database, overrides: DepsOverrides = {}): Deps {
-  const secret =
-    overrides.jwtSecret ??
-    config.jwtSecret ??
-    (config.nodeEnv === 'test' ? randomBytes(32).toString('hex') : loadOrCreateSecret(config.dataDir));
+  const secret = overrides.jwtSecret ?? config.jwtSecret ?? loadOrCreateSecret(config.dataDir);
+  const log = pino(loggerOptions(config.logLevel));
   const closers: Array<() => Promise<void>> = [];
   const sessionGuard = new SessionGuard(database.db);
   let redis: Deps['redis'];
@@ -104,12 +106,7 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
         )
       : new MemoryRateLimitStore());
   closers.unshift(async () => rateLimitStore.close?.());
-  const mailTransport = overrides.mailer ?? defaultMailer(config);
-  const handlers = createJobHandlers({
-    db: database.db,
-    mailer: mailTransport,
-    reminders: { appUrl: config.appUrl, leaseSeconds: config.worker.reminderLeaseSec },
-  });
+  const mailTransport = overrides.mailTransport ?? overrides.mailer ?? createMailTransport(config, log);
   let queue: JobQueue;
   if (overrides.queue) queue = overrides.queue;
   else if (config.redisUrl && redis) {
@@ -120,11 +117,17 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
       conn.disconnect();
     });
   } else {
-    queue = new InProcessQueue(handlers, {
-      onRun: (_name, seconds, outcome) => metrics.jobDuration.observe({ queue: 'inprocess', outcome }, seconds),
-    });
+    // The composition root registers the job handlers (the modules that own them are built after the queue).
+    queue = new InProcessQueue(
+      {},
+      {
+        onRun: (_name, seconds, outcome) => metrics.jobDuration.observe({ queue: 'inprocess', outcome }, seconds),
+      },
+    );
     closers.push(() => queue.close());
   }
+  // After the queue: its running mail jobs finish before the SMTP pool closes.
+  closers.push(async () => mailTransport.close?.());
   const metrics =
     overrides.metrics ??
     createMetrics({
@@ -143,8 +146,7 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     cache = tiered;
   } else cache = new MemoryCache();
   const events = new EventBus();
-  const mailer =
-    overrides.mailer ?? (config.nodeEnv === 'test' ? mailTransport : new QueuedMailer(queue, mailTransport));
+  const mailer = overrides.mailer ?? new QueuedMailer(queue, mailTransport);
   return {
     config,
     database,
@@ -166,15 +168,9 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     events,
     relay: new TaskEventRelay(database.db, events, { pollMs: config.outboxPollMs }),
     cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
+    log,
     closers,
   };
-}
-
-function defaultMailer(config: Config): Mailer {
-  const log = config.logLevel === 'silent' ? undefined : pino(loggerOptions(config.logLevel));
-  if (config.smtpUrl) return new SmtpMailer(config.smtpUrl, config.mailFrom, log);
-  if (config.nodeEnv === 'test') return new MemoryMailer();
-  return new OutboxMailer(config.dataDir, config.mailFrom, log);
 }
 
 export const depsPlugin = fp(

@@ -3,13 +3,12 @@
  * stops accepting, lets in-flight requests finish, closes pools and exits within SHUTDOWN_TIMEOUT_MS (10 s).
  */
 import { buildApp } from './app';
+import { composeModules, scheduleOf } from './composition';
 import { ConfigError, type Config, loadConfig } from './config';
 import { createDeps } from './deps';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
-import { InProcessQueue } from './infra/queue/in-process';
 import { waitReady } from './infra/redis/client';
-import { JOB } from './modules/jobs/handlers';
 
 export async function startServer(config: Config) {
   const database = await openDatabase(config);
@@ -19,7 +18,8 @@ export async function startServer(config: Config) {
     // Start anyway: every Redis-backed piece has an in-process fallback, and the client keeps reconnecting.
     process.stderr.write('Redis is not reachable yet; starting degraded (in-process limits, no shared cache)\n');
   }
-  const app = await buildApp(deps);
+  const modules = composeModules(deps);
+  const app = await buildApp(deps, { modules });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -50,15 +50,9 @@ export async function startServer(config: Config) {
     app.errorReporter?.capture(reason, { mechanism: 'unhandledRejection' });
   });
 
-  if (deps.queue instanceof InProcessQueue) {
-    // Embedded mode: the reminder scan runs in this process (with Redis, `npm run worker` schedules it).
-    const every = config.worker.reminderScanIntervalMs;
-    const tick = () =>
-      void deps.queue.add(JOB.remindersScan, {}, { jobId: `scan-${Math.floor(Date.now() / every)}` }).catch(() => {});
-    const timer = setInterval(tick, every);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+  // Embedded mode: the scheduled jobs (the reminder scan) run in this process; with Redis, `npm run worker`
+  // schedules them. The in-process queue's timers stop when it closes with the app.
+  if (deps.queue.kind === 'inprocess') await deps.queue.schedule(scheduleOf(modules));
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ url: config.appUrl, database: database.kind }, 'Primetrade Tasks is ready');

@@ -12,9 +12,8 @@ import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from './config';
-import { createDeps } from './deps';
 import { runMigrations } from './infra/db/migrate';
-import { freshPostgres } from './test/context';
+import { freshPostgres, testDeps } from './test/context';
 import { createUser } from './test/factories';
 
 const { testDatabaseUrl, testRedisUrl } = testConfig();
@@ -109,7 +108,7 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
   };
 
   async function dueTask(title: string, inHours: number) {
-    const deps = createDeps(testConfig(), db.database);
+    const deps = testDeps(testConfig(), db.database);
     const user = await createUser(deps);
     await db.database.db.execute(
       sql`insert into tasks (user_id, title, due_date) values (${user.id}, ${title}, ${new Date(Date.now() + inHours * 3_600_000)})`,

@@ -6,43 +6,33 @@
  * process) and /health/{live,ready} on WORKER_METRICS_PORT.
  */
 import { pino } from 'pino';
+import { composeJobs } from './composition';
 import { ConfigError, type Config, loadConfig } from './config';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
-import { type Mailer, OutboxMailer } from './infra/mail/mailer';
-import { SmtpMailer } from './infra/mail/smtp';
+import { createMailTransport } from './infra/mail/transport';
 import { collectQueueDepth, createMetrics } from './infra/metrics';
 import { startOpsServer } from './infra/ops-server';
 import { BullQueue, startBullWorker } from './infra/queue/bullmq';
 import { createRedis } from './infra/redis/client';
 import { loggerOptions } from './lib/logger';
-import { createJobHandlers, JOB } from './modules/jobs/handlers';
 
 export async function startWorker(config: Config) {
   const log = pino({ ...loggerOptions(config.logLevel), name: 'worker' });
   if (!config.redisUrl) throw new Error('the worker needs REDIS_URL (in the embedded mode jobs run inside the API)');
   const database = await openDatabase(config);
   await runMigrations(database);
-  const transport: Mailer = config.smtpUrl
-    ? new SmtpMailer(config.smtpUrl, config.mailFrom, log)
-    : new OutboxMailer(config.dataDir, config.mailFrom, log);
-  const handlers = createJobHandlers({
-    db: database.db,
-    mailer: transport,
-    reminders: { appUrl: config.appUrl, leaseSeconds: config.worker.reminderLeaseSec },
-  });
+  const mailTransport = createMailTransport(config, log);
+  // The same handlers and schedule as the embedded mode's in-process queue (the composition root builds both).
+  const jobs = composeJobs({ config, database, mailTransport, log });
   const workerConn = createRedis(
     { url: config.redisUrl, commandTimeoutMs: 30_000 },
     { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined },
   );
   const producerConn = createRedis({ url: config.redisUrl, commandTimeoutMs: 5000 }, { enableOfflineQueue: true });
   const producer = new BullQueue(producerConn, config.redisKeyPrefix);
-  await producer.queue.upsertJobScheduler(
-    'reminders-scan',
-    { every: config.worker.reminderScanIntervalMs },
-    { name: JOB.remindersScan, data: {} },
-  );
-  const worker = startBullWorker(workerConn, config.redisKeyPrefix, handlers, {
+  await producer.schedule(jobs.schedule);
+  const worker = startBullWorker(workerConn, config.redisKeyPrefix, jobs.handlers, {
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
@@ -88,7 +78,7 @@ export async function startWorker(config: Config) {
     workerConn.disconnect();
     producerConn.disconnect();
     await database.close();
-    if (transport instanceof SmtpMailer) transport.close();
+    mailTransport.close?.();
     log.info('worker stopped');
     process.exit(0);
   };

@@ -6,7 +6,7 @@ import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, ErrorCode } from '@primetrade/
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, forbidden, unauthenticated } from '../lib/errors';
-import { safeEqual } from '../infra/tokens';
+import { safeEqual, type TokenService } from '../infra/tokens';
 
 export interface AuthContext {
   userId: string;
@@ -35,8 +35,15 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1] ?? '';
 }
 
-async function authPlugin(app: FastifyInstance) {
-  const { tokens, sessionGuard } = app.deps;
+export interface AuthPluginOptions {
+  tokens: Pick<TokenService, 'verifyAccess'>;
+  /** Whether the token's session is still active, and the user's current role. */
+  sessions: {
+    check(sessionId: string, userId: string): Promise<{ active: boolean; role: AuthContext['role'] }>;
+  };
+}
+
+async function authPlugin(app: FastifyInstance, { tokens, sessions }: AuthPluginOptions) {
   app.decorateRequest('auth', null);
   app.decorateRequest('authFailure', null);
 
@@ -55,7 +62,7 @@ async function authPlugin(app: FastifyInstance) {
       return;
     }
     const { claims } = result;
-    const state = await sessionGuard.check(claims.sessionId, claims.userId);
+    const state = await sessions.check(claims.sessionId, claims.userId);
     if (!state.active) {
       request.authFailure = 'revoked';
       return;
@@ -85,4 +92,4 @@ async function authPlugin(app: FastifyInstance) {
   });
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['deps'] });
+export default fp(authPlugin, { name: 'auth' });

@@ -1,15 +1,21 @@
 /**
- * Consumers of the domain events: business metrics (tasks_created_total, tasks_completed_total, the time from
- * creation to completion), reminder bookkeeping; and queue depth read from the job queue at scrape time.
+ * Business metrics from the domain events (tasks_created_total, tasks_completed_total, the time from creation to
+ * completion), and queue depth read from the job queue at scrape time.
  */
 import type { Task } from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectQueueDepth } from '../infra/metrics';
-import { reminderBookkeeping } from '../modules/reminders/reminder-bookkeeping';
+import type { EventBus } from '../infra/events';
+import { collectQueueDepth, type Metrics } from '../infra/metrics';
+import type { JobQueue } from '../infra/queue/queue';
 
-async function domainMetrics(app: FastifyInstance) {
-  const { events, metrics, queue } = app.deps;
+export interface DomainMetricsOptions {
+  events: EventBus;
+  metrics: Metrics;
+  queue: JobQueue;
+}
+
+async function domainMetrics(app: FastifyInstance, { events, metrics, queue }: DomainMetricsOptions) {
   const completed = (task: Task) => {
     metrics.tasksCompletedTotal.inc();
     if (task.completedAt) {
@@ -28,10 +34,9 @@ async function domainMetrics(app: FastifyInstance) {
     }),
   ];
   collectQueueDepth(metrics, queue);
-  off.push(reminderBookkeeping(events, app.deps.database.db, (err) => app.log.warn({ err }, 'reminder bookkeeping')));
   app.addHook('onClose', async () => {
     for (const o of off) o();
   });
 }
 
-export const domainMetricsPlugin = fp(domainMetrics, { name: 'domain-metrics', dependencies: ['deps'] });
+export const domainMetricsPlugin = fp(domainMetrics, { name: 'domain-metrics' });

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../config';
 import { ErrorReporter } from '../infra/telemetry/error-reporter';
 
 declare module 'fastify' {
@@ -16,8 +17,11 @@ declare module 'fastify' {
 
 const kError = Symbol('reportedError');
 
-async function errorReporting(app: FastifyInstance) {
-  const { config } = app.deps;
+export interface ErrorReportingOptions {
+  config: Pick<Config, 'sentryDsn' | 'release' | 'nodeEnv' | 'otelServiceName'>;
+}
+
+async function errorReporting(app: FastifyInstance, { config }: ErrorReportingOptions) {
   if (!config.sentryDsn) {
     app.decorate('errorReporter', undefined);
     return;
@@ -53,4 +57,4 @@ async function errorReporting(app: FastifyInstance) {
   app.addHook('onClose', async () => reporter.flush());
 }
 
-export default fp(errorReporting, { name: 'error-reporting', dependencies: ['deps'] });
+export default fp(errorReporting, { name: 'error-reporting' });

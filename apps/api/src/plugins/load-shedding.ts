@@ -8,6 +8,7 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Metrics } from '../infra/metrics';
 import { AppError } from '../lib/errors';
 
 const EXEMPT = ['/health', '/api/health', '/metrics'];
@@ -18,9 +19,14 @@ function overloaded(detail: string): AppError {
   });
 }
 
-async function plugin(app: FastifyInstance) {
-  const max = app.deps.config.maxEventLoopDelayMs;
-  const shed = app.deps.metrics?.loadShed;
+export interface LoadSheddingOptions {
+  /** MAX_EVENT_LOOP_DELAY_MS; 0 turns shedding off. */
+  maxEventLoopDelayMs: number;
+  metrics?: Pick<Metrics, 'loadShed'>;
+}
+
+async function plugin(app: FastifyInstance, { maxEventLoopDelayMs: max, metrics }: LoadSheddingOptions) {
+  const shed = metrics?.loadShed;
   if (max <= 0) return;
   await app.register(underPressure, {
     maxEventLoopDelay: max,
@@ -33,4 +39,4 @@ async function plugin(app: FastifyInstance) {
   });
 }
 
-export const loadSheddingPlugin = fp(plugin, { name: 'load-shedding', dependencies: ['deps'] });
+export const loadSheddingPlugin = fp(plugin, { name: 'load-shedding' });

@@ -10,13 +10,20 @@ import { ErrorCode } from '@primetrade/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Histogram } from 'prom-client';
-import { bearerMatches, collectDependencyUp } from '../infra/metrics';
+import { bearerMatches, collectDependencyUp, type Metrics } from '../infra/metrics';
 import { sendProblem } from './errors';
 
 const UNMATCHED = '(unmatched)';
 
-async function metricsPlugin(app: FastifyInstance) {
-  const { metrics, config, database } = app.deps;
+export interface MetricsPluginOptions {
+  metrics: Metrics;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
+  /** The dependency probes behind dependency_up (the readiness checks: database, redis). */
+  checks: Record<string, () => Promise<unknown>>;
+}
+
+async function metricsPlugin(app: FastifyInstance, { metrics, metricsToken, checks }: MetricsPluginOptions) {
   const { inFlight, httpRequestDuration } = metrics;
   type Child = ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>;
   const children = new Map<string, Child>();
@@ -38,11 +45,11 @@ async function metricsPlugin(app: FastifyInstance) {
     done();
   });
 
-  // Dependency probes at scrape time (every 15 s or so): the database, plus every readiness check (redis, …).
-  collectDependencyUp(metrics, () => [['database', () => database.ping()], ...app.readinessChecks]);
+  // Dependency probes at scrape time (every 15 s or so): the readiness checks (database, redis, …).
+  collectDependencyUp(metrics, () => Object.entries(checks));
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (config.metricsToken && !bearerMatches(request.headers.authorization, config.metricsToken)) {
+    if (metricsToken && !bearerMatches(request.headers.authorization, metricsToken)) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
       return sendProblem(reply, 401, ErrorCode.UNAUTHENTICATED, 'A valid metrics token is required');
     }
@@ -51,4 +58,4 @@ async function metricsPlugin(app: FastifyInstance) {
   });
 }
 
-export default fp(metricsPlugin, { name: 'metrics', dependencies: ['deps', 'errors'] });
+export default fp(metricsPlugin, { name: 'metrics', dependencies: ['errors'] });

@@ -32,16 +32,21 @@ export function enforce(reply: FastifyReply, r: LimitResult, message?: string): 
 
 const EXEMPT = [/^\/health\//, /^\/api\/health$/, /^\/metrics$/];
 
-async function rateLimitPlugin(app: FastifyInstance) {
-  const { config, rateLimitStore } = app.deps;
-  const { apiMax, apiWindowSec } = config.rateLimit;
+export interface RateLimitPluginOptions {
+  store: RateLimitStore;
+  /** RATE_LIMIT_API_MAX requests per RATE_LIMIT_API_WINDOW_SECONDS. */
+  apiMax: number;
+  apiWindowSec: number;
+}
+
+async function rateLimitPlugin(app: FastifyInstance, { store, apiMax, apiWindowSec }: RateLimitPluginOptions) {
   app.addHook('onRequest', async (request, reply) => {
     const url = request.url;
     if (!url.startsWith('/api/v1/') || EXEMPT.some((re) => re.test(url))) return;
     const key = request.auth ? `api:u:${request.auth.userId}` : `api:ip:${request.ip}`;
-    const r = await hit(rateLimitStore, key, apiMax, apiWindowSec);
+    const r = await hit(store, key, apiMax, apiWindowSec);
     enforce(reply, r);
   });
 }
 
-export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['deps', 'auth'] });
+export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['auth'] });

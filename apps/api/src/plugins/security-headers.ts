@@ -67,8 +67,8 @@ export function apiSecurityHeaders(secure: boolean): Record<string, string> {
 const isApiPath = (url: string) =>
   url.startsWith('/api/') ? !url.startsWith('/api/docs') : url.startsWith('/health') || url.startsWith('/metrics');
 
-async function plugin(app: FastifyInstance) {
-  const secure = app.deps.config.secureCookies;
+/** secureCookies: the app is served over HTTPS (HSTS on). */
+async function plugin(app: FastifyInstance, { secureCookies: secure }: { secureCookies: boolean }) {
   const documentHeaders = securityHeaders(secure);
   const apiHeaders = apiSecurityHeaders(secure);
   app.addHook('onRequest', (request, reply, done) => {
@@ -77,4 +77,4 @@ async function plugin(app: FastifyInstance) {
   });
 }
 
-export const securityHeadersPlugin = fp(plugin, { name: 'security-headers', dependencies: ['deps'] });
+export const securityHeadersPlugin = fp(plugin, { name: 'security-headers' });

@@ -26,10 +26,16 @@ export function findWebDist(configured?: string): string | undefined {
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Primetrade Tasks</title></head>
 <body><h1>Primetrade Tasks</h1><p>The web app is not built. Run <code>npm run build</code>, or use the API at <a href="/api/docs">/api/docs</a>.</p></body></html>`;
 
-async function web(app: FastifyInstance) {
-  const { config } = app.deps;
-  if (!config.serveWeb) return;
-  const dist = findWebDist(config.webDistDir);
+export interface WebPluginOptions {
+  /** SERVE_WEB: false leaves the web app to another server. */
+  serveWeb: boolean;
+  /** WEB_DIST_DIR, else apps/web/dist found from here. */
+  webDistDir?: string | undefined;
+}
+
+async function web(app: FastifyInstance, { serveWeb, webDistDir }: WebPluginOptions) {
+  if (!serveWeb) return;
+  const dist = findWebDist(webDistDir);
   const indexHtml = dist ? readFileSync(path.join(dist, 'index.html'), 'utf8') : NOT_BUILT;
 
   if (dist) {
@@ -66,4 +72,4 @@ async function web(app: FastifyInstance) {
   });
 }
 
-export const webPlugin = fp(web, { name: 'web', dependencies: ['deps'] });
+export const webPlugin = fp(web, { name: 'web' });

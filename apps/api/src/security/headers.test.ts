@@ -4,8 +4,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
-import { createDeps } from '../deps';
-import { createTestContext, type TestContext } from '../test/context';
+import { createTestContext, type TestContext, testDeps } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 
 const ALLOWED = 'https://app.primetrade.test';
@@ -117,7 +116,7 @@ describe('security headers, CORS, methods, media types, limits', () => {
   it('HSTS (≥ 1 year) when served over https, none on local http', async () => {
     const plain = await ctx.app.inject({ method: 'GET', url: '/health/live' });
     expect(plain.headers['strict-transport-security']).toBeUndefined();
-    const deps = createDeps({ ...ctx.config, appUrl: 'https://tasks.example.com', secureCookies: true }, ctx.database);
+    const deps = testDeps({ ...ctx.config, appUrl: 'https://tasks.example.com', secureCookies: true }, ctx.database);
     const app = await buildApp(deps);
     try {
       const res = await app.inject({ method: 'GET', url: '/api/v1/auth/me' });

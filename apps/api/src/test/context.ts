@@ -10,6 +10,8 @@ import { type Config, testConfig } from '../config';
 import { createDeps, type Deps, type DepsOverrides } from '../deps';
 import { type Database, openPglite, openPostgres } from '../infra/db/client';
 import { runMigrations } from '../infra/db/migrate';
+import { MemoryMailer } from '../infra/mail/mailer';
+import { createMailTransport } from '../infra/mail/transport';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -68,13 +70,22 @@ export async function openTestDatabase(driver: Driver): Promise<{ database: Data
   return { database, drop: () => database.close() };
 }
 
+/**
+ * createDeps with what tests use instead of the production defaults: a random signing secret (not one kept in
+ * DATA_DIR) and mail sent at once, not queued — into a MemoryMailer, or over SMTP when the config names a server.
+ */
+export function testDeps(config: Config, database: Database, overrides: DepsOverrides = {}): Deps {
+  const mailer = overrides.mailer ?? (config.smtpUrl ? createMailTransport(config) : new MemoryMailer());
+  return createDeps(config, database, { jwtSecret: randomBytes(32).toString('hex'), ...overrides, mailer });
+}
+
 export async function createTestContext(
   driver: Driver = 'pglite',
   options: { config?: Partial<Config>; env?: Record<string, string>; overrides?: DepsOverrides } = {},
 ): Promise<TestContext> {
   const config = testConfig(options.config, options.env);
   const { database, drop } = await openTestDatabase(driver);
-  const deps = createDeps(config, database, options.overrides);
+  const deps = testDeps(config, database, options.overrides);
   const modules = composeModules(deps);
   const app = await buildApp(deps, { modules });
   await app.ready();

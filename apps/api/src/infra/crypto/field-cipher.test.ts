@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { userIdentities } from '../db/schema';
 import { openPglite } from '../db/client';
 import { runMigrations } from '../db/migrate';
+import { testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
-import { createDeps } from '../../deps';
 import { testConfig } from '../../config';
 import { FieldCipher, FieldCipherError, parseFieldKeys } from './field-cipher';
 import { identityContext, reencryptAll } from './reencrypt';
@@ -87,7 +87,7 @@ describe('FieldCipher', () => {
     const database = await openPglite();
     try {
       await runMigrations(database);
-      const deps = createDeps(testConfig(), database);
+      const deps = testDeps(testConfig(), database);
       const user = await createUser(deps);
       const old = FieldCipher.fromSpec(`k1:${K1}`)!;
       const ids = [randomUUID(), randomUUID()];

@@ -7,8 +7,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
-import { createDeps, type Deps } from '../../deps';
-import { freshPostgres } from '../../test/context';
+import type { Deps } from '../../deps';
+import { freshPostgres, testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { openPostgres } from './client';
 import { runMigrations } from './migrate';
@@ -34,7 +34,7 @@ describe.runIf(testDatabaseUrl)('replica routing (DATABASE_REPLICA_URL)', () => 
       connectTimeoutMs: 5000,
     });
     expect(database.hasReplica).toBe(true);
-    deps = createDeps(testConfig({ readYourWritesMs: 300 }), database);
+    deps = testDeps(testConfig({ readYourWritesMs: 300 }), database);
     app = await buildApp(deps);
     await app.ready();
   });

@@ -3,12 +3,11 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
-import { createDeps } from '../../deps';
 import { MemoryMailer } from '../../infra/mail/mailer';
 import { MemoryRateLimitStore } from '../../infra/rate-limit';
 import { ACCESS_TYP, JWT_AUDIENCE, JWT_ISSUER } from '../../infra/tokens';
 import { loggerOptions } from '../../lib/logger';
-import { createTestContext, drivers, openTestDatabase, type TestContext } from '../../test/context';
+import { createTestContext, drivers, openTestDatabase, type TestContext, testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
 import {
   API,
@@ -296,7 +295,7 @@ describe.each(drivers())('auth security on %s', (driver) => {
       const config = testConfig({ rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never });
       const { database, drop } = await openTestDatabase(driver);
       const mailer = new MemoryMailer();
-      const deps = createDeps(config, database, { mailer });
+      const deps = testDeps(config, database, { mailer });
       const app: App = await buildApp(deps, { logger: { ...loggerOptions('info'), stream } as never });
       await app.ready();
       try {

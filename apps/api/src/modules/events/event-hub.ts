@@ -91,6 +91,11 @@ export class EventHub {
       r.subscriber.off('message', this.onMessage);
       void r.subscriber.unsubscribe(this.channel).catch(() => {});
     }
+    this.closeStreams();
+  }
+
+  /** End every open stream (the server is closing: a held SSE response would keep it from draining). */
+  closeStreams(): void {
     for (const set of this.sinks.values()) for (const s of set) s.close();
     this.sinks.clear();
   }

@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
-import { createDeps } from '../../deps';
 import { waitReady } from '../../infra/redis/client';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
 
 interface Received {
@@ -155,8 +154,8 @@ describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () =>
   beforeAll(async () => {
     const config = testConfig({ redisUrl, redisKeyPrefix: `pt-test:${randomUUID()}:` });
     ctx = await createTestContext('pglite');
-    const deps1 = createDeps(config, ctx.database);
-    const deps2 = createDeps(config, ctx.database, { jwtSecret: 'x'.repeat(40) });
+    const deps1 = testDeps(config, ctx.database);
+    const deps2 = testDeps(config, ctx.database, { jwtSecret: 'x'.repeat(40) });
     // both instances must accept the same tokens
     (deps1 as { tokens: unknown }).tokens = deps2.tokens;
     for (const d of [deps1, deps2]) if (d.redis) await waitReady(d.redis.client);

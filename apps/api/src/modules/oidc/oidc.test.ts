@@ -10,11 +10,10 @@ import { eq } from 'drizzle-orm';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
-import { createDeps } from '../../deps';
 import { FieldCipher } from '../../infra/crypto/field-cipher';
 import { identityContext } from '../../infra/crypto/reencrypt';
 import { userIdentities, users } from '../../infra/db/schema';
-import { createTestContext, type TestContext } from '../../test/context';
+import { createTestContext, type TestContext, testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
 
 const CLIENT_ID = 'primetrade-test';
@@ -139,7 +138,7 @@ describe('OpenID Connect sign-in (oidc-provider on 127.0.0.1)', () => {
     expect(res.json().data).toEqual([
       { id: 'test-idp', name: 'Test IdP', startUrl: '/api/v1/auth/oidc/test-idp/start' },
     ]);
-    const plain = await buildApp(createDeps({ ...ctx.config, oidc: undefined }, ctx.database));
+    const plain = await buildApp(testDeps({ ...ctx.config, oidc: undefined }, ctx.database));
     try {
       const none = await plain.inject({ method: 'GET', url: '/api/v1/auth/oidc/providers' });
       expect(none.json().data).toEqual([]);

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
-import { createDeps, type Deps } from '../../deps';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import type { Deps } from '../../deps';
+import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
 
 type Seen = Array<{ type: string; id: string; bus: string; status?: string; version?: number }>;
@@ -41,7 +41,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { outboxPollMs: 60_000 } });
     // A second instance on the same database, with its own event bus and relay.
-    deps2 = createDeps(testConfig({ outboxPollMs: 60_000 }), ctx.database, { jwtSecret: 'y'.repeat(40) });
+    deps2 = testDeps(testConfig({ outboxPollMs: 60_000 }), ctx.database, { jwtSecret: 'y'.repeat(40) });
     (deps2 as { tokens: unknown }).tokens = ctx.deps.tokens;
     second = await buildApp(deps2);
     await second.ready();
