@@ -78,7 +78,7 @@ describe.each(drivers())('platform on %s', (driver) => {
   it('the factory user has a working token', async () => {
     const user = await createUser(ctx.deps);
     expect(user.accessToken.split('.')).toHaveLength(3);
-    expect(await ctx.deps.sessionGuard.check(user.sessionId, user.id)).toEqual({ active: true, role: 'user' });
+    expect(await ctx.modules.auth.sessionGuard.check(user.sessionId, user.id)).toEqual({ active: true, role: 'user' });
   });
 
   it('names the failing field in errors[].path for body, query and params, and each unknown field', async () => {

@@ -194,7 +194,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  await app.register(authPlugin, { tokens: deps.tokens, sessions: deps.sessionGuard });
+  await app.register(authPlugin, { tokens: deps.tokens, sessions: modules.auth.sessionGuard });
   await app.register(rateLimitPlugin, {
     store: deps.rateLimitStore,
     apiMax: config.rateLimit.apiMax,

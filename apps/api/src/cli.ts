@@ -6,13 +6,12 @@
  *   seed [--users N] [--tasks N] [--heavy-user N] [--seed S] [--force]   benchmark data (also `npm run db:seed`)
  * Other modules add their commands to `commands` below.
  */
-import { eq } from 'drizzle-orm';
 import { ConfigError, type Config, loadConfig } from './config';
-import { reencryptAll } from './infra/crypto/reencrypt';
 import { type Database } from './infra/db/client';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
-import { users } from './infra/db/schema';
+import { reencryptIdTokens } from './modules/oidc';
+import { grantAdminRole } from './modules/users';
 import { seedCommand } from './scripts/seed';
 
 type Command = (args: string[], ctx: { config: Config; database: Database }) => Promise<number>;
@@ -35,12 +34,7 @@ const commands: Record<string, { help: string; run: Command }> = {
         return 2;
       }
       await runMigrations(database);
-      const rows = await database.db
-        .update(users)
-        .set({ role: 'admin', updatedAt: new Date() })
-        .where(eq(users.email, email))
-        .returning({ id: users.id });
-      if (rows.length === 0) {
+      if (!(await grantAdminRole(database.db, email))) {
         console.error(`no user with email ${email}`);
         return 1;
       }
@@ -58,7 +52,7 @@ commands.reencrypt = {
   help: 're-encrypt stored field envelopes with the first FIELD_ENCRYPTION_KEYS key (after a rotation)',
   run: async (_args, { config, database }) => {
     await runMigrations(database);
-    const { scanned, reencrypted } = await reencryptAll(database, config.fieldEncryptionKeys);
+    const { scanned, reencrypted } = await reencryptIdTokens(database.db, config.fieldEncryptionKeys);
     console.log(`reencrypt: ${reencrypted} of ${scanned} encrypted values moved to the current key`);
     return 0;
   },

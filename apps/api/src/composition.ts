@@ -11,14 +11,14 @@ import type { Database } from './infra/db/client';
 import type { Mailer } from './infra/mail/mailer';
 import type { JobHandlers, ScheduledJob } from './infra/queue/queue';
 import { mailJobs } from './infra/queue/queued-mailer';
-import { adminRoutes } from './modules/admin/admin.routes';
-import { authRoutes } from './modules/auth/auth.routes';
+import { createAdminModule } from './modules/admin';
+import { createAuthModule } from './modules/auth';
 import { createEventsModule } from './modules/events';
 import { createHealthModule } from './modules/health';
-import { oidcRoutes } from './modules/oidc/oidc.routes';
+import { createOidcModule } from './modules/oidc';
 import { createRemindersModule } from './modules/reminders';
 import { taskRoutes } from './modules/tasks/tasks.routes';
-import { userRoutes } from './modules/users/users.routes';
+import { createUsersModule } from './modules/users';
 
 /** What a module factory returns: its routes (registered under its prefix), background work, job handlers. */
 export interface ModuleParts {
@@ -68,15 +68,50 @@ export function composeJobs(p: JobsPlatform) {
 }
 
 export function composeModules(p: Deps) {
-  const { redis } = p;
+  const { redis, config } = p;
+  const db = p.database.db;
+  const authLimits = { store: p.rateLimitStore, config: config.rateLimit };
+  const cookies = { secure: config.secureCookies, accessTokenTtlSec: config.accessTokenTtlSec };
+  const auth = createAuthModule({
+    db,
+    tokens: p.tokens,
+    mailer: p.mailer,
+    revocations: p.revocationBus,
+    limits: authLimits,
+    cookies,
+    appUrl: config.appUrl,
+    sessions: config,
+  });
   const modules = {
     health: createHealthModule({
       checks: { database: () => p.database.ping(), ...(redis ? { redis: () => redis.client.ping() } : {}) },
     }),
-    auth: { routes: authRoutes },
-    oidc: { routes: oidcRoutes },
-    users: { routes: userRoutes },
-    admin: { routes: adminRoutes },
+    auth,
+    oidc: createOidcModule({
+      db,
+      auth: auth.service,
+      cookies,
+      provider: config.oidc,
+      appUrl: config.appUrl,
+      fieldEncryptionKeys: config.fieldEncryptionKeys,
+      cursorKey: p.cursorKey,
+    }),
+    users: createUsersModule({
+      db,
+      auth: auth.service,
+      credentials: auth.credentials,
+      sessionGuard: auth.sessionGuard,
+      cache: p.cache,
+      limits: authLimits,
+      cookies,
+    }),
+    admin: createAdminModule({
+      db,
+      reader: p.database.reader,
+      auth: auth.service,
+      sessionGuard: auth.sessionGuard,
+      queue: p.queue,
+    }),
     // The event consumers come before tasks (the producer): started first, stopped last.
     events: createEventsModule({
       events: p.events,

@@ -26,7 +26,7 @@ import { CircuitBreaker, createRedis } from './infra/redis/client';
 import { FallbackRateLimitStore, RedisRateLimitStore } from './infra/redis/rate-limit-store';
 import { RedisRevocationBus } from './infra/redis/revocation-bus';
 import { loadOrCreateSecret } from './infra/secrets';
-import { SessionGuard } from './infra/session-guard';
+import type { RevocationBus } from './infra/session-guard';
 import { TokenService } from './infra/tokens';
 import { loggerOptions } from './lib/logger';
 
@@ -34,7 +34,8 @@ export interface Deps {
   config: Config;
   database: Database;
   tokens: TokenService;
-  sessionGuard: SessionGuard;
+  /** Revoked sessions announced to every instance (Redis); undefined on a single instance. */
+  revocationBus: RevocationBus | undefined;
   rateLimitStore: RateLimitStore;
   /** Set when REDIS_URL is: the command connection (shared state) and its circuit breaker. */
   redis: { client: Redis; subscriber: Redis; breaker: CircuitBreaker; prefix: string } | undefined;
@@ -84,13 +85,13 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
   const secret = overrides.jwtSecret ?? config.jwtSecret ?? loadOrCreateSecret(config.dataDir);
   const log = pino(loggerOptions(config.logLevel));
   const closers: Array<() => Promise<void>> = [];
-  const sessionGuard = new SessionGuard(database.db);
   let redis: Deps['redis'];
+  let revocationBus: RevocationBus | undefined;
   if (config.redisUrl) {
     const client = createRedis({ url: config.redisUrl });
     const subscriber = createRedis({ url: config.redisUrl, commandTimeoutMs: 5000 }, { enableOfflineQueue: true });
     redis = { client, subscriber, breaker: new CircuitBreaker(), prefix: config.redisKeyPrefix };
-    sessionGuard.useBus(new RedisRevocationBus(client, subscriber, `${config.redisKeyPrefix}revoked`));
+    revocationBus = new RedisRevocationBus(client, subscriber, `${config.redisKeyPrefix}revoked`);
     closers.push(async () => {
       client.disconnect();
       subscriber.disconnect();
@@ -151,7 +152,7 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     config,
     database,
     tokens: new TokenService(secret, config.accessTokenTtlSec),
-    sessionGuard,
+    revocationBus,
     redis,
     rateLimitStore,
     mailer,

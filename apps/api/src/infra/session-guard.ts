@@ -1,55 +1,51 @@
 /**
- * Is the session behind an access token still alive? The database is the truth; answers are cached per session
- * for at most `ttlMs` (1 s), and a revocation made here drops the cached answer at once. With Redis, revocations
- * are also published so that every other instance drops its cached answer (scale-out).
+ * Is the session behind an access token still alive? The database is the truth (asked through `lookup`, which the
+ * auth module's repository provides); answers are cached per session for at most `ttlMs` (1 s), and a revocation
+ * made here drops the cached answer at once. With a bus (Redis), revocations are also published so that every
+ * other instance drops its cached answer (scale-out).
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from './db/client';
-import { sessions, users } from './db/schema';
 
 export interface SessionState {
   active: boolean;
   role: 'user' | 'admin';
 }
 
+/** The stored state of a session of that user: active only when live, unexpired and its user is active. */
+export type SessionLookup = (sessionId: string, userId: string) => Promise<SessionState>;
+
 export interface RevocationBus {
   publish(sessionIds: string[]): Promise<void>;
   onRevoked(handler: (sessionIds: string[]) => void): void;
 }
 
+export interface SessionGuardOptions {
+  /** Where revocations are published to (and heard from) the other instances; none on a single instance. */
+  bus?: RevocationBus | undefined;
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
 export class SessionGuard {
   private readonly cache = new Map<string, { state: SessionState; until: number }>();
-  private bus: RevocationBus | undefined;
-  constructor(
-    private readonly db: Db,
-    private readonly ttlMs = 1000,
-    private readonly maxEntries = 50_000,
-  ) {}
+  private readonly bus: RevocationBus | undefined;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
 
-  useBus(bus: RevocationBus): void {
-    this.bus = bus;
-    bus.onRevoked((ids) => this.forgetLocal(ids));
+  constructor(
+    private readonly lookup: SessionLookup,
+    options: SessionGuardOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 1000;
+    this.maxEntries = options.maxEntries ?? 50_000;
+    this.bus = options.bus;
+    this.bus?.onRevoked((ids) => this.forgetLocal(ids));
   }
 
   async check(sessionId: string, userId: string): Promise<SessionState> {
     const now = Date.now();
     const hit = this.cache.get(sessionId);
     if (hit && hit.until > now) return hit.state;
-    const rows = await this.db
-      .select({ role: users.role })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(
-        and(
-          eq(sessions.id, sessionId),
-          eq(sessions.userId, userId),
-          isNull(sessions.revokedAt),
-          gt(sessions.absoluteExpiresAt, new Date()),
-          eq(users.isActive, true),
-        ),
-      )
-      .limit(1);
-    const state: SessionState = rows[0] ? { active: true, role: rows[0].role } : { active: false, role: 'user' };
+    const state = await this.lookup(sessionId, userId);
     if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(sessionId, { state, until: now + this.ttlMs });
     return state;

@@ -13,7 +13,7 @@ import { testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { testConfig } from '../../config';
 import { FieldCipher, FieldCipherError, parseFieldKeys } from './field-cipher';
-import { identityContext, reencryptAll } from './reencrypt';
+import { identityContext, reencryptIdTokens } from '../../modules/oidc';
 
 const key = () => randomBytes(32).toString('base64');
 const K1 = key();
@@ -83,7 +83,7 @@ describe('FieldCipher', () => {
     expect(() => k2only.decrypt(env, 'ctx')).toThrow(FieldCipherError);
   });
 
-  it('reencryptAll (the `reencrypt` CLI command) rewrites stale rows in the database, and is idempotent', async () => {
+  it('reencryptIdTokens (the `reencrypt` CLI command) rewrites stale rows in the database, and is idempotent', async () => {
     const database = await openPglite();
     try {
       await runMigrations(database);
@@ -101,14 +101,14 @@ describe('FieldCipher', () => {
         });
       }
       const spec = `k2:${K2},k1:${K1}`;
-      expect(await reencryptAll(database, spec)).toEqual({ scanned: 2, reencrypted: 2 });
-      expect(await reencryptAll(database, spec)).toEqual({ scanned: 2, reencrypted: 0 });
+      expect(await reencryptIdTokens(database.db, spec)).toEqual({ scanned: 2, reencrypted: 2 });
+      expect(await reencryptIdTokens(database.db, spec)).toEqual({ scanned: 2, reencrypted: 0 });
       const k2only = FieldCipher.fromSpec(`k2:${K2}`)!;
       for (const [i, id] of ids.entries()) {
         const [row] = await database.db.select().from(userIdentities).where(eq(userIdentities.id, id));
         expect(k2only.decrypt(row?.idTokenEnc ?? '', identityContext(id))).toBe(`id-token-${i}`);
       }
-      await expect(reencryptAll(database, undefined)).rejects.toThrow(/FIELD_ENCRYPTION_KEYS/);
+      await expect(reencryptIdTokens(database.db, undefined)).rejects.toThrow(/FIELD_ENCRYPTION_KEYS/);
     } finally {
       await database.close();
     }

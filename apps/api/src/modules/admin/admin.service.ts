@@ -1,17 +1,32 @@
-/** Administration: list and search users, change role or active flag (disabling revokes every session), stats. */
+/**
+ * Administration: list and search users, change role or active flag (disabling revokes every session), stats,
+ * background jobs.
+ */
 import { type AdminStats, ErrorCode, TASK_STATUSES } from '@primetrade/shared';
-import type { Deps } from '../../deps';
+import type { Db } from '../../infra/db/client';
+import type { JobQueue } from '../../infra/queue/queue';
+import type { SessionGuard } from '../../infra/session-guard';
 import { AppError, notFound } from '../../lib/errors';
-import * as authRepo from '../auth/auth.repo';
-import { type ClientInfo, securityEvent } from '../auth/auth.service';
-import { toUser } from '../users/user-dto';
+import type { ClientInfo } from '../../lib/http';
+import { securityEvent } from '../../lib/security-log';
+import { type AuthService, toUser } from '../auth';
 import * as repo from './admin.repo';
 
+export interface AdminServiceDeps {
+  db: Db;
+  /** Lag-tolerant reads (lists, counts): the replica when one is configured. */
+  reader: Db;
+  /** Disabling an account revokes its sessions; a role change makes the guard read them again. */
+  auth: Pick<AuthService, 'revokeAllSessions' | 'sessionIdsOf'>;
+  sessionGuard: Pick<SessionGuard, 'revoked' | 'invalidate'>;
+  queue: Pick<JobQueue, 'kind' | 'counts' | 'failed'>;
+}
+
 export class AdminService {
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: AdminServiceDeps) {}
 
   async listUsers(query: { q?: string | undefined; page: number; limit: number }) {
-    const { rows, total } = await repo.searchUsers(this.deps.database.reader, query.q, query.page, query.limit);
+    const { rows, total } = await repo.searchUsers(this.deps.reader, query.q, query.page, query.limit);
     return {
       data: rows.map(toUser),
       meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
@@ -27,17 +42,17 @@ export class AdminService {
     if (id === actor.userId && (patch.role === 'user' || patch.isActive === false)) {
       throw new AppError(ErrorCode.CONFLICT, 'Administrators cannot demote or disable their own account');
     }
-    const db = this.deps.database.db;
-    const result = await db.transaction(async (tx) => {
+    const { auth, sessionGuard } = this.deps;
+    const result = await this.deps.db.transaction(async (tx) => {
       const user = await repo.setUserFlags(tx, id, patch);
       if (!user) return null;
-      const revoked = patch.isActive === false ? await authRepo.revokeAllSessions(tx, id, 'account_disabled') : [];
+      const revoked = patch.isActive === false ? await auth.revokeAllSessions(id, 'account_disabled', tx) : [];
       return { user, revoked };
     });
     if (!result) throw notFound('User');
-    if (result.revoked.length > 0) await this.deps.sessionGuard.revoked(result.revoked);
+    if (result.revoked.length > 0) await sessionGuard.revoked(result.revoked);
     // A role change must be seen by the next request (the guard caches the session's role for ≤ 1 s).
-    this.deps.sessionGuard.invalidate(await authRepo.sessionIdsOfUser(db, id));
+    sessionGuard.invalidate(await auth.sessionIdsOf(id));
     securityEvent(client.log, 'admin.user_updated', {
       actorId: actor.userId,
       userId: id,
@@ -49,12 +64,19 @@ export class AdminService {
   }
 
   async stats(): Promise<AdminStats> {
-    const reader = this.deps.database.reader;
+    const { reader } = this.deps;
     const [counts, byStatus] = await Promise.all([repo.userCounts(reader), repo.taskCountsByStatus(reader)]);
     const tasksByStatus = Object.fromEntries(
       TASK_STATUSES.map((s) => [s, byStatus[s] ?? 0]),
     ) as AdminStats['tasksByStatus'];
     const tasks = Object.values(byStatus).reduce((a, b) => a + b, 0);
     return { ...counts, tasks, tasksByStatus };
+  }
+
+  /** Queue counts and the most recent failures (the failed set). */
+  async jobs() {
+    const { queue } = this.deps;
+    const [counts, failed] = await Promise.all([queue.counts(), queue.failed(50)]);
+    return { kind: queue.kind, counts, failed };
   }
 }

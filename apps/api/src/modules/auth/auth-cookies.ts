@@ -11,12 +11,17 @@ import {
   REFRESH_COOKIE,
 } from '@primetrade/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config';
 import { randomToken, safeEqual } from '../../infra/tokens';
 import { AppError } from '../../lib/errors';
 
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
 const CSRF_VALUE_RE = /^[A-Za-z0-9_-]{43}$/;
+
+/** What the auth cookies depend on: Secure (false only for an http://localhost app URL), the access cookie's life. */
+export interface CookieSettings {
+  secure: boolean;
+  accessTokenTtlSec: number;
+}
 
 export const wantsCookies = (request: FastifyRequest) =>
   String(request.headers[AUTH_MODE_HEADER] ?? '')
@@ -25,18 +30,18 @@ export const wantsCookies = (request: FastifyRequest) =>
 
 export function setAuthCookies(
   reply: FastifyReply,
-  config: Config,
+  cookies: CookieSettings,
   issued: { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string; refreshTokenExpiresAt: Date },
   keepCsrf?: string | undefined,
 ): void {
   const now = Date.now();
-  const base = { sameSite: 'strict' as const, secure: config.secureCookies };
+  const base = { sameSite: 'strict' as const, secure: cookies.secure };
   const refreshMaxAge = Math.max(1, Math.floor((issued.refreshTokenExpiresAt.getTime() - now) / 1000));
   reply.setCookie(ACCESS_COOKIE, issued.accessToken, {
     ...base,
     httpOnly: true,
     path: '/',
-    maxAge: config.accessTokenTtlSec,
+    maxAge: cookies.accessTokenTtlSec,
   });
   reply.setCookie(REFRESH_COOKIE, issued.refreshToken, {
     ...base,
@@ -50,8 +55,8 @@ export function setAuthCookies(
 }
 
 /** Expired copies of the three cookies (same names and paths), and Clear-Site-Data for the browser. */
-export function clearAuthCookies(reply: FastifyReply, config: Config): void {
-  const base = { sameSite: 'strict' as const, secure: config.secureCookies, maxAge: 0, expires: new Date(0) };
+export function clearAuthCookies(reply: FastifyReply, cookies: Pick<CookieSettings, 'secure'>): void {
+  const base = { sameSite: 'strict' as const, secure: cookies.secure, maxAge: 0, expires: new Date(0) };
   reply.setCookie(ACCESS_COOKIE, '', { ...base, httpOnly: true, path: '/' });
   reply.setCookie(REFRESH_COOKIE, '', { ...base, httpOnly: true, path: REFRESH_COOKIE_PATH });
   reply.setCookie(CSRF_COOKIE, '', { ...base, httpOnly: false, path: '/' });

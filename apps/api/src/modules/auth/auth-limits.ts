@@ -1,34 +1,42 @@
 /**
- * Brute-force limits (api.md): auth requests (login, register, forgot-password) per client IP, and failed logins
- * per email. Counters live in the shared RateLimitStore (Redis when configured), fixed windows.
+ * Brute-force limits (api.md): auth requests (login, register, forgot-password) per client IP, failed logins
+ * per email, failed password re-checks per user. Counters live in the shared RateLimitStore (Redis when
+ * configured), fixed windows.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps';
-import { enforce, hit, type LimitResult } from '../../plugins/rate-limit';
+import type { Config } from '../../config';
+import type { RateLimitStore } from '../../infra/rate-limit';
 import { hashToken } from '../../infra/tokens';
-import { securityEvent } from './auth.service';
+import { securityEvent } from '../../lib/security-log';
+import { enforce, hit, type LimitResult } from '../../plugins/rate-limit';
+
+/** What the limits need: the counter store and the RATE_LIMIT_* settings they read. */
+export interface AuthLimitDeps {
+  store: RateLimitStore;
+  config: Pick<Config['rateLimit'], 'authIpMax' | 'authWindowSec' | 'loginFailuresMax'>;
+}
 
 /** Failed logins are counted per email; failed password re-checks of a signed-in user per user id. */
-export const loginFailKey = (email: string) => `auth:fail:${hashToken(email)}`;
-export const reauthFailKey = (userId: string) => `auth:reauth-fail:${userId}`;
+const loginFailKey = (email: string) => `auth:fail:${hashToken(email)}`;
+const reauthFailKey = (userId: string) => `auth:reauth-fail:${userId}`;
 
 /** Count one auth request from this IP; 429 once over RATE_LIMIT_AUTH_IP_MAX in the window. */
-export async function limitAuthIp(deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const { authIpMax, authWindowSec } = deps.config.rateLimit;
-  const r = await hit(deps.rateLimitStore, `auth:ip:${request.ip}`, authIpMax, authWindowSec);
+export async function limitAuthIp(limits: AuthLimitDeps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { authIpMax, authWindowSec } = limits.config;
+  const r = await hit(limits.store, `auth:ip:${request.ip}`, authIpMax, authWindowSec);
   if (!r.allowed) securityEvent(request.log, 'auth.rate_limited', { scope: 'ip', ip: request.ip }, 'warn');
   enforce(reply, r, 'Too many authentication requests from this address, try again later');
 }
 
-/** 429 while this email is locked out (too many failures in the window), even with the right password. */
-export async function assertNotLockedOut(
-  deps: Deps,
+/** 429 while this key is locked out (too many failures in the window), even with the right password. */
+async function assertNotLockedOut(
+  limits: AuthLimitDeps,
   key: string,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const { loginFailuresMax } = deps.config.rateLimit;
-  const w = await deps.rateLimitStore.get(key);
+  const { loginFailuresMax } = limits.config;
+  const w = await limits.store.get(key);
   if (w.count >= loginFailuresMax) {
     const r: LimitResult = { ...w, limit: loginFailuresMax, allowed: false };
     securityEvent(request.log, 'auth.locked_out', { key: key.split(':')[1], ip: request.ip }, 'warn');
@@ -36,15 +44,15 @@ export async function assertNotLockedOut(
   }
 }
 
-/** Count a failed login for this email; logs the moment the lockout starts. */
-export async function recordFailure(
-  deps: Deps,
+/** Count a failure for this key; logs the moment the lockout starts. */
+async function recordFailure(
+  limits: AuthLimitDeps,
   key: string,
   request: FastifyRequest,
   fields: Record<string, unknown>,
 ): Promise<void> {
-  const { loginFailuresMax, authWindowSec } = deps.config.rateLimit;
-  const w = await deps.rateLimitStore.incr(key, authWindowSec);
+  const { loginFailuresMax, authWindowSec } = limits.config;
+  const w = await limits.store.incr(key, authWindowSec);
   if (w.count === loginFailuresMax) {
     securityEvent(
       request.log,
@@ -55,38 +63,53 @@ export async function recordFailure(
   }
 }
 
-export async function clearFailures(deps: Deps, key: string): Promise<void> {
-  await deps.rateLimitStore.reset(key);
-}
-
 /** Run a password check guarded by the failure counter: 429 while locked out, one failure counted per wrong answer. */
-export async function withFailureLimit<T>(
-  deps: Deps,
+async function withFailureLimit<T>(
+  limits: AuthLimitDeps,
   key: string,
   request: FastifyRequest,
   reply: FastifyReply,
   fields: Record<string, unknown>,
   run: () => Promise<T>,
 ): Promise<T> {
-  await assertNotLockedOut(deps, key, request, reply);
+  await assertNotLockedOut(limits, key, request, reply);
   try {
     const result = await run();
-    await clearFailures(deps, key);
+    await limits.store.reset(key);
     return result;
   } catch (err) {
-    if ((err as { code?: string }).code === 'INVALID_CREDENTIALS') await recordFailure(deps, key, request, fields);
+    if ((err as { code?: string }).code === 'INVALID_CREDENTIALS') await recordFailure(limits, key, request, fields);
     throw err;
   }
 }
 
-/** A per-user limit for actions that send mail or check a password again. */
-export async function limitUserAction(
-  deps: Deps,
-  action: string,
-  userId: string,
+/** A login, counted against the email's failures (`emailRef` is what the lockout log names). */
+export const withLoginLimit = <T>(
+  limits: AuthLimitDeps,
+  email: string,
+  emailRef: string,
+  request: FastifyRequest,
   reply: FastifyReply,
-  max: number,
+  run: () => Promise<T>,
+): Promise<T> => withFailureLimit(limits, loginFailKey(email), request, reply, { emailRef }, run);
+
+/** An action that checks the signed-in user's password again (password/email change, account deletion). */
+export const withReauthLimit = <T>(
+  limits: AuthLimitDeps,
+  userId: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<T>,
+): Promise<T> => withFailureLimit(limits, reauthFailKey(userId), request, reply, { userId }, run);
+
+/** A per-user (or per-email) limit for actions that send mail: RATE_LIMIT_LOGIN_FAILURES_MAX per window. */
+export async function limitUserAction(
+  limits: AuthLimitDeps,
+  action: string,
+  subject: string,
+  reply: FastifyReply,
 ): Promise<void> {
-  const r = await hit(deps.rateLimitStore, `auth:${action}:u:${userId}`, max, deps.config.rateLimit.authWindowSec);
+  const { loginFailuresMax, authWindowSec } = limits.config;
+  const r = await hit(limits.store, `auth:${action}:u:${subject}`, loginFailuresMax, authWindowSec);
   enforce(reply, r);
 }

@@ -1,8 +1,6 @@
 /** The messages the auth module sends. Links carry one-time tokens: they go to the mailer only, never to logs. */
+import { escapeHtml } from '../../infra/mail/html';
 import type { MailMessage } from '../../infra/mail/mailer';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function message(to: string, subject: string, lines: string[], link?: { href: string; label: string }): MailMessage {
   const text = [...lines, ...(link ? ['', link.href] : [])].join('\n');

@@ -1,10 +1,11 @@
 /**
- * Queries of the auth module: users by email, sessions (refresh-token families), refresh tokens and one-time
- * user tokens. No rules here; the service decides.
+ * Queries of the auth module: accounts by id or email, sessions (refresh-token families) and the session guard's
+ * lookup, refresh tokens and one-time user tokens. No rules here; the service decides.
  */
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/client';
 import { refreshTokens, sessions, type SessionRow, type UserRow, users, userTokens } from '../../infra/db/schema';
+import type { SessionState } from '../../infra/session-guard';
 
 export type UserTokenKind = 'password_reset' | 'email_verification';
 
@@ -26,10 +27,11 @@ export async function insertUser(
   return row;
 }
 
-export async function updateUser(
+/** The credentials of an account (profile fields are the users module's). */
+export async function updateCredentials(
   db: DbOrTx,
   id: string,
-  patch: Partial<Pick<UserRow, 'name' | 'email' | 'timezone' | 'passwordHash' | 'emailVerified' | 'lastLoginAt'>>,
+  patch: Partial<Pick<UserRow, 'passwordHash' | 'emailVerified'>>,
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
@@ -128,6 +130,28 @@ export async function listLiveSessions(db: DbOrTx, userId: string): Promise<Sess
       ),
     )
     .orderBy(desc(sessions.lastUsedAt), desc(sessions.id));
+}
+
+/**
+ * The session guard's question: is this session of this user live (not revoked, within its absolute lifetime) and
+ * its user active — and with which role?
+ */
+export async function findSessionState(db: DbOrTx, sessionId: string, userId: string): Promise<SessionState> {
+  const [row] = await db
+    .select({ role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.absoluteExpiresAt, new Date()),
+        eq(users.isActive, true),
+      ),
+    )
+    .limit(1);
+  return row ? { active: true, role: row.role } : { active: false, role: 'user' };
 }
 
 export async function sessionIdsOfUser(db: DbOrTx, userId: string): Promise<string[]> {

@@ -1,27 +1,20 @@
 /**
- * Authentication rules: accounts, sessions (one refresh-token family each), rotation with reuse detection,
- * revocation, password change and reset, email verification. Throws AppErrors; HTTP details live in the routes.
+ * Sign-in and sessions: accounts, sessions (one refresh-token family each), rotation with reuse detection,
+ * revocation; and the account lookups other modules use (users, admin, oidc). Password and email rules live in
+ * CredentialService. Throws AppErrors; HTTP details live in the routes.
  */
 import { ErrorCode } from '@primetrade/shared';
-import type { FastifyBaseLogger } from 'fastify';
-import type { Deps } from '../../deps';
+import type { Config } from '../../config';
+import type { Db, DbOrTx } from '../../infra/db/client';
 import type { UserRow } from '../../infra/db/schema';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../infra/passwords';
-import { hashToken, randomToken } from '../../infra/tokens';
-import { AppError, notFound, unauthenticated, validation } from '../../lib/errors';
-import { passwordChangedNotice, resetMail, verificationMail } from './auth-mails';
+import type { SessionGuard } from '../../infra/session-guard';
+import { hashToken, randomToken, type TokenService } from '../../infra/tokens';
+import { AppError, notFound, unauthenticated } from '../../lib/errors';
+import type { ClientInfo } from '../../lib/http';
+import { securityEvent } from '../../lib/security-log';
+import { type CredentialService, emailRef, invalidCredentials } from './auth.credentials';
 import * as repo from './auth.repo';
-import { checkPassword } from './password-policy';
-
-export const RESET_TOKEN_TTL_SEC = 30 * 60;
-export const VERIFY_TOKEN_TTL_SEC = 24 * 3600;
-
-/** Who is asking, for the session row and the security log. */
-export interface ClientInfo {
-  ip: string;
-  userAgent: string | null;
-  log: FastifyBaseLogger;
-}
 
 export interface Issued {
   user: UserRow;
@@ -32,55 +25,60 @@ export interface Issued {
   refreshTokenExpiresAt: Date;
 }
 
-/** A short, non-reversible reference to an email for the logs (correlate attempts without storing addresses). */
-export const emailRef = (email: string) => hashToken(`email:${email}`).slice(0, 16);
-
-/** One structured security event; callers never pass secrets (passwords, tokens, cookies). */
-export function securityEvent(
-  log: FastifyBaseLogger,
-  event: string,
-  fields: Record<string, unknown> = {},
-  level: 'info' | 'warn' = 'info',
-): void {
-  log[level]({ security: true, event, ...fields }, event);
-}
-
-export const invalidCredentials = () =>
-  new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct');
-
-export function isUniqueViolation(err: unknown): boolean {
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e; i++) {
-    if ((e as { code?: string }).code === '23505') return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
+export interface AuthServiceDeps {
+  db: Db;
+  tokens: Pick<TokenService, 'signAccess'>;
+  sessionGuard: Pick<SessionGuard, 'revoked'>;
+  /** Registration checks the password policy and mails the verification link. */
+  credentials: Pick<CredentialService, 'assertPasswordAllowed' | 'sendVerification'>;
+  /** Lifetimes: REFRESH_TOKEN_TTL, SESSION_ABSOLUTE_TTL, REFRESH_REUSE_GRACE_SECONDS. */
+  sessions: Pick<Config, 'refreshTokenTtlSec' | 'sessionAbsoluteTtlSec' | 'refreshReuseGraceSec'>;
 }
 
 const clip = (s: string | null, n: number) => (s && s.length > n ? s.slice(0, n) : s);
 
 export class AuthService {
-  constructor(private readonly deps: Deps) {}
-
-  private get db() {
-    return this.deps.database.db;
+  private readonly db: Db;
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.db = deps.db;
   }
 
-  private get config() {
-    return this.deps.config;
+  /** The account of a signed-in user (401 when it is gone). */
+  async account(userId: string): Promise<UserRow> {
+    const user = await repo.findUserById(this.db, userId);
+    if (!user) throw unauthenticated();
+    return user;
   }
 
-  /** Refuse a password that is common or made of the user's own details (400 with the reason). */
-  assertPasswordAllowed(password: string, path: string, context: { email?: string; name?: string }): void {
-    const problems = checkPassword(password, path, context);
-    if (problems) throw validation(problems, 'The password is not allowed');
+  findUser(userId: string): Promise<UserRow | undefined> {
+    return repo.findUserById(this.db, userId);
+  }
+
+  findUserByEmail(email: string): Promise<UserRow | undefined> {
+    return repo.findUserByEmail(this.db, email);
+  }
+
+  /**
+   * An account for a sign-in through an external provider (oidc): an unusable random password (one can be set
+   * later through "forgot password"), verified when the provider says the address is. When the email was taken
+   * meanwhile, that account.
+   */
+  async createExternalUser(v: { name: string; email: string; emailVerified: boolean }): Promise<UserRow | undefined> {
+    const passwordHash = await hashPassword(randomToken());
+    const user =
+      (await repo.insertUser(this.db, { name: v.name, email: v.email, passwordHash })) ??
+      (await repo.findUserByEmail(this.db, v.email));
+    if (!user || !v.emailVerified || user.emailVerified) return user;
+    await repo.updateCredentials(this.db, user.id, { emailVerified: true });
+    return { ...user, emailVerified: true };
   }
 
   /** A new session (refresh-token family) with its first refresh token and an access token. */
   async startSession(user: UserRow, client: ClientInfo): Promise<Issued> {
     const now = Date.now();
-    const absoluteExpiresAt = new Date(now + this.config.sessionAbsoluteTtlSec * 1000);
-    const expiresAt = new Date(Math.min(now + this.config.refreshTokenTtlSec * 1000, absoluteExpiresAt.getTime()));
+    const { refreshTokenTtlSec, sessionAbsoluteTtlSec } = this.deps.sessions;
+    const absoluteExpiresAt = new Date(now + sessionAbsoluteTtlSec * 1000);
+    const expiresAt = new Date(Math.min(now + refreshTokenTtlSec * 1000, absoluteExpiresAt.getTime()));
     const refreshToken = randomToken();
     const session = await this.db.transaction(async (tx) => {
       const s = await repo.insertSession(tx, {
@@ -110,7 +108,7 @@ export class AuthService {
   }
 
   async register(body: { name: string; email: string; password: string }, client: ClientInfo): Promise<Issued> {
-    this.assertPasswordAllowed(body.password, 'password', { email: body.email, name: body.name });
+    this.deps.credentials.assertPasswordAllowed(body.password, 'password', { email: body.email, name: body.name });
     if (await repo.findUserByEmail(this.db, body.email)) {
       throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
     }
@@ -118,7 +116,7 @@ export class AuthService {
     const user = await repo.insertUser(this.db, { name: body.name, email: body.email, passwordHash });
     if (!user) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
     securityEvent(client.log, 'auth.register', { userId: user.id, ip: client.ip });
-    await this.sendVerification(user, client);
+    await this.deps.credentials.sendVerification(user, client);
     return this.startSession(user, client);
   }
 
@@ -162,7 +160,7 @@ export class AuthService {
    */
   async refresh(token: string, client: ClientInfo): Promise<Issued> {
     const now = new Date();
-    const grace = this.config.refreshReuseGraceSec;
+    const grace = this.deps.sessions.refreshReuseGraceSec;
     const newToken = randomToken();
     const outcome = await this.db.transaction(async (tx) => {
       const row = await repo.lockRefreshToken(tx, hashToken(token));
@@ -182,7 +180,7 @@ export class AuthService {
       const user = await repo.findUserById(tx, session.userId);
       if (!user?.isActive) return { kind: 'revoked' as const, sessionId: session.id };
       const expiresAt = new Date(
-        Math.min(now.getTime() + this.config.refreshTokenTtlSec * 1000, session.absoluteExpiresAt.getTime()),
+        Math.min(now.getTime() + this.deps.sessions.refreshTokenTtlSec * 1000, session.absoluteExpiresAt.getTime()),
       );
       await repo.markRotated(tx, row.id, now);
       await repo.insertRefreshToken(tx, {
@@ -294,119 +292,16 @@ export class AuthService {
     await this.revoked(ids, client, 'auth.session.deleted', { userId, sessionId });
   }
 
-  /** Check a password the signed-in user typed again (password change, email change, account deletion). */
-  async confirmPassword(user: UserRow, password: string, client: ClientInfo, action: string): Promise<void> {
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      securityEvent(client.log, 'auth.reauth.failed', { userId: user.id, action, ip: client.ip }, 'warn');
-      throw invalidCredentials();
-    }
+  /** Every session id of a user, live or not (the guard forgets them when the account goes or changes role). */
+  sessionIdsOf(userId: string): Promise<string[]> {
+    return repo.sessionIdsOfUser(this.db, userId);
   }
 
-  async changePassword(
-    auth: { userId: string; sessionId: string },
-    body: { currentPassword: string; newPassword: string },
-    client: ClientInfo,
-  ): Promise<void> {
-    const user = await repo.findUserById(this.db, auth.userId);
-    if (!user) throw unauthenticated();
-    await this.confirmPassword(user, body.currentPassword, client, 'password_change');
-    this.assertPasswordAllowed(body.newPassword, 'newPassword', { email: user.email, name: user.name });
-    const passwordHash = await hashPassword(body.newPassword);
-    const ids = await this.db.transaction(async (tx) => {
-      await repo.updateUser(tx, user.id, { passwordHash });
-      await repo.voidUserTokens(tx, user.id, 'password_reset');
-      return repo.revokeOtherSessions(tx, user.id, auth.sessionId, 'password_change');
-    });
-    await this.revoked(ids, client, 'auth.password.changed', { userId: user.id, sessionId: auth.sessionId });
-    await this.deps.mailer.send(passwordChangedNotice(user.email, user.name));
-  }
-
-  /** Always succeeds from the caller's view; mails a single-use reset link when the account exists and is active. */
-  async forgotPassword(email: string, client: ClientInfo): Promise<void> {
-    const user = await repo.findUserByEmail(this.db, email);
-    if (!user?.isActive) {
-      securityEvent(client.log, 'auth.password.reset_requested', {
-        emailRef: emailRef(email),
-        ip: client.ip,
-        sent: false,
-      });
-      return;
-    }
-    const token = randomToken();
-    await this.db.transaction(async (tx) => {
-      await repo.voidUserTokens(tx, user.id, 'password_reset');
-      await repo.insertUserToken(tx, {
-        userId: user.id,
-        kind: 'password_reset',
-        tokenHash: hashToken(token),
-        email: user.email,
-        expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_SEC * 1000),
-      });
-    });
-    securityEvent(client.log, 'auth.password.reset_requested', { userId: user.id, ip: client.ip, sent: true });
-    await this.deps.mailer.send(resetMail(this.config.appUrl, user.email, user.name, token));
-  }
-
-  async resetPassword(body: { token: string; password: string }, client: ClientInfo): Promise<void> {
-    const passwordHashFor = async (user: UserRow) => {
-      this.assertPasswordAllowed(body.password, 'password', { email: user.email, name: user.name });
-      return hashPassword(body.password);
-    };
-    const result = await this.db.transaction(async (tx) => {
-      const row = await repo.lockUsableUserToken(tx, hashToken(body.token), 'password_reset');
-      if (!row) return null;
-      const user = await repo.findUserById(tx, row.userId);
-      if (!user) return null;
-      const passwordHash = await passwordHashFor(user);
-      await repo.useUserToken(tx, row.id);
-      await repo.updateUser(tx, user.id, {
-        passwordHash,
-        ...(row.email === user.email ? { emailVerified: true } : {}),
-      });
-      const ids = await repo.revokeAllSessions(tx, user.id, 'password_reset');
-      return { userId: user.id, ids };
-    });
-    if (!result) {
-      securityEvent(client.log, 'auth.password.reset_failed', { ip: client.ip, reason: 'invalid_token' }, 'warn');
-      throw validation([{ path: 'token', message: 'The reset link is invalid, used or expired' }]);
-    }
-    await this.revoked(result.ids, client, 'auth.password.reset', { userId: result.userId });
-  }
-
-  async sendVerification(user: UserRow, client: ClientInfo): Promise<void> {
-    const token = randomToken();
-    await this.db.transaction(async (tx) => {
-      await repo.voidUserTokens(tx, user.id, 'email_verification');
-      await repo.insertUserToken(tx, {
-        userId: user.id,
-        kind: 'email_verification',
-        tokenHash: hashToken(token),
-        email: user.email,
-        expiresAt: new Date(Date.now() + VERIFY_TOKEN_TTL_SEC * 1000),
-      });
-    });
-    securityEvent(client.log, 'auth.email.verification_sent', { userId: user.id });
-    await this.deps.mailer.send(verificationMail(this.config.appUrl, user.email, user.name, token));
-  }
-
-  async resendVerification(userId: string, client: ClientInfo): Promise<void> {
-    const user = await repo.findUserById(this.db, userId);
-    if (!user) throw unauthenticated();
-    if (user.emailVerified) return;
-    await this.sendVerification(user, client);
-  }
-
-  async verifyEmail(token: string, client: ClientInfo): Promise<void> {
-    const userId = await this.db.transaction(async (tx) => {
-      const row = await repo.lockUsableUserToken(tx, hashToken(token), 'email_verification');
-      if (!row) return null;
-      const user = await repo.findUserById(tx, row.userId);
-      if (!user || row.email !== user.email) return null;
-      await repo.useUserToken(tx, row.id);
-      await repo.updateUser(tx, user.id, { emailVerified: true });
-      return user.id;
-    });
-    if (!userId) throw validation([{ path: 'token', message: 'The verification link is invalid, used or expired' }]);
-    securityEvent(client.log, 'auth.email.verified', { userId });
+  /**
+   * Revoke every live session of a user, inside the caller's transaction when given (admin: disable an account);
+   * returns their ids, which the caller hands to the session guard once the transaction has committed.
+   */
+  revokeAllSessions(userId: string, reason: string, tx: DbOrTx = this.db): Promise<string[]> {
+    return repo.revokeAllSessions(tx, userId, reason);
   }
 }

@@ -8,15 +8,18 @@
  * unusable random password (a password can be set later through "forgot password").
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import * as oidc from 'openid-client';
-import type { Deps } from '../../deps';
+import type { Config } from '../../config';
 import { FieldCipher } from '../../infra/crypto/field-cipher';
-import { identityContext } from '../../infra/crypto/reencrypt';
-import { type UserRow, userIdentities } from '../../infra/db/schema';
-import { hashPassword } from '../../infra/passwords';
-import { randomToken, safeEqual } from '../../infra/tokens';
-import * as repo from '../auth/auth.repo';
+import type { Db } from '../../infra/db/client';
+import type { UserRow } from '../../infra/db/schema';
+import { safeEqual } from '../../infra/tokens';
+import { notFound, unavailable } from '../../lib/errors';
+import type { ClientInfo } from '../../lib/http';
+import { securityEvent } from '../../lib/security-log';
+import type { AuthService, Issued } from '../auth';
+import { sealIdToken } from './oidc.id-tokens';
+import * as repo from './oidc.repo';
 
 export const FLOW_COOKIE = 'oidc_flow';
 export const FLOW_COOKIE_PATH = '/api/v1/auth/oidc';
@@ -60,6 +63,25 @@ export const slug = (name: string) =>
 export const safeReturnTo = (v: string | undefined) =>
   v && /^\/(?![/\\])[^\s]*$/.test(v) && v.length <= 512 ? v : '/';
 
+export interface OidcServiceDeps {
+  db: Db;
+  /** Accounts (find, or create for a first sign-in) and the session a successful callback starts. */
+  auth: Pick<AuthService, 'findUser' | 'findUserByEmail' | 'createExternalUser' | 'startSession'>;
+  /** The provider (OIDC_*), or undefined when none is configured. */
+  provider: Config['oidc'];
+  /** The web app's origin: the redirect URI and where the browser goes back to. */
+  appUrl: string;
+  fieldEncryptionKeys: string | undefined;
+  /** The flow cookie's MAC key is derived from it (itself derived from the signing secret): every instance agrees. */
+  cursorKey: Buffer;
+}
+
+/** Where the callback sends the browser, and the session to set as cookies when the sign-in succeeded. */
+export interface SignInOutcome {
+  redirectTo: string;
+  issued?: Issued;
+}
+
 const isLoopback = (url: string) => /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url);
 
 export class OidcService {
@@ -67,25 +89,32 @@ export class OidcService {
   private readonly flowKey: Buffer;
   private readonly cipher: FieldCipher | undefined;
 
-  constructor(private readonly deps: Deps) {
+  constructor(private readonly deps: OidcServiceDeps) {
     // Derived from the signing secret (through the cursor key), so every instance accepts every flow cookie.
     this.flowKey = createHmac('sha256', deps.cursorKey).update('primetrade:oidc-flow:v1').digest();
-    this.cipher = FieldCipher.fromSpec(deps.config.fieldEncryptionKeys);
+    this.cipher = FieldCipher.fromSpec(deps.fieldEncryptionKeys);
   }
 
   get provider(): ProviderInfo | undefined {
-    const c = this.deps.config.oidc;
+    const c = this.deps.provider;
     if (!c) return undefined;
     const id = slug(c.providerName);
     return { id, name: c.providerName, startUrl: `/api/v1/auth/oidc/${id}/start` };
   }
 
   redirectUri(providerId: string): string {
-    return `${this.deps.config.appUrl}/api/v1/auth/oidc/${providerId}/callback`;
+    return `${this.deps.appUrl}/api/v1/auth/oidc/${providerId}/callback`;
+  }
+
+  /** The configured provider with this id (404 for any other). */
+  private providerById(id: string): ProviderInfo {
+    const p = this.provider;
+    if (!p || p.id !== id) throw notFound('Provider');
+    return p;
   }
 
   private configuration(): Promise<oidc.Configuration> {
-    const c = this.deps.config.oidc;
+    const c = this.deps.provider;
     if (!c) return Promise.reject(new OidcError('not_configured'));
     if (!this.discovered) {
       const insecure = isLoopback(c.issuerUrl);
@@ -106,8 +135,25 @@ export class OidcService {
     return this.discovered;
   }
 
-  /** The provider's authorization URL and the signed flow cookie value. */
-  async start(providerId: string, returnTo: string | undefined): Promise<{ url: string; cookie: string }> {
+  /** The provider's authorization URL and the signed flow cookie value (503 while the provider is unreachable). */
+  async start(
+    providerId: string,
+    returnTo: string | undefined,
+    log: ClientInfo['log'],
+  ): Promise<{ url: string; cookie: string }> {
+    const p = this.providerById(providerId);
+    try {
+      return await this.authorizationRequest(p.id, returnTo);
+    } catch (err) {
+      log.warn({ err }, 'oidc discovery failed');
+      throw unavailable('The sign-in provider is unavailable, try again shortly');
+    }
+  }
+
+  private async authorizationRequest(
+    providerId: string,
+    returnTo: string | undefined,
+  ): Promise<{ url: string; cookie: string }> {
     const config = await this.configuration();
     const verifier = oidc.randomPKCECodeVerifier();
     const flow: FlowState = {
@@ -152,10 +198,44 @@ export class OidcService {
   }
 
   /**
+   * The provider's redirect back: check the flow cookie, exchange the code, find or create the user and start a
+   * session. Every failure is a redirect to /login?error=oidc_<reason> (never a 5xx, never a token in a URL);
+   * only an unknown provider is a 404.
+   */
+  async signIn(
+    providerId: string,
+    callback: { flowCookie: string | undefined; query: string; error: string | undefined },
+    client: ClientInfo,
+  ): Promise<SignInOutcome> {
+    const p = this.providerById(providerId);
+    const appUrl = this.deps.appUrl;
+    try {
+      if (callback.error) throw new OidcError('provider_error', callback.error);
+      const flow = this.openFlow(callback.flowCookie, p.id);
+      const { user, linked } = await this.exchange(p.id, flow, callback.query);
+      if (!user.isActive) throw new OidcError('account_disabled');
+      const issued = await this.deps.auth.startSession(user, client);
+      securityEvent(client.log, 'auth.oidc.succeeded', {
+        userId: user.id,
+        sessionId: issued.sessionId,
+        provider: p.id,
+        linked,
+        ip: client.ip,
+      });
+      return { redirectTo: `${appUrl}${flow.returnTo}`, issued };
+    } catch (err) {
+      const reason = err instanceof OidcError ? err.reason : 'failed';
+      securityEvent(client.log, 'auth.oidc.failed', { provider: p.id, reason, ip: client.ip }, 'warn');
+      if (!(err instanceof OidcError)) client.log.error({ err }, 'oidc callback failed');
+      return { redirectTo: `${appUrl}/login?error=oidc_${reason}` };
+    }
+  }
+
+  /**
    * Exchange the code (PKCE verifier, state, nonce and the id_token's signature, iss, aud, exp checked by
    * openid-client) and find or create the user.
    */
-  async callback(
+  private async exchange(
     providerId: string,
     flow: FlowState,
     query: string,
@@ -184,26 +264,23 @@ export class OidcService {
     claims: oidc.IDToken,
     idToken: string | undefined,
   ): Promise<{ user: UserRow; linked: 'existing' | 'email' | 'created' }> {
-    const db = this.deps.database.db;
+    const { db, auth } = this.deps;
     const subject = String(claims.sub);
     const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : undefined;
     const emailVerified = claims.email_verified === true;
-    const [identity] = await db
-      .select()
-      .from(userIdentities)
-      .where(and(eq(userIdentities.provider, provider), eq(userIdentities.subject, subject)))
-      .limit(1);
+    const identity = await repo.findIdentity(db, provider, subject);
     if (identity) {
-      const user = await repo.findUserById(db, identity.userId);
+      const user = await auth.findUser(identity.userId);
       if (!user) throw new OidcError('no_account');
-      await db
-        .update(userIdentities)
-        .set({ email: email ?? identity.email, lastLoginAt: new Date(), idTokenEnc: this.seal(idToken, identity.id) })
-        .where(eq(userIdentities.id, identity.id));
+      await repo.touchIdentity(db, identity.id, {
+        email: email ?? identity.email,
+        lastLoginAt: new Date(),
+        idTokenEnc: sealIdToken(this.cipher, idToken, identity.id),
+      });
       return { user, linked: 'existing' };
     }
     if (!email || email.length > 254 || !email.includes('@')) throw new OidcError('no_email');
-    let user = await repo.findUserByEmail(db, email);
+    let user = await auth.findUserByEmail(email);
     let linked: 'email' | 'created' = 'email';
     if (user) {
       // Linking by email only on the provider's word that the address is verified (no account takeover).
@@ -213,27 +290,19 @@ export class OidcService {
         String(claims.name ?? claims.given_name ?? email.split('@')[0] ?? 'User')
           .trim()
           .slice(0, 100) || 'User';
-      user =
-        (await repo.insertUser(db, { name, email, passwordHash: await hashPassword(randomToken()) })) ??
-        (await repo.findUserByEmail(db, email));
+      user = await auth.createExternalUser({ name, email, emailVerified });
       if (!user) throw new OidcError('no_account');
-      if (emailVerified && !user.emailVerified) {
-        await repo.updateUser(db, user.id, { emailVerified: true });
-        user = { ...user, emailVerified: true };
-      }
       linked = 'created';
     }
     const id = randomUUID();
-    await db
-      .insert(userIdentities)
-      .values({ id, userId: user.id, provider, subject, email, idTokenEnc: this.seal(idToken, id) })
-      .onConflictDoNothing();
+    await repo.insertIdentity(db, {
+      id,
+      userId: user.id,
+      provider,
+      subject,
+      email,
+      idTokenEnc: sealIdToken(this.cipher, idToken, id),
+    });
     return { user, linked };
-  }
-
-  /** The id_token as an envelope, or nothing at all when no encryption key is configured (never plaintext). */
-  private seal(idToken: string | undefined, identityId: string): string | null {
-    if (!idToken || !this.cipher) return null;
-    return this.cipher.encrypt(idToken, identityContext(identityId));
   }
 }

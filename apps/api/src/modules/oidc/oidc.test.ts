@@ -11,10 +11,10 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { FieldCipher } from '../../infra/crypto/field-cipher';
-import { identityContext } from '../../infra/crypto/reencrypt';
 import { userIdentities, users } from '../../infra/db/schema';
 import { createTestContext, type TestContext, testDeps } from '../../test/context';
 import { createUser } from '../../test/factories';
+import { identityContext } from './oidc.id-tokens';
 
 const CLIENT_ID = 'primetrade-test';
 const CLIENT_SECRET = randomBytes(24).toString('hex');

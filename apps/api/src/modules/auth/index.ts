@@ -1,0 +1,52 @@
+/**
+ * The auth module: accounts, sign-in, sessions and the guard that checks them on every request, passwords and email
+ * verification. Other modules reach it only through this file: the services (passed to them by the composition
+ * root), the User DTO, and the cookie and re-check helpers their routes share with /auth.
+ */
+import type { Config } from '../../config';
+import type { Db } from '../../infra/db/client';
+import type { Mailer } from '../../infra/mail/mailer';
+import { type RevocationBus, SessionGuard } from '../../infra/session-guard';
+import type { TokenService } from '../../infra/tokens';
+import { CredentialService } from './auth.credentials';
+import { findSessionState } from './auth.repo';
+import { authRoutes } from './auth.routes';
+import { AuthService } from './auth.service';
+import type { AuthLimitDeps } from './auth-limits';
+import type { CookieSettings } from './auth-cookies';
+
+export interface AuthModuleDeps {
+  db: Db;
+  tokens: TokenService;
+  mailer: Mailer;
+  /** Publishes revocations to the other instances (Redis); none on a single instance. */
+  revocations: RevocationBus | undefined;
+  limits: AuthLimitDeps;
+  cookies: CookieSettings;
+  /** The web app's origin, for the links in mails. */
+  appUrl: string;
+  sessions: Pick<Config, 'refreshTokenTtlSec' | 'sessionAbsoluteTtlSec' | 'refreshReuseGraceSec'>;
+}
+
+export function createAuthModule(deps: AuthModuleDeps) {
+  const { db, limits, cookies } = deps;
+  const sessionGuard = new SessionGuard((sessionId, userId) => findSessionState(db, sessionId, userId), {
+    bus: deps.revocations,
+  });
+  const credentials = new CredentialService({ db, sessionGuard, mailer: deps.mailer, appUrl: deps.appUrl });
+  const service = new AuthService({ db, tokens: deps.tokens, sessionGuard, credentials, sessions: deps.sessions });
+  return {
+    service,
+    credentials,
+    /** Is a session still alive (the request-auth plugin asks on every request); told of every revocation. */
+    sessionGuard,
+    routes: authRoutes({ service, credentials, limits, cookies }),
+  };
+}
+
+export type { AuthService, Issued } from './auth.service';
+export type { CredentialService } from './auth.credentials';
+export type { AuthLimitDeps } from './auth-limits';
+export { withReauthLimit } from './auth-limits';
+export { type CookieSettings, clearAuthCookies, setAuthCookies } from './auth-cookies';
+export { toUser } from './user-dto';
