@@ -90,8 +90,6 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.decorate('shuttingDown', false);
 
   await app.register(depsPlugin, { deps });
-  app.addHook('onReady', async () => deps.relay.start());
-  app.addHook('onClose', async () => deps.relay.stop());
   const parts: ModuleParts[] = Object.values(modules);
   app.addHook('onReady', async () => {
     for (const m of parts) await m.start?.();

@@ -17,7 +17,7 @@ import { createEventsModule } from './modules/events';
 import { createHealthModule } from './modules/health';
 import { createOidcModule } from './modules/oidc';
 import { createRemindersModule } from './modules/reminders';
-import { taskRoutes } from './modules/tasks/tasks.routes';
+import { createTasksModule } from './modules/tasks/index';
 import { createUsersModule } from './modules/users';
 
 /** What a module factory returns: its routes (registered under its prefix), background work, job handlers. */
@@ -121,7 +121,19 @@ export function composeModules(p: Deps) {
       log: p.log,
     }),
     reminders: reminders(p),
-    tasks: { routes: taskRoutes },
+    tasks: createTasksModule({
+      db: p.database.db,
+      reads: p.reads,
+      cache: p.cache,
+      events: p.events,
+      limits: {
+        store: p.rateLimitStore,
+        taskCreateMax: p.config.rateLimit.taskCreateMax,
+        taskCreateWindowSec: p.config.rateLimit.taskCreateWindowSec,
+      },
+      cursorKey: p.cursorKey,
+      outboxPollMs: p.config.outboxPollMs,
+    }),
   } satisfies Record<string, ModuleParts>;
   // The in-process queue runs the jobs here; with BullMQ the worker process does (composeJobs).
   p.queue.register?.(jobsOf(p, Object.values(modules)).handlers);

@@ -19,7 +19,6 @@ import { BullQueue } from './infra/queue/bullmq';
 import { InProcessQueue } from './infra/queue/in-process';
 import { type JobQueue } from './infra/queue/queue';
 import { QueuedMailer } from './infra/queue/queued-mailer';
-import { TaskEventRelay } from './modules/tasks/tasks.outbox';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
 import { CircuitBreaker, createRedis } from './infra/redis/client';
@@ -49,10 +48,8 @@ export interface Deps {
   metrics: Metrics;
   /** Cached expensive reads (task stats); in-process by default. */
   cache: Cache;
-  /** Domain events (task.created/updated/deleted), published by `relay` from the outbox after commit. */
+  /** Domain events (task.created/updated/deleted), published after commit by the tasks module's outbox relay. */
   events: EventBus;
-  /** Publishes committed task changes (the outbox in task_activity) as domain events, at least once. */
-  relay: TaskEventRelay;
   /** Replica for lag-tolerant reads, primary right after the user's own write. */
   reads: ReadRouter;
   /** HMAC key of list cursors (derived from the signing secret, so every instance accepts every cursor). */
@@ -167,7 +164,6 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
       redis,
     ),
     events,
-    relay: new TaskEventRelay(database.db, events, { pollMs: config.outboxPollMs }),
     cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
     log,
     closers,

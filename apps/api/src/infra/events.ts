@@ -10,8 +10,6 @@ export interface DomainEvents {
   /** previousStatus: the status before this change (completion metrics, reminder bookkeeping). */
   'task.updated': { userId: string; task: Task; previousStatus?: TaskStatus; completed?: boolean };
   'task.deleted': { userId: string; id: string };
-  /** Also published (after its task.updated, or task.created) when a change completed the task. */
-  'task.completed': { userId: string; task: Task };
 }
 export type DomainEventName = keyof DomainEvents;
 

@@ -39,8 +39,8 @@ describe('business metrics from domain events', () => {
       payload: { status: 'completed' },
     });
     await ctx.app.inject({ method: 'PATCH', url: `/api/v1/tasks/${id}`, headers: u.headers, payload: { title: 'a2' } });
-    ctx.deps.relay.kick();
-    await ctx.deps.relay.idle();
+    ctx.modules.tasks.relay.kick();
+    await ctx.modules.tasks.relay.idle();
     const after = await scrape();
     expect(value(after, 'tasks_created_total') - (value(before, 'tasks_created_total') || 0)).toBe(2);
     expect(value(after, 'tasks_completed_total') - (value(before, 'tasks_completed_total') || 0)).toBe(2);
@@ -65,8 +65,8 @@ describe('business metrics from domain events', () => {
     await ctx.database.db.execute(sql`insert into task_reminders (user_id, task_id, kind, due_date, sent_at)
       values (${u.id}, ${id}, 'due_soon', now(), now())`);
     await ctx.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${id}`, headers: u.headers });
-    ctx.deps.relay.kick();
-    await ctx.deps.relay.idle();
+    ctx.modules.tasks.relay.kick();
+    await ctx.modules.tasks.relay.idle();
     await new Promise((r) => setTimeout(r, 50));
     const left = (await ctx.database.db.execute(
       sql`select count(*)::int as n from task_reminders where task_id = ${id}`,

@@ -8,7 +8,7 @@
  *   emailVerified, version, completedAt) → 400 VALIDATION_FAILED and no row changed anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTask } from '../modules/tasks/tasks.factory';
+import { seedTask } from '../modules/tasks/index';
 import { createTestContext, drivers, type TestContext } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 import { type JsonSchema, type Operation, operationsOf } from './openapi-arbitraries';
@@ -80,7 +80,7 @@ for (const driver of drivers()) {
       b = await createUser(ctx.deps, { name: 'Bob' });
       aTasks = [];
       for (let i = 0; i < 3; i++) {
-        aTasks.push((await createTask(ctx.deps, a.id, { title: `alice secret ${i}`, tags: ['alice'] })).id);
+        aTasks.push((await seedTask(ctx.database.db, a.id, { title: `alice secret ${i}`, tags: ['alice'] })).id);
       }
     }, 180_000);
     afterAll(async () => {
@@ -131,7 +131,7 @@ for (const driver of drivers()) {
         }
         // Positive control: the same request on B's own task works, so the 404 above is ownership, not input.
         if (!isSession) {
-          const ok = await send(b, (await createTask(ctx.deps, b.id)).id);
+          const ok = await send(b, (await seedTask(ctx.database.db, b.id)).id);
           expect(ok.statusCode, `${op.method} ${op.path} as B on B's own id`).toBeLessThan(300);
         }
       }
@@ -162,7 +162,7 @@ for (const driver of drivers()) {
         expect(res.json().data.affected).toBe(0);
       }
       // Mixed: B's own id among A's → only B's counts.
-      const mine = await createTask(ctx.deps, b.id);
+      const mine = await seedTask(ctx.database.db, b.id);
       const mixed = await ctx.app.inject({
         method: 'POST',
         url: '/api/v1/tasks/bulk',
@@ -229,7 +229,7 @@ for (const driver of drivers()) {
 
     it('mass assignment: every write schema with an extra field → 400, no row changed', async () => {
       const admin = await createUser(ctx.deps, { role: 'admin' });
-      const own = await createTask(ctx.deps, b.id);
+      const own = await seedTask(ctx.database.db, b.id);
       const writes = ops.filter((op) => op.body?.['application/json'] && op.path.startsWith('/api/v1/'));
       expect(writes.length).toBeGreaterThanOrEqual(14);
       const counts = await tableCounts(ctx.deps);

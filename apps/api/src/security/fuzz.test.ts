@@ -13,7 +13,7 @@ import { problemSchema } from '@primetrade/shared';
 import fc from 'fast-check';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTask } from '../modules/tasks/tasks.factory';
+import { seedTask } from '../modules/tasks/index';
 import { createTestContext, drivers, type TestContext } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 import {
@@ -196,7 +196,7 @@ for (const driver of drivers()) {
     const freshUser = async () => {
       user = await createUser(ctx.deps);
       const tasks = [];
-      for (let i = 0; i < 3; i++) tasks.push(await createTask(ctx.deps, user.id, { tags: ['fuzz'] }));
+      for (let i = 0; i < 3; i++) tasks.push(await seedTask(ctx.database.db, user.id, { tags: ['fuzz'] }));
       ids = [...tasks.map((t) => t.id), user.sessionId, user.id];
     };
 

@@ -8,7 +8,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TYP, JWT_AUDIENCE, JWT_ISSUER } from '../infra/tokens';
-import { createTask } from '../modules/tasks/tasks.factory';
+import { seedTask } from '../modules/tasks/index';
 import { createTestContext, drivers, type TestContext } from '../test/context';
 import { createUser } from '../test/factories';
 
@@ -158,7 +158,7 @@ for (const driver of drivers()) {
     it('a tampered, foreign or re-purposed list cursor → 400', async () => {
       const a = await createUser(ctx.deps);
       const b = await createUser(ctx.deps);
-      for (let i = 0; i < 3; i++) await createTask(ctx.deps, a.id);
+      for (let i = 0; i < 3; i++) await seedTask(ctx.database.db, a.id);
       const page = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=1', headers: a.headers });
       const cursor: string = page.json().meta.nextCursor;
       expect(cursor).toBeTruthy();

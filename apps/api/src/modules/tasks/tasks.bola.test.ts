@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { createTask } from './tasks.factory';
+import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -27,9 +27,9 @@ describe.each(drivers())('tasks access control (BOLA) on %s', (driver) => {
     b = await createUser(ctx.deps);
     aTaskIds = [];
     for (let i = 0; i < 3; i++) {
-      aTaskIds.push((await createTask(ctx.deps, a.id, { title: `A secret ${i}`, tags: ['secret'] })).id);
+      aTaskIds.push((await seedTask(ctx.database.db, a.id, { title: `A secret ${i}`, tags: ['secret'] })).id);
     }
-    await createTask(ctx.deps, b.id, { title: 'B own' });
+    await seedTask(ctx.database.db, b.id, { title: 'B own' });
   });
   afterAll(async () => ctx?.close());
 

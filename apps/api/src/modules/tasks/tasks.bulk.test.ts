@@ -4,7 +4,7 @@ import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
 import { parseCsv } from './tasks.csv';
-import { createTask } from './tasks.factory';
+import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -29,11 +29,11 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
       const a = await createUser(ctx.deps);
       const b = await createUser(ctx.deps);
       const [a1, a2, a3] = [
-        await createTask(ctx.deps, a.id, { status: 'pending' }),
-        await createTask(ctx.deps, a.id, { status: 'completed' }),
-        await createTask(ctx.deps, a.id, { status: 'pending' }),
+        await seedTask(ctx.database.db, a.id, { status: 'pending' }),
+        await seedTask(ctx.database.db, a.id, { status: 'completed' }),
+        await seedTask(ctx.database.db, a.id, { status: 'pending' }),
       ];
-      const b1 = await createTask(ctx.deps, b.id, { status: 'pending' });
+      const b1 = await seedTask(ctx.database.db, b.id, { status: 'pending' });
       const res = await bulk(a, {
         action: 'update',
         ids: [a1?.id, a2?.id, b1.id, randomUUID(), a1?.id],
@@ -61,9 +61,9 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
     it('deletes own tasks only', async () => {
       const a = await createUser(ctx.deps);
       const b = await createUser(ctx.deps);
-      const a1 = await createTask(ctx.deps, a.id);
-      const a2 = await createTask(ctx.deps, a.id);
-      const b1 = await createTask(ctx.deps, b.id);
+      const a1 = await seedTask(ctx.database.db, a.id);
+      const a2 = await seedTask(ctx.database.db, a.id);
+      const b1 = await seedTask(ctx.database.db, b.id);
       const res = await bulk(a, { action: 'delete', ids: [a1.id, b1.id, randomUUID()] });
       expect(res.json().data.affected).toBe(1);
       expect((await ctx.app.inject({ method: 'GET', url: `${BASE}/${a1.id}`, headers: a.headers })).statusCode).toBe(
@@ -97,13 +97,13 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
   describe('GET /tasks/export', () => {
     it('streams CSV with a header row, tags joined with ";", an attachment filename, RFC 4180 quoting', async () => {
       const u = await createUser(ctx.deps);
-      await createTask(ctx.deps, u.id, {
+      await seedTask(ctx.database.db, u.id, {
         title: 'Comma, "quote"',
         description: 'line1\nline2',
         tags: ['a', 'b'],
         createdAt: new Date(Date.now() - 2000),
       });
-      await createTask(ctx.deps, u.id, { title: '=SUM(A1)', status: 'completed', priority: 'high' });
+      await seedTask(ctx.database.db, u.id, { title: '=SUM(A1)', status: 'completed', priority: 'high' });
       const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=csv`, headers: u.headers });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
@@ -140,7 +140,8 @@ describe.each(drivers())('bulk, import and export on %s', (driver) => {
 
     it('streams JSON (an array of tasks), default format, list filters apply', async () => {
       const u = await createUser(ctx.deps);
-      for (let i = 0; i < 3; i++) await createTask(ctx.deps, u.id, { title: `e${i}`, priority: i ? 'low' : 'high' });
+      for (let i = 0; i < 3; i++)
+        await seedTask(ctx.database.db, u.id, { title: `e${i}`, priority: i ? 'low' : 'high' });
       const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: u.headers });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);

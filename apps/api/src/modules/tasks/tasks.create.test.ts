@@ -15,7 +15,7 @@ describe.each(drivers())('POST /tasks write paths on %s', (driver) => {
     ctx = await createTestContext(driver, { config: { outboxPollMs: 600_000 } });
     u = await createUser(ctx.deps);
     // The relay stays idle (it clears a payload once published): the outbox rows are read as written.
-    ctx.deps.relay.kick = () => {};
+    ctx.modules.tasks.relay.kick = () => {};
   });
   afterAll(async () => ctx?.close());
 

@@ -2,29 +2,23 @@
  * CSV for export and import (RFC 4180: comma separated, CRLF rows, fields quoted when they hold a comma, a
  * quote or a line break, quotes doubled). Cells that a spreadsheet would run as a formula (= + - @ tab CR at
  * the start) are written with a leading apostrophe, which import removes again, so export → import round-trips.
+ * The columns are the task's fields (tasks.mapper.ts); an import reads the writable ones.
  */
-import type { Task } from '@primetrade/shared';
+import { createTaskBody, IMPORT_MAX_ROWS, type Task } from '@primetrade/shared';
+import { validation } from '../../lib/errors';
+import { csvCells, FIELD_NAMES, fromCsvCell, WRITABLE_FIELDS, type WritableField } from './tasks.mapper';
 
-export const CSV_COLUMNS = [
-  'id',
-  'title',
-  'description',
-  'status',
-  'priority',
-  'dueDate',
-  'tags',
-  'completedAt',
-  'createdAt',
-  'updatedAt',
-  'version',
-] as const;
-
+/** Every field, in the API's order: the export's header. */
+const CSV_COLUMNS: readonly string[] = FIELD_NAMES;
 /** Columns an import reads; the other export columns are accepted and ignored (the server owns them). */
-export const CSV_IMPORT_COLUMNS = ['title', 'description', 'status', 'priority', 'dueDate', 'tags'] as const;
+const CSV_IMPORT_COLUMNS = new Set<string>(WRITABLE_FIELDS);
+/** Columns an import needs: the fields a task cannot be created without (no default in the schema). */
+const CSV_REQUIRED_COLUMNS = WRITABLE_FIELDS.filter((f) => !createTaskBody.shape[f].safeParse(undefined).success);
+const REQUIRED = new Set<string>(CSV_REQUIRED_COLUMNS);
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(value: string): string {
+function csvCell(value: string): string {
   const v = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
@@ -34,28 +28,15 @@ export function csvHeader(): string {
 }
 
 export function csvRow(t: Task): string {
-  const cells = [
-    t.id,
-    t.title,
-    t.description,
-    t.status,
-    t.priority,
-    t.dueDate ?? '',
-    t.tags.join(';'),
-    t.completedAt ?? '',
-    t.createdAt,
-    t.updatedAt,
-    String(t.version),
-  ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${csvCells(t).map(csvCell).join(',')}\r\n`;
 }
 
 /** Undo the export's formula guard. */
-export function unguard(value: string): string {
+function unguard(value: string): string {
   return value.length > 1 && value[0] === "'" && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
-export class CsvError extends Error {}
+class CsvError extends Error {}
 
 /**
  * Parse CSV text into records (arrays of cells). Accepts CRLF or LF, quoted fields with doubled quotes and
@@ -119,4 +100,42 @@ export function parseCsv(text: string, maxRecords: number): string[][] {
   if (quoted) throw new CsvError('Unterminated quoted field');
   if (field !== '' || record.length > 0 || fieldStarted) endRecord();
   return records;
+}
+
+/** CSV text → row objects keyed by the header; unknown columns are a 400 for the whole file. */
+export function csvToObjects(text: string): Array<Record<string, unknown>> {
+  let records: string[][];
+  try {
+    records = parseCsv(text, IMPORT_MAX_ROWS + 1);
+  } catch (err) {
+    if (err instanceof CsvError) throw validation([{ path: 'body', message: err.message }], err.message);
+    throw err;
+  }
+  const header = records.shift();
+  if (!header) throw validation([{ path: 'body', message: 'The CSV has no header row' }]);
+  const names = header.map((h) => h.trim());
+  const known = new Set<string>(CSV_COLUMNS);
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) {
+    throw validation(
+      unknown.map((n) => ({ path: `header.${n}`, message: `Unknown column; expected ${CSV_COLUMNS.join(', ')}` })),
+      'The CSV header names unknown columns',
+    );
+  }
+  for (const f of CSV_REQUIRED_COLUMNS) {
+    if (!names.includes(f)) throw validation([{ path: `header.${f}`, message: `A ${f} column is required` }]);
+  }
+  return records.map((cells) => {
+    const obj: Record<string, unknown> = {};
+    names.forEach((name, i) => {
+      if (!CSV_IMPORT_COLUMNS.has(name)) return;
+      const raw = unguard(cells[i] ?? '');
+      const value = fromCsvCell(name as WritableField, raw);
+      // An empty cell leaves a field to its default; a required field keeps it (and fails its check).
+      if (value !== undefined) obj[name] = value;
+      else if (REQUIRED.has(name)) obj[name] = raw;
+    });
+    if (cells.length > names.length) obj.__extraCells = cells.length - names.length;
+    return obj;
+  });
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { createTask } from './tasks.factory';
+import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -34,7 +34,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     u = await createUser(ctx.deps);
     const now = Date.now();
     const at = (minutes: number) => new Date(now - 100 * DAY + minutes * 60_000);
-    await createTask(ctx.deps, u.id, {
+    await seedTask(ctx.database.db, u.id, {
       title: 'Quarterly report',
       description: 'numbers for the board',
       priority: 'high',
@@ -42,7 +42,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
       dueDate: new Date(now - DAY),
       createdAt: at(1),
     });
-    await createTask(ctx.deps, u.id, {
+    await seedTask(ctx.database.db, u.id, {
       title: 'Buy groceries',
       description: 'milk, eggs, 100% organic_bread',
       priority: 'low',
@@ -50,7 +50,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
       dueDate: new Date(now + 2 * DAY),
       createdAt: at(2),
     });
-    await createTask(ctx.deps, u.id, {
+    await seedTask(ctx.database.db, u.id, {
       title: 'Plan holiday',
       description: 'look at flights to Lisbon',
       status: 'in_progress',
@@ -58,7 +58,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
       tags: ['home', 'travel'],
       createdAt: at(3),
     });
-    await createTask(ctx.deps, u.id, {
+    await seedTask(ctx.database.db, u.id, {
       title: 'Fix the bicycle',
       description: 'a report said the chain is rusty',
       status: 'completed',
@@ -66,7 +66,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
       dueDate: new Date(now - 2 * DAY),
       createdAt: at(4),
     });
-    await createTask(ctx.deps, u.id, {
+    await seedTask(ctx.database.db, u.id, {
       title: 'Old idea',
       status: 'cancelled',
       priority: 'low',
@@ -301,7 +301,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     const base = Date.now() - 10 * DAY;
     for (let i = 0; i < 45; i++) {
       // Several share a created_at, so ties are broken on id.
-      const t = await createTask(ctx.deps, w.id, {
+      const t = await seedTask(ctx.database.db, w.id, {
         title: `w${i}`,
         createdAt: new Date(base + Math.floor(i / 3) * 1000),
       });
@@ -318,7 +318,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
         seen.push(...res.json().data.map((t: TaskJson) => t.id));
         cursor = res.json().meta.nextCursor;
         // Others arrive between pages (new ones, and ones sorting anywhere).
-        await createTask(ctx.deps, w.id, { title: `new${inserted}`, priority: 'urgent' });
+        await seedTask(ctx.database.db, w.id, { title: `new${inserted}`, priority: 'urgent' });
         inserted++;
       } while (cursor);
       expect(new Set(seen).size, sort).toBe(seen.length);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
+import { composeModules, type Modules } from '../../composition';
 import { testConfig } from '../../config';
 import type { Deps } from '../../deps';
 import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
@@ -24,11 +25,11 @@ function record(deps: Deps, bus: string, seen: Seen) {
   deps.events.on('task.deleted', (e) => seen.push({ type: 'deleted', id: e.id, bus }));
 }
 
-async function settle(...all: Deps[]) {
+async function settle(...all: Modules[]) {
   for (let i = 0; i < 3; i++) {
-    for (const d of all) {
-      d.relay.kick();
-      await d.relay.idle();
+    for (const m of all) {
+      m.tasks.relay.kick();
+      await m.tasks.relay.idle();
     }
   }
 }
@@ -37,13 +38,15 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
   let ctx: TestContext;
   let second: App;
   let deps2: Deps;
+  let modules2: Modules;
   const seen: Seen = [];
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { outboxPollMs: 60_000 } });
     // A second instance on the same database, with its own event bus and relay.
     deps2 = testDeps(testConfig({ outboxPollMs: 60_000 }), ctx.database, { jwtSecret: 'y'.repeat(40) });
     (deps2 as { tokens: unknown }).tokens = ctx.deps.tokens;
-    second = await buildApp(deps2);
+    modules2 = composeModules(deps2);
+    second = await buildApp(deps2, { modules: modules2 });
     await second.ready();
     record(ctx.deps, 'a', seen);
     record(deps2, 'b', seen);
@@ -75,7 +78,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
       });
     }
     await apps[0]!.inject({ method: 'DELETE', url: `/api/v1/tasks/${ids[0]}`, headers: u.headers });
-    await settle(ctx.deps, deps2);
+    await settle(ctx.modules, modules2);
     const mine = seen.filter((s) => ids.includes(s.id));
     expect(mine).toHaveLength(13);
     for (const id of ids) {
@@ -90,7 +93,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
 
   it("each event carries its own change's state when later changes committed before the relay ran", async () => {
     const u = await createUser(ctx.deps);
-    const relays = [ctx.deps.relay, deps2.relay];
+    const relays = [ctx.modules.tasks.relay, modules2.tasks.relay];
     const kicks = relays.map((r) => r.kick);
     for (const r of relays) r.kick = () => {}; // the relay is slow: all three writes commit first
     try {
@@ -112,7 +115,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
       relays.forEach((r, i) => {
         r.kick = kicks[i] as () => void;
       });
-      await settle(ctx.deps, deps2);
+      await settle(ctx.modules, modules2);
       const added = seen.slice(before).map(({ type, status, version }) => ({ type, status, version }));
       expect(added).toEqual([
         { type: 'created', status: 'pending', version: 1 },
@@ -137,7 +140,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
       with t as (insert into tasks (user_id, title) values (${u.id}, 'orphaned') returning id, user_id)
       insert into task_activity (user_id, task_id, type, changes) select user_id, id, 'created', '{}'::jsonb from t`);
     const before = seen.length;
-    await settle(deps2);
+    await settle(modules2);
     const added = seen.slice(before);
     expect(added.map((s) => s.type)).toEqual(['created']);
     expect(added[0]?.bus).toBe('b');

@@ -9,14 +9,12 @@
  * process or any other (a poll every OUTBOX_POLL_MS). One relay drains at a time (advisory lock), which keeps
  * events in order across instances.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Task, TaskStatus } from '@primetrade/shared';
 import type { Db } from '../../infra/db/client';
-import { taskActivity, tasks } from '../../infra/db/schema';
 import type { EventBus } from '../../infra/events';
-import { type TaskRecord, taskColumns } from './tasks.repo';
-import { toDto } from './tasks.service';
-
-const RELAY_LOCK = 727_275;
+import { toDto } from './tasks.mapper';
+import { markPublished, tryRelayLock, unpublished } from './tasks.outbox.repo';
+import { findTasks } from './tasks.repo';
 
 export class TaskEventRelay {
   private draining = false;
@@ -79,68 +77,36 @@ export class TaskEventRelay {
   /** Publish one batch; returns how many changes were published (0 when another relay holds the lock). */
   async drainOnce(batch = 200): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const lock = (await tx.execute(sql`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as ok`)) as unknown as {
-        rows: Array<{ ok: boolean }>;
-      };
-      if (!lock.rows[0]?.ok) return 0;
-      const rows = await tx
-        .select({
-          seq: taskActivity.seq,
-          userId: taskActivity.userId,
-          taskId: taskActivity.taskId,
-          type: taskActivity.type,
-          changes: taskActivity.changes,
-          payload: taskActivity.payload,
-        })
-        .from(taskActivity)
-        .where(isNull(taskActivity.publishedAt))
-        .orderBy(taskActivity.seq)
-        .limit(batch);
+      if (!(await tryRelayLock(tx))) return 0;
+      const rows = await unpublished(tx, batch);
       if (rows.length === 0) return 0;
-      const current = new Map<string, TaskRecord>();
+      const current = new Map<string, Task>();
       const byUser = new Map<string, string[]>();
       // Rows written before the payload column existed carry none: those publish the task's current state.
       for (const r of rows)
         if (r.type !== 'deleted' && !r.payload) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.taskId]);
       for (const [userId, ids] of byUser) {
-        const found = await tx
-          .select(taskColumns)
-          .from(tasks)
-          .where(and(eq(tasks.userId, userId), inArray(tasks.id, [...new Set(ids)])));
-        for (const t of found) current.set(`${userId}:${t.id}`, t as TaskRecord);
+        for (const t of await findTasks(tx, userId, [...new Set(ids)])) current.set(`${userId}:${t.id}`, toDto(t));
       }
       for (const r of rows) {
         if (r.type === 'deleted') {
           this.bus.emit('task.deleted', { userId: r.userId, id: r.taskId });
           continue;
         }
-        const record = current.get(`${r.userId}:${r.taskId}`);
-        const task = r.payload ?? (record ? toDto(record) : null);
+        const task = r.payload ?? current.get(`${r.userId}:${r.taskId}`);
         if (!task) continue; // no payload and deleted since: its task.deleted follows
         if (r.type === 'created') {
           this.bus.emit('task.created', { userId: r.userId, task });
-          // Created as completed (the history row records the initial values; `task` is the current state).
-          const initial = r.changes.status as { to?: unknown } | undefined;
-          if (initial?.to === 'completed') this.bus.emit('task.completed', { userId: r.userId, task });
         } else {
           const status = r.changes.status as { from?: unknown } | undefined;
-          const previousStatus = (status?.from as TaskRecord['status'] | undefined) ?? task.status;
+          const previousStatus = (status?.from as TaskStatus | undefined) ?? task.status;
           this.bus.emit('task.updated', { userId: r.userId, task, previousStatus, completed: r.type === 'completed' });
-          if (r.type === 'completed') this.bus.emit('task.completed', { userId: r.userId, task });
         }
       }
-      await tx
-        .update(taskActivity)
-        .set({ publishedAt: sql`now()`, payload: null })
-        .where(
-          and(
-            isNull(taskActivity.publishedAt),
-            inArray(
-              taskActivity.seq,
-              rows.map((r) => r.seq as number),
-            ),
-          ),
-        );
+      await markPublished(
+        tx,
+        rows.map((r) => r.seq),
+      );
       return rows.length;
     });
   }

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { type ListParams, listQuery, statsQuery } from './tasks.repo';
+import { type ListParams, listQuery } from './tasks.list.repo';
+import { statsQuery } from './tasks.stats.repo';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 600_000 });
 

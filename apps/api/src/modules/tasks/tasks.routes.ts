@@ -1,6 +1,7 @@
 /**
- * /api/v1/tasks — thin handlers: the zod schemas of @primetrade/shared validate, document and serialise;
- * TasksService holds the rules. Static paths (/stats, /export, /bulk, /import) win over /:id in the router.
+ * /api/v1/tasks — thin handlers (parse → one service call → reply): the zod schemas of @primetrade/shared
+ * validate, document and serialise; the service holds the rules. Static paths (/stats, /export, /bulk, /import)
+ * win over /:id in the router.
  */
 import { Readable } from 'node:stream';
 import {
@@ -19,17 +20,15 @@ import {
   taskListEnvelope,
   taskStatsEnvelope,
 } from '@primetrade/shared';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { validation } from '../../lib/errors';
-import { enforce, hit } from '../../plugins/rate-limit';
-import { csvHeader, csvRow } from './tasks.csv';
-import { etagMatches, etagOf, TasksService } from './tasks.service';
+import { SECURED } from '../../lib/http';
+import { setRateLimitHeaders } from '../../plugins/rate-limit';
+import type { TasksService } from './tasks.service';
 
-export const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
+const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
 const TAGS = ['tasks'];
-const security: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 const idempotencyHeaders = z.looseObject({
   'idempotency-key': z
@@ -57,262 +56,236 @@ function location(request: FastifyRequest, id: string): string {
   return `${base}/${id}`;
 }
 
-export async function taskRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = new TasksService(app.deps);
-  const { rateLimit } = app.deps.config;
-  app.addHook('onRequest', app.requireAuth);
+const uid = (request: FastifyRequest) => {
+  const auth = request.auth;
+  if (!auth) throw new Error('requireAuth did not run');
+  return auth.userId;
+};
 
-  const uid = (request: FastifyRequest) => {
-    const auth = request.auth;
-    if (!auth) throw new Error('requireAuth did not run');
-    return auth.userId;
-  };
+export function taskRoutes(service: TasksService): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', app.requireAuth);
 
-  r.get(
-    '/',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'List tasks (filters; cursor paging by default, page paging with ?page)',
-        security,
-        headers: ifNoneMatchHeaders,
-        querystring: listTasksQuery,
-        response: { 200: taskListEnvelope },
-      },
-    },
-    async (request, reply) => {
-      const userId = uid(request);
-      // The list's ETag names the user's data version (bumped by every write) and the exact query, so a
-      // conditional GET is answered 304 without running the query.
-      const etag = await service.listEtag(userId, request.url);
-      reply.header('etag', etag);
-      // Weak comparison (RFC 9110 §13.1.2): the W/ prefix is ignored on both sides.
-      if (etagMatches(header(request, 'if-none-match'), etag.slice(2))) return (reply as FastifyReply).code(304).send();
-      const result = await service.list(userId, request.query);
-      return { success: true as const, data: result.data, meta: result.meta };
-    },
-  );
-
-  r.post(
-    '/',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Create a task',
-        security,
-        headers: idempotencyHeaders,
-        body: createTaskBody,
-        response: { 201: taskEnvelope },
-      },
-    },
-    async (request, reply) => {
-      const userId = uid(request);
-      const result = await service.create(userId, request.body, {
-        idempotencyKey: header(request, 'idempotency-key'),
-        location: (id) => location(request, id),
-        beforeCreate: async () => {
-          const res = await hit(
-            app.deps.rateLimitStore,
-            `tasks:create:${userId}`,
-            rateLimit.taskCreateMax,
-            rateLimit.taskCreateWindowSec,
-          );
-          enforce(reply, res, 'Too many tasks created, try again later');
-        },
-      });
-      reply.code(201).headers(result.headers);
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return result.body;
-    },
-  );
-
-  const statsOptions = {
-    schema: {
-      tags: TAGS,
-      summary: 'Task statistics (exact; cached per user and invalidated by every write)',
-      security,
-      response: { 200: taskStatsEnvelope },
-    },
-  };
-  const statsHandler = async (request: FastifyRequest) => ({
-    success: true as const,
-    data: await service.stats(uid(request)),
-  });
-  r.get('/stats', statsOptions, statsHandler);
-  r.get('/stats/overview', statsOptions, statsHandler);
-
-  r.get(
-    '/export',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Download tasks as CSV or JSON (list filters apply; streamed)',
-        security,
-        querystring: exportTasksQuery,
-        produces: ['text/csv', 'application/json'],
-      },
-    },
-    async (request, reply) => {
-      const { format, ...query } = request.query;
-      const rows = service.exportRows(uid(request), query);
-      const date = new Date().toISOString().slice(0, 10);
-      async function* body(): AsyncGenerator<string> {
-        if (format === 'csv') {
-          yield csvHeader();
-          for await (const t of rows) yield csvRow(t);
-          return;
-        }
-        yield '[';
-        let first = true;
-        for await (const t of rows) {
-          yield `${first ? '' : ','}\n${JSON.stringify(t)}`;
-          first = false;
-        }
-        yield first ? ']' : '\n]';
-      }
-      reply
-        .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="tasks-${date}.${format}"`);
-      return reply.send(Readable.from(body()));
-    },
-  );
-
-  r.post(
-    '/bulk',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Update or delete many of your tasks in one transaction',
-        security,
-        body: bulkBody,
-        response: { 200: bulkResultEnvelope },
-      },
-    },
-    async (request) => ({ success: true as const, data: { affected: await service.bulk(uid(request), request.body) } }),
-  );
-
-  // Import: its own scope, so the text/csv parser and the 10 MiB limit apply to this route only.
-  await app.register(async (child) => {
-    child.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
-      done(null, body),
-    );
-    child.withTypeProvider<ZodTypeProvider>().post(
-      '/import',
+    r.get(
+      '/',
       {
-        bodyLimit: IMPORT_BODY_LIMIT,
         schema: {
           tags: TAGS,
-          summary: 'Import tasks from CSV (text/csv) or a JSON array; each row validated',
-          security,
-          consumes: ['application/json', 'text/csv'],
-          body: importTasksBody,
-          response: { 200: importResultEnvelope },
+          summary: 'List tasks (filters; cursor paging by default, page paging with ?page)',
+          security: SECURED,
+          headers: ifNoneMatchHeaders,
+          querystring: listTasksQuery,
+          response: { 200: taskListEnvelope },
         },
       },
-      async (request) => {
-        const isCsv = /^text\/csv\b/i.test(header(request, 'content-type') ?? '');
-        const body = request.body;
-        if (!isCsv && typeof body === 'string') {
-          throw validation([{ path: 'body', message: 'Send a JSON array of tasks, or CSV as text/csv' }]);
-        }
-        return { success: true as const, data: await service.import(uid(request), body) };
+      async (request, reply) => {
+        // The ETag names the user's data version and the exact query: a match is 304 without running the query.
+        const out = await service.reads.list(uid(request), request.query, {
+          url: request.url,
+          ifNoneMatch: header(request, 'if-none-match'),
+        });
+        reply.header('etag', out.etag);
+        if (out.notModified) return (reply as FastifyReply).code(304).send();
+        return { success: true as const, data: out.value.data, meta: out.value.meta };
       },
     );
-  });
 
-  r.get(
-    '/:id',
-    {
+    r.post(
+      '/',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Create a task',
+          security: SECURED,
+          headers: idempotencyHeaders,
+          body: createTaskBody,
+          response: { 201: taskEnvelope },
+        },
+      },
+      async (request, reply) => {
+        const result = await service.writes.create(uid(request), request.body, {
+          idempotencyKey: header(request, 'idempotency-key'),
+          location: (id) => location(request, id),
+          onRateLimit: (limit) => setRateLimitHeaders(reply, limit),
+        });
+        reply.code(201).headers(result.headers);
+        return result.body;
+      },
+    );
+
+    const statsOptions = {
       schema: {
         tags: TAGS,
-        summary: 'Get a task (ETag; If-None-Match → 304)',
-        security,
-        params: idParams,
-        headers: ifNoneMatchHeaders,
-        response: { 200: taskEnvelope },
+        summary: 'Task statistics (exact; cached per user and invalidated by every write)',
+        security: SECURED,
+        response: { 200: taskStatsEnvelope },
       },
-    },
-    async (request, reply) => {
-      const task = await service.get(uid(request), request.params.id);
-      const etag = etagOf(task.id, task.version);
-      reply.header('etag', etag);
-      if (etagMatches(header(request, 'if-none-match'), etag)) return (reply as FastifyReply).code(304).send();
-      return { success: true as const, data: task };
-    },
-  );
-
-  const writeHandler = async (
-    request: FastifyRequest<{ Params: { id: string }; Body: z.output<typeof patchTaskBody> }>,
-    reply: FastifyReply,
-  ) => {
-    const { task } = await service.update(uid(request), request.params.id, request.body, {
-      ifMatch: header(request, 'if-match'),
+    };
+    const statsHandler = async (request: FastifyRequest) => ({
+      success: true as const,
+      data: await service.stats.get(uid(request)),
     });
-    reply.header('etag', etagOf(task.id, task.version));
-    return { success: true as const, data: task };
+    r.get('/stats', statsOptions, statsHandler);
+    r.get('/stats/overview', statsOptions, statsHandler);
+
+    r.get(
+      '/export',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Download tasks as CSV or JSON (list filters apply; streamed)',
+          security: SECURED,
+          querystring: exportTasksQuery,
+          produces: ['text/csv', 'application/json'],
+        },
+      },
+      async (request, reply) => {
+        const file = service.transfer.export(uid(request), request.query);
+        reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', `attachment; filename="${file.filename}"`);
+        return reply.send(Readable.from(file.chunks));
+      },
+    );
+
+    r.post(
+      '/bulk',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Update or delete many of your tasks in one transaction',
+          security: SECURED,
+          body: bulkBody,
+          response: { 200: bulkResultEnvelope },
+        },
+      },
+      async (request) => ({
+        success: true as const,
+        data: { affected: await service.writes.bulk(uid(request), request.body) },
+      }),
+    );
+
+    // Import: its own scope, so the text/csv parser and the 10 MiB limit apply to this route only.
+    await app.register(async (child) => {
+      child.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
+        done(null, body),
+      );
+      child.withTypeProvider<ZodTypeProvider>().post(
+        '/import',
+        {
+          bodyLimit: IMPORT_BODY_LIMIT,
+          schema: {
+            tags: TAGS,
+            summary: 'Import tasks from CSV (text/csv) or a JSON array; each row validated',
+            security: SECURED,
+            consumes: ['application/json', 'text/csv'],
+            body: importTasksBody,
+            response: { 200: importResultEnvelope },
+          },
+        },
+        async (request) => {
+          const csv = /^text\/csv\b/i.test(header(request, 'content-type') ?? '');
+          return { success: true as const, data: await service.transfer.import(uid(request), request.body, { csv }) };
+        },
+      );
+    });
+
+    r.get(
+      '/:id',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Get a task (ETag; If-None-Match → 304)',
+          security: SECURED,
+          params: idParams,
+          headers: ifNoneMatchHeaders,
+          response: { 200: taskEnvelope },
+        },
+      },
+      async (request, reply) => {
+        const out = await service.reads.get(uid(request), request.params.id, header(request, 'if-none-match'));
+        reply.header('etag', out.etag);
+        if (out.notModified) return (reply as FastifyReply).code(304).send();
+        return { success: true as const, data: out.value };
+      },
+    );
+
+    const writeHandler = async (
+      request: FastifyRequest<{ Params: { id: string }; Body: z.output<typeof patchTaskBody> }>,
+      reply: FastifyReply,
+    ) => {
+      const { task, etag } = await service.writes.update(uid(request), request.params.id, request.body, {
+        ifMatch: header(request, 'if-match'),
+      });
+      reply.header('etag', etag);
+      return { success: true as const, data: task };
+    };
+
+    r.patch(
+      '/:id',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Change some fields of a task (If-Match optional; mismatch → 412)',
+          security: SECURED,
+          params: idParams,
+          headers: ifMatchHeaders,
+          body: patchTaskBody,
+          response: { 200: taskEnvelope },
+        },
+      },
+      writeHandler,
+    );
+
+    r.put(
+      '/:id',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Replace the writable fields of a task (title required; others default)',
+          security: SECURED,
+          params: idParams,
+          headers: ifMatchHeaders,
+          body: replaceTaskBody,
+          response: { 200: taskEnvelope },
+        },
+      },
+      writeHandler,
+    );
+
+    r.delete(
+      '/:id',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Delete a task (If-Match optional)',
+          security: SECURED,
+          params: idParams,
+          headers: ifMatchHeaders,
+        },
+      },
+      async (request, reply) => {
+        await service.writes.remove(uid(request), request.params.id, { ifMatch: header(request, 'if-match') });
+        return reply.code(204).send();
+      },
+    );
+
+    r.get(
+      '/:id/history',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'The activity of a task, newest first',
+          security: SECURED,
+          params: idParams,
+          response: { 200: historyEnvelope },
+        },
+      },
+      async (request) => ({
+        success: true as const,
+        data: await service.history.list(uid(request), request.params.id),
+      }),
+    );
   };
-
-  r.patch(
-    '/:id',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Change some fields of a task (If-Match optional; mismatch → 412)',
-        security,
-        params: idParams,
-        headers: ifMatchHeaders,
-        body: patchTaskBody,
-        response: { 200: taskEnvelope },
-      },
-    },
-    writeHandler,
-  );
-
-  r.put(
-    '/:id',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Replace the writable fields of a task (title required; others default)',
-        security,
-        params: idParams,
-        headers: ifMatchHeaders,
-        body: replaceTaskBody,
-        response: { 200: taskEnvelope },
-      },
-    },
-    writeHandler,
-  );
-
-  r.delete(
-    '/:id',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Delete a task (If-Match optional)',
-        security,
-        params: idParams,
-        headers: ifMatchHeaders,
-      },
-    },
-    async (request, reply) => {
-      await service.remove(uid(request), request.params.id, { ifMatch: header(request, 'if-match') });
-      return reply.code(204).send();
-    },
-  );
-
-  r.get(
-    '/:id/history',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The activity of a task, newest first',
-        security,
-        params: idParams,
-        response: { 200: historyEnvelope },
-      },
-    },
-    async (request) => ({ success: true as const, data: await service.history(uid(request), request.params.id) }),
-  );
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { rankedSearchLimits } from './tasks.repo';
+import { rankedSearchLimits } from './tasks.search';
 
 const generous = { ...testConfig().rateLimit, apiMax: 1_000_000 };
 const { candidates } = rankedSearchLimits('words');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { createTask } from './tasks.factory';
+import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -98,7 +98,7 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
     const [from, to] = ['Pacific/Kiritimati', 'America/Los_Angeles'];
     const u = await createUser(ctx.deps, { timezone: from });
     const now = Date.now();
-    for (let h = 1; h <= 48; h += 5) await createTask(ctx.deps, u.id, { createdAt: new Date(now - h * HOUR) });
+    for (let h = 1; h <= 48; h += 5) await seedTask(ctx.database.db, u.id, { createdAt: new Date(now - h * HOUR) });
     const tasks = await all(u);
     expect(expected(tasks, from)).not.toEqual(expected(tasks, to)); // the zones give different days
     await check(u, from);
@@ -118,13 +118,13 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
       const u = await createUser(ctx.deps, { timezone: tz });
       const now = Date.now();
       // History the API cannot write: old creations and completions, spread over the 30 days.
-      await createTask(ctx.deps, u.id, {
+      await seedTask(ctx.database.db, u.id, {
         createdAt: new Date(now - 20 * DAY),
         status: 'completed',
         completedAt: new Date(now - 18 * DAY),
       });
-      await createTask(ctx.deps, u.id, { createdAt: new Date(now - 40 * DAY), priority: 'urgent' });
-      await createTask(ctx.deps, u.id, {
+      await seedTask(ctx.database.db, u.id, { createdAt: new Date(now - 40 * DAY), priority: 'urgent' });
+      await seedTask(ctx.database.db, u.id, {
         createdAt: new Date(now - 3 * DAY),
         status: 'completed',
         completedAt: new Date(now - 2 * DAY),
@@ -190,17 +190,17 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
 
   it('is cached per user (a repeat is served from the cache) and each write invalidates it', async () => {
     const u = await createUser(ctx.deps);
-    await createTask(ctx.deps, u.id);
+    await seedTask(ctx.database.db, u.id);
     const first = await stats(u);
     // A row written behind the API's back is not seen while the cache is warm...
-    await createTask(ctx.deps, u.id);
+    await seedTask(ctx.database.db, u.id);
     expect((await stats(u)).total).toBe(first.total);
     // ...and any write through the API invalidates it.
     await ctx.app.inject({ method: 'POST', url: BASE, headers: u.headers, payload: { title: 'x' } });
     expect((await stats(u)).total).toBe(first.total + 2);
     // Another user's writes do not invalidate this user's entry.
     const other = await createUser(ctx.deps);
-    await createTask(ctx.deps, u.id);
+    await seedTask(ctx.database.db, u.id);
     await ctx.app.inject({ method: 'POST', url: BASE, headers: other.headers, payload: { title: 'y' } });
     expect((await stats(u)).total).toBe(first.total + 2);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { createTask } from './tasks.factory';
+import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -414,7 +414,7 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
 
   it('the factory writes tasks the API reads', async () => {
     const user = await createUser(ctx.deps);
-    const t = await createTask(ctx.deps, user.id, { title: 'from factory', status: 'completed' });
+    const t = await seedTask(ctx.database.db, user.id, { title: 'from factory', status: 'completed' });
     const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/${t.id}`, headers: user.headers });
     expect(res.json().data).toMatchObject({ title: 'from factory', status: 'completed' });
     expect(res.json().data.completedAt).not.toBeNull();

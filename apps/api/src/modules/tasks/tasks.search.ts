@@ -1,0 +1,101 @@
+/**
+ * What a list asks for (filters, sort) and the search strategy, decided here and nowhere else:
+ * - `q` matches by its words (every word as a prefix, full text) when it has any; a search whose words match
+ *   nothing is retried within a typo (trigram word similarity to the title), and later pages stay in that mode;
+ * - a search without `sort` is ranked, and a ranked search ranks only the most recent matches (rankedSearchLimits);
+ * - a ranked search's total counts at most those candidates.
+ * The list repository builds the SQL of the mode chosen here.
+ */
+import type { TaskPriority, TaskStatus } from '@primetrade/shared';
+
+export interface TaskFilters {
+  status?: TaskStatus[] | undefined;
+  priority?: TaskPriority[] | undefined;
+  tag?: string | undefined;
+  q?: string | undefined;
+  dueBefore?: string | undefined;
+  dueAfter?: string | undefined;
+  overdue?: boolean | undefined;
+  /** Set to 'typo' once a search fell back to typo matching. */
+  searchMode?: 'words' | 'typo' | undefined;
+}
+
+export type SortField = 'createdAt' | 'updatedAt' | 'dueDate' | 'priority' | 'title' | 'rank';
+export interface SortSpec {
+  field: SortField;
+  desc: boolean;
+}
+
+/** How a list's `q` matches: not at all (no q), by its words, or within a typo. */
+export type SearchMode = 'none' | 'words' | 'typo';
+
+/** Words of a search: letters and digits only, so the tsquery built from them has no operators. */
+export function searchWords(q: string): string[] {
+  return (q.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16).map((w) => w.slice(0, 64));
+}
+
+/** `'word1':* & 'word2':*` — every word as a prefix; the words carry no quote or operator (see searchWords). */
+export function prefixTsquery(words: string[]): string {
+  return words.map((w) => `'${w}':*`).join(' & ');
+}
+
+/** The words first; typo matching when the search has no word (only punctuation) or fell back to it. */
+export function searchModeOf(f: Pick<TaskFilters, 'q' | 'searchMode'>): SearchMode {
+  if (!f.q) return 'none';
+  return searchWords(f.q).length && f.searchMode !== 'typo' ? 'words' : 'typo';
+}
+
+/**
+ * A ranked search ranks the `candidates` most recent matches (all of them in most accounts): a common word in a
+ * 100,000-task account matches ~10,000 rows, and fetching and ranking them all took 1.2 s (bench P4); `sort=`
+ * with `q=` walks every match. `window`: how many of the newest tasks are looked through first. A typo match
+ * costs a trigram similarity per row looked at, so that mode looks at fewer.
+ */
+export function rankedSearchLimits(mode: 'words' | 'typo'): { candidates: number; window: number } {
+  return mode === 'words' ? { candidates: 200, window: 3000 } : { candidates: 50, window: 1000 };
+}
+
+/** How many tasks a list walks, given how many match: every match, or for a ranked search at most its candidates. */
+export function walkedTotal(matches: number, filters: TaskFilters, sort: SortSpec): number {
+  const mode = searchModeOf(filters);
+  return sort.field === 'rank' && mode !== 'none' ? Math.min(matches, rankedSearchLimits(mode).candidates) : matches;
+}
+
+/** The same filters, matching `q` within a typo (the fallback, and the later pages of a search that fell back). */
+export const typoMode = (filters: TaskFilters): TaskFilters => ({ ...filters, searchMode: 'typo' });
+
+/**
+ * Read with the words first, and when they find nothing (`found` is false), once more within a typo. Returns
+ * what was read and the filters that read it (a cursor remembers the typo mode for the next pages).
+ */
+export async function withTypoFallback<T>(
+  filters: TaskFilters,
+  read: (f: TaskFilters) => Promise<T>,
+  found: (result: T) => boolean,
+): Promise<{ result: T; filters: TaskFilters }> {
+  const result = await read(filters);
+  if (found(result) || searchModeOf(filters) !== 'words') return { result, filters };
+  const typo = typoMode(filters);
+  return { result: await read(typo), filters: typo };
+}
+
+/** The list's sort: `sort=` as given, else a search ranks and everything else is newest first. */
+export function sortOf(query: { sort?: string | undefined; q?: string | undefined }): SortSpec {
+  if (!query.sort) return query.q ? { field: 'rank', desc: true } : { field: 'createdAt', desc: true };
+  const desc = query.sort.startsWith('-');
+  return { field: (desc ? query.sort.slice(1) : query.sort) as SortSpec['field'], desc };
+}
+
+/** The filters of a list or export query, normalised (an empty q is none; due dates as UTC instants). */
+export function filtersOf(query: TaskFilters): TaskFilters {
+  return {
+    status: query.status,
+    priority: query.priority,
+    tag: query.tag,
+    q: query.q ? query.q : undefined,
+    // As UTC instants: PostgreSQL refuses some offsets JavaScript accepts (beyond ±15:59).
+    dueBefore: query.dueBefore ? new Date(query.dueBefore).toISOString() : undefined,
+    dueAfter: query.dueAfter ? new Date(query.dueAfter).toISOString() : undefined,
+    overdue: query.overdue,
+  };
+}
