@@ -4,7 +4,6 @@
  */
 import { ErrorCode } from '@primetrade/shared';
 import type { Db } from '../../infra/db/client';
-import type { UserRow } from '../../infra/db/schema';
 import type { Mailer } from '../../infra/mail/mailer';
 import { hashPassword, verifyPassword } from '../../infra/passwords';
 import type { SessionGuard } from '../../infra/session-guard';
@@ -14,6 +13,7 @@ import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
 import { emailChangedNotice, passwordChangedNotice, resetMail, verificationMail } from './auth-mails';
 import * as repo from './auth.repo';
+import type { UserRow } from './auth.repo';
 import { checkPassword } from './password-policy';
 
 export const RESET_TOKEN_TTL_SEC = 30 * 60;

@@ -9,6 +9,9 @@ import type { SessionState } from '../../infra/session-guard';
 
 export type UserTokenKind = 'password_reset' | 'email_verification';
 
+/** An account row as stored (services and other modules name it through this module, not the schema). */
+export type { UserRow };
+
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   return row;

@@ -6,7 +6,6 @@
 import { ErrorCode } from '@primetrade/shared';
 import type { Config } from '../../config';
 import type { Db, DbOrTx } from '../../infra/db/client';
-import type { UserRow } from '../../infra/db/schema';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../infra/passwords';
 import type { SessionGuard } from '../../infra/session-guard';
 import { hashToken, randomToken, type TokenService } from '../../infra/tokens';
@@ -15,6 +14,7 @@ import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
 import { type CredentialService, emailRef, invalidCredentials } from './auth.credentials';
 import * as repo from './auth.repo';
+import type { UserRow } from './auth.repo';
 
 export interface Issued {
   user: UserRow;

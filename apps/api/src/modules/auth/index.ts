@@ -45,6 +45,7 @@ export function createAuthModule(deps: AuthModuleDeps) {
 }
 
 export type { AuthService, Issued } from './auth.service';
+export type { UserRow } from './auth.repo';
 export type { CredentialService } from './auth.credentials';
 export type { AuthLimitDeps } from './auth-limits';
 export { withReauthLimit } from './auth-limits';

@@ -1,5 +1,5 @@
 import type { User } from '@primetrade/shared';
-import type { UserRow } from '../../infra/db/schema';
+import type { UserRow } from './auth.repo';
 
 /** The contract's User (never the hash or any internal column). */
 export function toUser(row: UserRow): User {

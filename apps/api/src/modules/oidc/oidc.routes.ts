@@ -8,7 +8,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clientInfo } from '../../lib/http';
 import { type CookieSettings, setAuthCookies } from '../auth';
-import { FLOW_COOKIE, FLOW_COOKIE_PATH, FLOW_TTL_SEC, type OidcService } from './oidc.service';
+import { FLOW_COOKIE, FLOW_COOKIE_PATH, FLOW_TTL_SEC } from './oidc.flow';
+import type { OidcService } from './oidc.service';
 
 const TAGS = ['auth'];
 const providerParams = z.strictObject({ provider: z.string().min(1).max(64) });

@@ -7,49 +7,23 @@
  * unverified address at the provider must not take over an account); otherwise a new user is created with an
  * unusable random password (a password can be set later through "forgot password").
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Config } from '../../config';
 import { FieldCipher } from '../../infra/crypto/field-cipher';
 import type { Db } from '../../infra/db/client';
-import type { UserRow } from '../../infra/db/schema';
-import { safeEqual } from '../../infra/tokens';
 import { notFound, unavailable } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
-import type { AuthService, Issued } from '../auth';
+import type { AuthService, Issued, UserRow } from '../auth';
+import { FLOW_TTL_SEC, type FlowState, flowKey, OidcError, openFlow, safeReturnTo, sealFlow } from './oidc.flow';
 import { sealIdToken } from './oidc.id-tokens';
 import * as repo from './oidc.repo';
-
-export const FLOW_COOKIE = 'oidc_flow';
-export const FLOW_COOKIE_PATH = '/api/v1/auth/oidc';
-export const FLOW_TTL_SEC = 600;
 
 export interface ProviderInfo {
   id: string;
   name: string;
   startUrl: string;
-}
-
-/** What the flow cookie carries between /start and /callback (signed; HttpOnly). */
-export interface FlowState {
-  provider: string;
-  state: string;
-  nonce: string;
-  verifier: string;
-  returnTo: string;
-  exp: number;
-}
-
-export class OidcError extends Error {
-  constructor(
-    /** A short reason for the redirect (?error=) and the security log. */
-    readonly reason: string,
-    message?: string,
-  ) {
-    super(message ?? reason);
-    this.name = 'OidcError';
-  }
 }
 
 export const slug = (name: string) =>
@@ -58,10 +32,6 @@ export const slug = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40) || 'oidc';
-
-/** Only same-site relative paths are accepted as a place to return to (no open redirect). */
-export const safeReturnTo = (v: string | undefined) =>
-  v && /^\/(?![/\\])[^\s]*$/.test(v) && v.length <= 512 ? v : '/';
 
 export interface OidcServiceDeps {
   db: Db;
@@ -90,8 +60,7 @@ export class OidcService {
   private readonly cipher: FieldCipher | undefined;
 
   constructor(private readonly deps: OidcServiceDeps) {
-    // Derived from the signing secret (through the cursor key), so every instance accepts every flow cookie.
-    this.flowKey = createHmac('sha256', deps.cursorKey).update('primetrade:oidc-flow:v1').digest();
+    this.flowKey = flowKey(deps.cursorKey);
     this.cipher = FieldCipher.fromSpec(deps.fieldEncryptionKeys);
   }
 
@@ -173,28 +142,7 @@ export class OidcService {
       state: flow.state,
       nonce: flow.nonce,
     });
-    return { url: url.href, cookie: this.sealFlow(flow) };
-  }
-
-  sealFlow(flow: FlowState): string {
-    const body = Buffer.from(JSON.stringify(flow)).toString('base64url');
-    return `${body}.${createHmac('sha256', this.flowKey).update(body).digest('base64url')}`;
-  }
-
-  openFlow(value: string | undefined, providerId: string): FlowState {
-    if (!value) throw new OidcError('no_flow');
-    const [body = '', mac = ''] = value.split('.');
-    const expected = createHmac('sha256', this.flowKey).update(body).digest('base64url');
-    if (!safeEqual(mac, expected)) throw new OidcError('bad_flow');
-    let flow: FlowState;
-    try {
-      flow = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as FlowState;
-    } catch {
-      throw new OidcError('bad_flow');
-    }
-    if (flow.provider !== providerId) throw new OidcError('bad_flow');
-    if (!(flow.exp > Date.now() / 1000)) throw new OidcError('flow_expired');
-    return flow;
+    return { url: url.href, cookie: sealFlow(this.flowKey, flow) };
   }
 
   /**
@@ -211,7 +159,7 @@ export class OidcService {
     const appUrl = this.deps.appUrl;
     try {
       if (callback.error) throw new OidcError('provider_error', callback.error);
-      const flow = this.openFlow(callback.flowCookie, p.id);
+      const flow = openFlow(this.flowKey, callback.flowCookie, p.id);
       const { user, linked } = await this.exchange(p.id, flow, callback.query);
       if (!user.isActive) throw new OidcError('account_disabled');
       const issued = await this.deps.auth.startSession(user, client);

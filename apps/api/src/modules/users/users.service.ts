@@ -6,12 +6,11 @@ import { ErrorCode, type Preferences } from '@primetrade/shared';
 import type { Cache } from '../../infra/cache/cache';
 import type { Db } from '../../infra/db/client';
 import { isUniqueViolation } from '../../infra/db/errors';
-import type { UserRow } from '../../infra/db/schema';
 import type { SessionGuard } from '../../infra/session-guard';
 import { AppError, unauthenticated } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
-import { type AuthService, type CredentialService, toUser } from '../auth';
+import { type AuthService, type CredentialService, toUser, type UserRow } from '../auth';
 import * as repo from './users.repo';
 
 const emailTaken = () => new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
