@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../infra/db/schema';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { API, bearer, GOOD_PASSWORD, login, me, refresh, register } from '../auth/test-helpers';
+import { API, bearer, GOOD_PASSWORD, login, me, refresh, register } from '../../test/auth-http';
 
 describe.each(drivers())('admin on %s', (driver) => {
   let ctx: TestContext;

@@ -20,7 +20,7 @@ import {
   refresh,
   register,
   uniqueEmail,
-} from './test-helpers';
+} from '../../test/auth-http';
 
 const HOOK_TIMEOUT = 180_000;
 const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';

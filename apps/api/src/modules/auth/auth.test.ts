@@ -5,7 +5,7 @@ import { MemoryMailer } from '../../infra/mail/mailer';
 import { hashPassword } from '../../infra/passwords';
 import { hashToken } from '../../infra/tokens';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
-import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from './test-helpers';
+import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../../test/auth-http';
 
 const tokenFrom = (text: string) => {
   const m = /token=([A-Za-z0-9_-]+)/.exec(text);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshTokens, sessions, users } from '../../infra/db/schema';
 import { MemoryMailer } from '../../infra/mail/mailer';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
-import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../auth/test-helpers';
+import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../../test/auth-http';
 
 describe.each(drivers())('users on %s', (driver) => {
   let ctx: TestContext;

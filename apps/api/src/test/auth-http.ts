@@ -1,5 +1,5 @@
-/** Helpers shared by the auth, users and admin integration tests (not a test file itself). */
-import type { TestContext } from '../../test/context';
+/** HTTP helpers of the auth, users and admin integration tests: register, log in, refresh, /me, cookies. */
+import type { TestContext } from './context';
 
 export const API = '/api/v1';
 let counter = 0;
