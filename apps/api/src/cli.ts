@@ -4,10 +4,10 @@
  *   make-admin <email>   give an existing user the admin role
  *   reencrypt            re-encrypt field envelopes with the current FIELD_ENCRYPTION_KEYS key
  *   seed [--users N] [--tasks N] [--heavy-user N] [--seed S] [--force]   benchmark data (also `npm run db:seed`)
- * Other modules add their commands to `commands` below.
+ * Each command calls what a module exports (its entry) or a maintenance script; none holds SQL of its own.
  */
 import { ConfigError, type Config, loadConfig } from './config';
-import { type Database } from './infra/db/client';
+import type { Database } from './infra/db/client';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
 import { reencryptIdTokens } from './modules/oidc';
@@ -42,25 +42,20 @@ const commands: Record<string, { help: string; run: Command }> = {
       return 0;
     },
   },
+  reencrypt: {
+    help: 're-encrypt stored field envelopes with the first FIELD_ENCRYPTION_KEYS key (after a rotation)',
+    run: async (_args, { config, database }) => {
+      await runMigrations(database);
+      const { scanned, reencrypted } = await reencryptIdTokens(database.db, config.fieldEncryptionKeys);
+      console.log(`reencrypt: ${reencrypted} of ${scanned} encrypted values moved to the current key`);
+      return 0;
+    },
+  },
   seed: {
     help: '[--users 1000] [--tasks 1000000] [--heavy-user 100000] [--seed 42] [--force]  benchmark data',
     run: seedCommand,
   },
 };
-
-commands.reencrypt = {
-  help: 're-encrypt stored field envelopes with the first FIELD_ENCRYPTION_KEYS key (after a rotation)',
-  run: async (_args, { config, database }) => {
-    await runMigrations(database);
-    const { scanned, reencrypted } = await reencryptIdTokens(database.db, config.fieldEncryptionKeys);
-    console.log(`reencrypt: ${reencrypted} of ${scanned} encrypted values moved to the current key`);
-    return 0;
-  },
-};
-
-export function registerCommand(name: string, help: string, run: Command): void {
-  commands[name] = { help, run };
-}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -7,6 +7,10 @@
  * seeding). User 1 (user1@seed.primetrade.test) is the heavy user. Every seeded user's password is
  * SEED_PASSWORD. Refuses a database that already holds users unless --force, which first deletes every
  * user (and, by cascade, every task).
+ *
+ * A maintenance script, not application code: its bulk SQL (generated rows, dropping and rebuilding the task
+ * indexes, ANALYZE) answers no request and belongs to no module's repository, so it stays here, behind the cli's
+ * `seed` command. It imports no table from the schema; the application's queries all live in *.repo.ts.
  */
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config';
