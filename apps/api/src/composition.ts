@@ -80,7 +80,11 @@ export function composeModules(p: Deps) {
     limits: authLimits,
     cookies,
     appUrl: config.appUrl,
-    sessions: config,
+    sessions: {
+      refreshTokenTtlSec: config.refreshTokenTtlSec,
+      sessionAbsoluteTtlSec: config.sessionAbsoluteTtlSec,
+      refreshReuseGraceSec: config.refreshReuseGraceSec,
+    },
   });
   const modules = {
     health: createHealthModule({
