@@ -182,15 +182,16 @@ export const historyEnvelope = envelope(z.array(historyEntrySchema));
 /** POST /tasks/import: a JSON array of task objects (a text/csv body arrives as a string). Rows are checked one by one. */
 export const importTasksBody = z.union([z.array(z.unknown()).max(IMPORT_MAX_ROWS), z.string()]);
 
+/** The fields of a task that are the server's (not in the create body): an import accepts and ignores them. */
+type ServerField = Exclude<keyof Task, keyof CreateTaskBody>;
+const serverFields = Object.fromEntries(
+  Object.keys(taskSchema.shape)
+    .filter((k) => !(k in createTaskBody.shape))
+    .map((k) => [k, z.unknown().optional()]),
+) as Record<ServerField, z.ZodOptional<z.ZodUnknown>>;
+
 /** A row of an import: the create fields; the read-only fields of an export (id, version, ...) are ignored. */
-export const importRowSchema = z.strictObject({
-  ...createTaskBody.shape,
-  id: z.unknown().optional(),
-  completedAt: z.unknown().optional(),
-  createdAt: z.unknown().optional(),
-  updatedAt: z.unknown().optional(),
-  version: z.unknown().optional(),
-});
+export const importRowSchema = z.strictObject({ ...createTaskBody.shape, ...serverFields });
 
 export const importResultEnvelope = envelope(
   z.object({
