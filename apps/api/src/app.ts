@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@primetrade/shared';
 import { composeModules, type ModuleParts, type Modules } from './composition';
-import { type Deps, depsPlugin } from './deps';
+import type { Deps } from './deps';
 import { loggerOptions } from './lib/logger';
 import { serializerCompiler } from './lib/serializer';
 import authPlugin from './plugins/auth';
@@ -89,7 +89,11 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   app.decorate('shuttingDown', false);
 
-  await app.register(depsPlugin, { deps });
+  // What the platform opened (Redis connections, the queue, the mail pool) closes after the modules stop; the
+  // database is the caller's.
+  app.addHook('onClose', async () => {
+    for (const close of deps.closers) await close();
+  });
   const parts: ModuleParts[] = Object.values(modules);
   app.addHook('onReady', async () => {
     for (const m of parts) await m.start?.();

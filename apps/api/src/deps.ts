@@ -3,21 +3,19 @@
  * In-process implementations by default; Redis-backed ones replace them when REDIS_URL is set.
  */
 import { createHmac } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import fp from 'fastify-plugin';
 import { type Logger, pino } from 'pino';
 import type { Config } from './config';
 import { type Cache, MemoryCache } from './infra/cache/cache';
 import { TieredCache } from './infra/cache/tiered';
-import { type Database } from './infra/db/client';
+import type { Database } from './infra/db/client';
 import { ReadRouter } from './infra/db/read-router';
 import { EventBus } from './infra/events';
 import type { Mailer } from './infra/mail/mailer';
 import { createMailTransport } from './infra/mail/transport';
 import { BullQueue } from './infra/queue/bullmq';
 import { InProcessQueue } from './infra/queue/in-process';
-import { type JobQueue } from './infra/queue/queue';
+import type { JobQueue } from './infra/queue/queue';
 import { QueuedMailer } from './infra/queue/queued-mailer';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
@@ -70,12 +68,6 @@ export interface DepsOverrides {
   metrics?: Metrics;
   cache?: Cache;
   queue?: JobQueue;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    deps: Deps;
-  }
 }
 
 export function createDeps(config: Config, database: Database, overrides: DepsOverrides = {}): Deps {
@@ -169,13 +161,3 @@ export function createDeps(config: Config, database: Database, overrides: DepsOv
     closers,
   };
 }
-
-export const depsPlugin = fp(
-  async (app: FastifyInstance, opts: { deps: Deps }) => {
-    app.decorate('deps', opts.deps);
-    app.addHook('onClose', async () => {
-      for (const close of opts.deps.closers) await close();
-    });
-  },
-  { name: 'deps' },
-);

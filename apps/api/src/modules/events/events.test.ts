@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
+import type { Deps } from '../../deps';
 import { waitReady } from '../../infra/redis/client';
 import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
@@ -150,12 +151,13 @@ describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () =>
   let ctx: TestContext;
   let second: App;
   let first: App;
+  let deps2: Deps;
   let base2: string;
   beforeAll(async () => {
     const config = testConfig({ redisUrl, redisKeyPrefix: `pt-test:${randomUUID()}:` });
     ctx = await createTestContext('pglite');
     const deps1 = testDeps(config, ctx.database);
-    const deps2 = testDeps(config, ctx.database, { jwtSecret: 'x'.repeat(40) });
+    deps2 = testDeps(config, ctx.database, { jwtSecret: 'x'.repeat(40) });
     // both instances must accept the same tokens
     (deps1 as { tokens: unknown }).tokens = deps2.tokens;
     for (const d of [deps1, deps2]) if (d.redis) await waitReady(d.redis.client);
@@ -171,7 +173,7 @@ describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () =>
   });
 
   it('a write on instance A reaches a stream held by instance B exactly once', async () => {
-    const user = await createUser(second.deps);
+    const user = await createUser(deps2);
     const stream = openStream(base2, user);
     await stream.ready;
     await new Promise((r) => setTimeout(r, 150)); // both subscribers are attached
