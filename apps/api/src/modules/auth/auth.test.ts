@@ -4,7 +4,8 @@ import { refreshTokens, sessions, users, userTokens } from '../../infra/db/schem
 import { MemoryMailer } from '../../infra/mail/mailer';
 import { hashPassword } from '../../infra/passwords';
 import { hashToken } from '../../infra/tokens';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { buildApp } from '../../app';
+import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
 import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../../test/auth-http';
 
 const tokenFrom = (text: string) => {
@@ -286,17 +287,18 @@ describe.each(drivers())('auth on %s', (driver) => {
     });
 
     it('within REFRESH_REUSE_GRACE_SECONDS a just-rotated token is refused without ending the session', async () => {
-      const { body } = await register(ctx);
-      const before = ctx.config.refreshReuseGraceSec;
-      ctx.config.refreshReuseGraceSec = 30;
+      // An app with a grace period, on the same database (the shared one has none).
+      const app = await buildApp(testDeps({ ...ctx.config, refreshReuseGraceSec: 30 }, ctx.database));
+      const graced = { ...ctx, app };
       try {
-        const next = await refresh(ctx, body.data.refreshToken);
+        const { body } = await register(graced);
+        const next = await refresh(graced, body.data.refreshToken);
         expect(next.statusCode).toBe(200);
-        expect((await refresh(ctx, body.data.refreshToken)).statusCode).toBe(401);
-        expect((await me(ctx, next.json().data.accessToken)).statusCode).toBe(200);
-        expect((await refresh(ctx, next.json().data.refreshToken)).statusCode).toBe(200);
+        expect((await refresh(graced, body.data.refreshToken)).statusCode).toBe(401);
+        expect((await me(graced, next.json().data.accessToken)).statusCode).toBe(200);
+        expect((await refresh(graced, next.json().data.refreshToken)).statusCode).toBe(200);
       } finally {
-        ctx.config.refreshReuseGraceSec = before;
+        await app.close();
       }
     });
 
