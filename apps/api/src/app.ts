@@ -26,8 +26,8 @@ import { loadSheddingPlugin } from './plugins/load-shedding';
 import { testRoutes } from './plugins/test-routes';
 import { webPlugin } from './plugins/web';
 
-export const API_PREFIX = '/api/v1';
-export const BODY_LIMIT = 1024 * 1024;
+const API_PREFIX = '/api/v1';
+const BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID_RE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 export interface BuildOptions {

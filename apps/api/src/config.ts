@@ -10,7 +10,7 @@ const bool = z
 
 /** Durations like 15m, 7d, 30s, 2h or plain seconds. */
 const DURATION_RE = /^(\d+)\s*(ms|s|m|h|d)?$/;
-export function parseDurationSeconds(v: string): number | null {
+function parseDurationSeconds(v: string): number | null {
   const m = DURATION_RE.exec(v.trim());
   if (!m) return null;
   const n = Number(m[1]);

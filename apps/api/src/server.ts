@@ -10,7 +10,7 @@ import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
 import { waitReady } from './infra/redis/client';
 
-export async function startServer(config: Config) {
+async function startServer(config: Config) {
   const database = await openDatabase(config);
   await runMigrations(database);
   const deps = createDeps(config, database);

@@ -4,7 +4,7 @@
  */
 import { hash, verify } from '@node-rs/argon2';
 
-export const ARGON2_PARAMS = {
+const ARGON2_PARAMS = {
   algorithm: 2 /* Algorithm.Argon2id (a const enum) */,
   memoryCost: 19_456,
   timeCost: 2,

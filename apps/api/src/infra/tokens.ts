@@ -5,7 +5,7 @@
 import { createHash, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
-export const JWT_ALG = 'HS256';
+const JWT_ALG = 'HS256';
 export const ACCESS_TYP = 'at+jwt';
 export const JWT_ISSUER = 'primetrade-tasks';
 export const JWT_AUDIENCE = 'primetrade-tasks-api';

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendProblem } from './errors';
 
-export function findWebDist(configured?: string): string | undefined {
+function findWebDist(configured?: string): string | undefined {
   if (configured) return existsSync(path.join(configured, 'index.html')) ? path.resolve(configured) : undefined;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {

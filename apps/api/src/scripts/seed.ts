@@ -19,7 +19,7 @@ import { runMigrations } from '../infra/db/migrate';
 import { hashPassword } from '../infra/passwords';
 
 export const SEED_PASSWORD = 'primetrade-bench-password';
-export const SEED_EMAIL_DOMAIN = 'seed.primetrade.test';
+const SEED_EMAIL_DOMAIN = 'seed.primetrade.test';
 
 export interface SeedOptions {
   users: number;

@@ -11,7 +11,7 @@ import {
   type ScheduledJob,
 } from './queue';
 
-export const QUEUE_NAME = 'primetrade';
+const QUEUE_NAME = 'primetrade';
 
 /** Producer side (API instances): adds jobs; the worker processes run them. */
 export class BullQueue implements JobQueue {

@@ -4,7 +4,7 @@ import type { Mailer } from '../mail/mailer';
 import type { JobHandlers, JobQueue } from './queue';
 
 /** The job that delivers one queued mail. */
-export const MAIL_SEND_JOB = 'mail.send';
+const MAIL_SEND_JOB = 'mail.send';
 
 /**
  * The handler of MAIL_SEND_JOB, run by whichever process runs jobs (the in-process queue, or the worker). It is

@@ -30,5 +30,3 @@ export function createEventsModule(deps: EventsDeps) {
     stop: () => hub.stop(),
   };
 }
-
-export type EventsModule = ReturnType<typeof createEventsModule>;

@@ -11,7 +11,7 @@ import type { JobHandlers, ScheduledJob } from '../../infra/queue/queue';
 import { reminderBookkeeping } from './reminder-bookkeeping';
 import { ReminderService } from './reminders.service';
 
-export const REMINDERS_SCAN_JOB = 'reminders.scan';
+const REMINDERS_SCAN_JOB = 'reminders.scan';
 
 export interface RemindersDeps {
   db: Db;
@@ -50,5 +50,3 @@ export function createRemindersModule(deps: RemindersDeps) {
     },
   };
 }
-
-export type RemindersModule = ReturnType<typeof createRemindersModule>;
