@@ -1,0 +1,170 @@
+/**
+ * POST /tasks/import: a JSON array or CSV (text/csv), each row checked; an export imports back; size limits.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testConfig } from '../../config';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser } from '../../test/factories';
+
+// Real databases on a shared, busy machine: generous limits, no assertion on speed.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
+
+const BASE = '/api/v1/tasks';
+const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
+
+describe.each(drivers())('POST /tasks/import on %s', (driver) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('imports a JSON array: valid rows in, invalid rows reported by 1-based row number', async () => {
+    const u = await createUser(ctx.deps);
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: u.headers,
+      payload: [
+        { title: 'one', tags: ['A'] },
+        { title: '' },
+        { title: 'three', status: 'completed' },
+        { title: 'four', dueDate: '2030-02-31T00:00:00Z' },
+        'not an object',
+        { title: 'six', userId: randomUUID() },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const { imported, failed } = res.json().data;
+    expect(imported).toBe(2);
+    expect(failed.map((f: { row: number }) => f.row)).toEqual([2, 4, 5, 6]);
+    expect(failed[0].errors[0].path).toBe('title');
+    expect(failed[1].errors[0].path).toBe('dueDate');
+    const list = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: u.headers })).json().data;
+    expect(list.map((t: { title: string }) => t.title)).toEqual(['one', 'three']);
+    expect(list[0].tags).toEqual(['a']);
+    expect(list[1].completedAt).not.toBeNull();
+  });
+
+  it('imports CSV (text/csv), and an export imports back', async () => {
+    const u = await createUser(ctx.deps);
+    const csv =
+      'title,description,status,priority,dueDate,tags\r\n' +
+      '"Write, review","multi\nline",in_progress,high,2031-01-01T09:00:00Z,work;Review\r\n' +
+      ',missing title,,,,\r\n' +
+      'Bad status,,done,,,\r\n' +
+      "'=1+1,formula guarded,,,,\r\n" +
+      'Plain,,,,,\r\n';
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: { ...u.headers, 'content-type': 'text/csv; charset=utf-8' },
+      payload: csv,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.imported).toBe(3);
+    expect(res.json().data.failed.map((f: { row: number }) => f.row)).toEqual([2, 3]);
+    const list = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: u.headers })).json().data;
+    expect(list.map((t: { title: string }) => t.title)).toEqual(['=1+1', 'Plain', 'Write, review']);
+    expect(list[2]).toMatchObject({
+      description: 'multi\nline',
+      status: 'in_progress',
+      priority: 'high',
+      dueDate: '2031-01-01T09:00:00.000Z',
+      tags: ['work', 'review'],
+    });
+
+    const exported = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=csv`, headers: u.headers });
+    const v = await createUser(ctx.deps);
+    const back = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: { ...v.headers, 'content-type': 'text/csv' },
+      payload: exported.body,
+    });
+    expect(back.json().data).toEqual({ imported: 3, failed: [] });
+    const copy = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: v.headers })).json().data;
+    expect(copy.map((t: { title: string; tags: string[] }) => [t.title, t.tags])).toEqual(
+      list.map((t: { title: string; tags: string[] }) => [t.title, t.tags]),
+    );
+    const jsonExport = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: u.headers });
+    const back2 = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: v.headers,
+      payload: JSON.parse(jsonExport.body),
+    });
+    expect(back2.json().data).toEqual({ imported: 3, failed: [] });
+  });
+
+  it('refuses unknown CSV columns, broken CSV, non-arrays, more than 10,000 rows, and other media types', async () => {
+    const u = await createUser(ctx.deps);
+    const send = (payload: string | object, type = 'text/csv') =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/import`,
+        headers: { ...u.headers, 'content-type': type },
+        payload,
+      });
+    expect((await send('title,owner\r\nx,y\r\n')).statusCode).toBe(400);
+    expect((await send('description\r\nx\r\n')).statusCode).toBe(400);
+    expect((await send('title\r\n"unterminated\r\n')).statusCode).toBe(400);
+    expect((await send('')).statusCode).toBe(400);
+    expect((await send(JSON.stringify({ title: 'x' }), 'application/json')).statusCode).toBe(400);
+    expect((await send(JSON.stringify('title\nx'), 'application/json')).statusCode).toBe(400);
+    expect((await send('title\nx', 'text/plain')).statusCode).toBe(415);
+    const many = `title\n${'t\n'.repeat(10_001)}`;
+    expect((await send(many)).statusCode).toBe(400);
+    const manyJson = JSON.stringify(Array.from({ length: 10_001 }, () => ({ title: 't' })));
+    expect((await send(manyJson, 'application/json')).statusCode).toBe(400);
+    const list = (await ctx.app.inject({ method: 'GET', url: BASE, headers: u.headers })).json().data;
+    expect(list).toEqual([]);
+  });
+
+  it('accepts up to 10 MiB on this route only (more is 413), and 10,000 rows', async () => {
+    const u = await createUser(ctx.deps);
+    const rows = `title,description\n${`t,${'d'.repeat(80)}\n`.repeat(10_000)}`;
+    expect(rows.length).toBeGreaterThan(800_000);
+    const ok = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: { ...u.headers, 'content-type': 'text/csv' },
+      payload: rows,
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().data.imported).toBe(10_000);
+    const big = `title,description\nt,${'d'.repeat(10 * 1024 * 1024)}\n`;
+    const tooBig = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: { ...u.headers, 'content-type': 'text/csv' },
+      payload: big,
+    });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.json().code).toBe('PAYLOAD_TOO_LARGE');
+    // 1.5 MiB is fine for import but over the 1 MiB limit elsewhere.
+    const mid = JSON.stringify([{ title: 't', description: 'd'.repeat(4000) }]).padEnd(1_500_000, ' ');
+    const importMid = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/import`,
+      headers: { ...u.headers, 'content-type': 'application/json' },
+      payload: mid,
+    });
+    expect(importMid.statusCode).toBe(200);
+    const createMid = await ctx.app.inject({
+      method: 'POST',
+      url: BASE,
+      headers: { ...u.headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ title: 't' }).padEnd(1_500_000, ' '),
+    });
+    expect(createMid.statusCode).toBe(413);
+    const csvElsewhere = await ctx.app.inject({
+      method: 'POST',
+      url: BASE,
+      headers: { ...u.headers, 'content-type': 'text/csv' },
+      payload: 'title\nx\n',
+    });
+    expect(csvElsewhere.statusCode).toBe(415);
+  });
+});
