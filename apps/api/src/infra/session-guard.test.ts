@@ -1,0 +1,64 @@
+/** SessionGuard over a fake lookup and bus: caching, revocation (local and heard from other instances), invalidation. */
+import { describe, expect, it } from 'vitest';
+import { type RevocationBus, SessionGuard, type SessionState } from './session-guard';
+
+function fakeLookup(state: SessionState) {
+  const calls: string[] = [];
+  const lookup = async (sessionId: string) => {
+    calls.push(sessionId);
+    return state;
+  };
+  return { calls, lookup };
+}
+
+function fakeBus() {
+  const published: string[][] = [];
+  let handler: ((ids: string[]) => void) | undefined;
+  const bus: RevocationBus = {
+    publish: async (ids) => {
+      published.push(ids);
+    },
+    onRevoked: (h) => {
+      handler = h;
+    },
+  };
+  return { bus, published, hear: (ids: string[]) => handler?.(ids) };
+}
+
+describe('SessionGuard', () => {
+  it('asks the lookup once per session within the cache lifetime, again after it', async () => {
+    const { calls, lookup } = fakeLookup({ active: true, role: 'admin' });
+    const guard = new SessionGuard(lookup, { ttlMs: 30 });
+    expect(await guard.check('s1', 'u1')).toEqual({ active: true, role: 'admin' });
+    expect(await guard.check('s1', 'u1')).toEqual({ active: true, role: 'admin' });
+    expect(calls).toEqual(['s1']);
+    await new Promise((r) => setTimeout(r, 40));
+    await guard.check('s1', 'u1');
+    expect(calls).toEqual(['s1', 's1']);
+  });
+
+  it('a revocation answers "inactive" at once and is published; one heard from another instance too', async () => {
+    const { calls, lookup } = fakeLookup({ active: true, role: 'user' });
+    const { bus, published, hear } = fakeBus();
+    const guard = new SessionGuard(lookup, { bus });
+    await guard.check('s1', 'u1');
+    await guard.revoked(['s1']);
+    expect(await guard.check('s1', 'u1')).toEqual({ active: false, role: 'user' });
+    expect(published).toEqual([['s1']]);
+    await guard.check('s2', 'u1');
+    hear(['s2']);
+    expect(await guard.check('s2', 'u1')).toEqual({ active: false, role: 'user' });
+    expect(calls).toEqual(['s1', 's2']);
+    await guard.revoked([]);
+    expect(published).toHaveLength(1);
+  });
+
+  it('invalidate drops the cached answer, so the next check reads the lookup again', async () => {
+    const { calls, lookup } = fakeLookup({ active: true, role: 'user' });
+    const guard = new SessionGuard(lookup);
+    await guard.check('s1', 'u1');
+    guard.invalidate(['s1']);
+    await guard.check('s1', 'u1');
+    expect(calls).toEqual(['s1', 's1']);
+  });
+});
