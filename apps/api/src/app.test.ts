@@ -76,13 +76,13 @@ describe.each(drivers())('platform on %s', (driver) => {
   });
 
   it('the factory user has a working token', async () => {
-    const user = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
     expect(user.accessToken.split('.')).toHaveLength(3);
     expect(await ctx.modules.auth.sessionGuard.check(user.sessionId, user.id)).toEqual({ active: true, role: 'user' });
   });
 
   it('names the failing field in errors[].path for body, query and params, and each unknown field', async () => {
-    const user = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
     const q = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=101&bogus=1', headers: user.headers });
     expect(q.statusCode).toBe(400);
     expect(

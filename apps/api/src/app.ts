@@ -1,5 +1,5 @@
 /**
- * buildApp(deps) assembles the Fastify instance — plugins, routes, error handling — and never listens.
+ * buildApp(platform) assembles the Fastify instance — plugins, routes, error handling — and never listens.
  * server.ts listens; tests call app.inject().
  */
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@primetrade/shared';
 import { composeModules, type ModuleParts, type Modules } from './composition';
-import type { Deps } from './deps';
+import type { Platform } from './platform';
 import { loggerOptions } from './lib/logger';
 import { serializerCompiler } from './lib/serializer';
 import authPlugin from './plugins/auth';
@@ -39,9 +39,9 @@ export interface BuildOptions {
 
 export type App = FastifyInstance;
 
-export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<App> {
-  const { config } = deps;
-  const modules = options.modules ?? composeModules(deps);
+export async function buildApp(platform: Platform, options: BuildOptions = {}): Promise<App> {
+  const { config } = platform;
+  const modules = options.modules ?? composeModules(platform);
   const app = Fastify({
     logger: options.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config.logLevel)),
     bodyLimit: BODY_LIMIT,
@@ -57,7 +57,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
           serverFactory: admissionServerFactory({
             maxInFlight: config.maxInFlight,
             secureCookies: config.secureCookies,
-            onShed: () => deps.metrics.loadShed.inc({ reason: 'inFlight' }),
+            onShed: () => platform.metrics.loadShed.inc({ reason: 'inFlight' }),
           }),
         }
       : {}),
@@ -92,7 +92,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   // What the platform opened (Redis connections, the queue, the mail pool) closes after the modules stop; the
   // database is the caller's.
   app.addHook('onClose', async () => {
-    for (const close of deps.closers) await close();
+    for (const close of platform.closers) await close();
   });
   const parts: ModuleParts[] = Object.values(modules);
   app.addHook('onReady', async () => {
@@ -103,11 +103,15 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
   await app.register(errorsPlugin);
   await app.register(metricsPlugin, {
-    metrics: deps.metrics,
+    metrics: platform.metrics,
     metricsToken: config.metricsToken,
     checks: modules.health.checks,
   });
-  await app.register(domainMetricsPlugin, { events: deps.events, metrics: deps.metrics, queue: deps.queue });
+  await app.register(domainMetricsPlugin, {
+    events: platform.events,
+    metrics: platform.metrics,
+    queue: platform.queue,
+  });
   await app.register(errorReportingPlugin, { config });
 
   // Every response carries the request id; API responses are never cached by intermediaries.
@@ -138,7 +142,10 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   await app.register(cookie);
   await app.register(securityHeadersPlugin, { secureCookies: config.secureCookies });
-  await app.register(loadSheddingPlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, metrics: deps.metrics });
+  await app.register(loadSheddingPlugin, {
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    metrics: platform.metrics,
+  });
   await app.register(cors, {
     origin: (origin, cb) => {
       if (!origin) return cb(null, false);
@@ -196,9 +203,9 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  await app.register(authPlugin, { tokens: deps.tokens, sessions: modules.auth.sessionGuard });
+  await app.register(authPlugin, { tokens: platform.tokens, sessions: modules.auth.sessionGuard });
   await app.register(rateLimitPlugin, {
-    store: deps.rateLimitStore,
+    store: platform.rateLimitStore,
     apiMax: config.rateLimit.apiMax,
     apiWindowSec: config.rateLimit.apiWindowSec,
   });

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import type { Deps } from './deps';
+import type { Platform } from './platform';
 import type { Database } from './infra/db/client';
 import type { Mailer } from './infra/mail/mailer';
 import type { JobHandlers, ScheduledJob } from './infra/queue/queue';
@@ -39,7 +39,7 @@ export interface JobsPlatform {
   mailTransport: Mailer;
   log: Logger;
   /** The domain events (absent in the worker: it runs jobs, it holds no subscriptions). */
-  events?: Deps['events'];
+  events?: Platform['events'];
 }
 
 function reminders(p: JobsPlatform) {
@@ -67,7 +67,7 @@ export function composeJobs(p: JobsPlatform) {
   return jobsOf(p, [reminders(p)]);
 }
 
-export function composeModules(p: Deps) {
+export function composeModules(p: Platform) {
   const { redis, config } = p;
   const db = p.database.db;
   const authLimits = { store: p.rateLimitStore, config: config.rateLimit };

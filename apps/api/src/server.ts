@@ -5,7 +5,7 @@
 import { buildApp } from './app';
 import { composeModules, scheduleOf } from './composition';
 import { ConfigError, type Config, loadConfig } from './config';
-import { createDeps } from './deps';
+import { createPlatform } from './platform';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
 import { waitReady } from './infra/redis/client';
@@ -13,13 +13,13 @@ import { waitReady } from './infra/redis/client';
 async function startServer(config: Config) {
   const database = await openDatabase(config);
   await runMigrations(database);
-  const deps = createDeps(config, database);
-  if (deps.redis && !(await waitReady(deps.redis.client, 3000))) {
+  const platform = createPlatform(config, database);
+  if (platform.redis && !(await waitReady(platform.redis.client, 3000))) {
     // Start anyway: every Redis-backed piece has an in-process fallback, and the client keeps reconnecting.
     process.stderr.write('Redis is not reachable yet; starting degraded (in-process limits, no shared cache)\n');
   }
-  const modules = composeModules(deps);
-  const app = await buildApp(deps, { modules });
+  const modules = composeModules(platform);
+  const app = await buildApp(platform, { modules });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -52,7 +52,7 @@ async function startServer(config: Config) {
 
   // Embedded mode: the scheduled jobs (the reminder scan) run in this process; with Redis, `npm run worker`
   // schedules them. The in-process queue's timers stop when it closes with the app.
-  if (deps.queue.kind === 'inprocess') await deps.queue.schedule(scheduleOf(modules));
+  if (platform.queue.kind === 'inprocess') await platform.queue.schedule(scheduleOf(modules));
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ url: config.appUrl, database: database.kind }, 'Primetrade Tasks is ready');

@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from './config';
 import { runMigrations } from './infra/db/migrate';
-import { freshPostgres, testDeps } from './test/context';
+import { freshPostgres, testPlatform } from './test/context';
 import { createUser } from './test/factories';
 
 const { testDatabaseUrl, testRedisUrl } = testConfig();
@@ -108,8 +108,8 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
   };
 
   async function dueTask(title: string, inHours: number) {
-    const deps = testDeps(testConfig(), db.database);
-    const user = await createUser(deps);
+    const platform = testPlatform(testConfig(), db.database);
+    const user = await createUser(platform);
     await db.database.db.execute(
       sql`insert into tasks (user_id, title, due_date) values (${user.id}, ${title}, ${new Date(Date.now() + inHours * 3_600_000)})`,
     );

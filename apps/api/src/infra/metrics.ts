@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics. One Registry per Deps instance (never prom-client's global default registry): tests build
+ * Prometheus metrics. One Registry per platform (never prom-client's global default registry): tests build
  * many apps in one process, and each must count only its own traffic.
  *
  * The handles below are what other modules use (tasks, cache, queue, SSE); plugins/metrics.ts feeds the HTTP ones

@@ -10,7 +10,7 @@ describe('admission control (MAX_IN_FLIGHT)', () => {
   let base: string;
   beforeAll(async () => {
     ctx = await createTestContext('pglite', { config: { maxInFlight: 2, testRoutes: true } });
-    user = await createUser(ctx.deps);
+    user = await createUser(ctx.platform);
     base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

@@ -16,7 +16,7 @@ describe('business metrics from domain events', () => {
   afterAll(async () => ctx?.close());
 
   it('count creations and completions (once per transition) and time to complete; expose queue depth', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const scrape = async () => (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body;
     const before = await scrape();
     const created = await ctx.app.inject({
@@ -47,14 +47,14 @@ describe('business metrics from domain events', () => {
     expect(value(after, 'task_time_to_complete_seconds_count')).toBe(2);
     expect(after).toMatch(/queue_depth\{queue="inprocess"\} 0/);
     // A job run is timed (the reminder scan, in-process here).
-    await ctx.deps.queue.add('reminders.scan', {});
-    for (let i = 0; i < 100 && (await ctx.deps.queue.counts()).completed < 1; i++)
+    await ctx.platform.queue.add('reminders.scan', {});
+    for (let i = 0; i < 100 && (await ctx.platform.queue.counts()).completed < 1; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(await scrape()).toMatch(/job_duration_seconds_count\{queue="inprocess",outcome="completed"\} 1/);
   });
 
   it('drops the reminder markers of a deleted task', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const res = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/tasks',

@@ -19,7 +19,7 @@ describe('load shedding', () => {
   let user: TestUser;
   beforeAll(async () => {
     ctx = await createTestContext('pglite', { config: { maxEventLoopDelayMs: 300 } });
-    user = await createUser(ctx.deps);
+    user = await createUser(ctx.platform);
   });
   afterAll(async () => ctx?.close());
 

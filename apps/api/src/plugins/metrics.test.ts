@@ -44,9 +44,9 @@ describe.each(drivers())('metrics on %s', (driver) => {
   });
 
   it('exports pool, dependency, in-flight, process and event-loop series and the business handles', async () => {
-    ctx.deps.metrics.tasksCreatedTotal.inc();
-    ctx.deps.metrics.cacheHitsTotal.inc({ cache: 'task-list' });
-    ctx.deps.metrics.queueDepth.set({ queue: 'reminders' }, 7);
+    ctx.platform.metrics.tasksCreatedTotal.inc();
+    ctx.platform.metrics.cacheHitsTotal.inc({ cache: 'task-list' });
+    ctx.platform.metrics.queueDepth.set({ queue: 'reminders' }, 7);
     const body = await scrape();
     for (const name of [
       'db_pool_connections_in_use',
@@ -71,10 +71,10 @@ describe.each(drivers())('metrics on %s', (driver) => {
   it('keeps a registry per app: another app does not see this one’s traffic', { timeout: 120_000 }, async () => {
     const other = await createTestContext(driver);
     try {
-      ctx.deps.metrics.tasksCompletedTotal.inc(5);
+      ctx.platform.metrics.tasksCompletedTotal.inc(5);
       const res = await other.app.inject({ method: 'GET', url: '/metrics' });
       expect(sample(res.body, 'tasks_completed_total')).toBe(0);
-      expect(other.deps.metrics.registry).not.toBe(ctx.deps.metrics.registry);
+      expect(other.platform.metrics.registry).not.toBe(ctx.platform.metrics.registry);
     } finally {
       await other.close();
     }

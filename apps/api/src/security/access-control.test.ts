@@ -76,8 +76,8 @@ for (const driver of drivers()) {
     beforeAll(async () => {
       ctx = await createTestContext(driver, { config: { rateLimit: RATE_LIMITS_OFF } });
       ops = operationsOf((await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json());
-      a = await createUser(ctx.deps, { name: 'Alice' });
-      b = await createUser(ctx.deps, { name: 'Bob' });
+      a = await createUser(ctx.platform, { name: 'Alice' });
+      b = await createUser(ctx.platform, { name: 'Bob' });
       aTasks = [];
       for (let i = 0; i < 3; i++) {
         aTasks.push((await seedTask(ctx.database.db, a.id, { title: `alice secret ${i}`, tags: ['alice'] })).id);
@@ -106,7 +106,7 @@ for (const driver of drivers()) {
     });
 
     it("B gets 404 on every id route for A's resources (and 2xx on B's own); A's rows unchanged", async () => {
-      const before = await snapshotUser(ctx.deps, a.id);
+      const before = await snapshotUser(ctx.platform, a.id);
       const results: string[] = [];
       for (const op of idRoutes()) {
         const isSession = op.path.startsWith('/api/v1/auth/sessions');
@@ -136,7 +136,7 @@ for (const driver of drivers()) {
         }
       }
       // Control for the sessions route: deleting one's own session is 204.
-      const bOther = await createUser(ctx.deps);
+      const bOther = await createUser(ctx.platform);
       const delOwn = await ctx.app.inject({
         method: 'DELETE',
         url: `/api/v1/auth/sessions/${bOther.sessionId}`,
@@ -144,7 +144,7 @@ for (const driver of drivers()) {
       });
       expect(delOwn.statusCode).toBe(204);
       expect(results.length).toBeGreaterThanOrEqual(13);
-      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+      expect(await snapshotUser(ctx.platform, a.id)).toBe(before);
       // A's session still works after B's attempt to delete it.
       expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(a) })).statusCode).toBe(
         200,
@@ -152,7 +152,7 @@ for (const driver of drivers()) {
     });
 
     it("bulk update/delete with A's ids as B → affected 0, A unchanged", async () => {
-      const before = await snapshotUser(ctx.deps, a.id);
+      const before = await snapshotUser(ctx.platform, a.id);
       for (const payload of [
         { action: 'update', ids: aTasks, patch: { title: 'pwned', status: 'completed' } },
         { action: 'delete', ids: aTasks },
@@ -170,11 +170,11 @@ for (const driver of drivers()) {
         payload: { action: 'update', ids: [...aTasks, mine.id], patch: { priority: 'urgent' } },
       });
       expect(mixed.json().data.affected).toBe(1);
-      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+      expect(await snapshotUser(ctx.platform, a.id)).toBe(before);
     });
 
     it("B's list, search, export and stats never contain A's tasks; B's import cannot write into A", async () => {
-      const before = await snapshotUser(ctx.deps, a.id);
+      const before = await snapshotUser(ctx.platform, a.id);
       const list = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?q=alice&limit=100', headers: bearer(b) });
       expect(list.statusCode).toBe(200);
       expect(list.body).not.toContain('alice secret');
@@ -202,7 +202,7 @@ for (const driver of drivers()) {
       expect(imp.statusCode).toBe(200);
       expect(imp.json().data.imported).toBe(1);
       expect(imp.json().data.failed).toHaveLength(1);
-      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+      expect(await snapshotUser(ctx.platform, a.id)).toBe(before);
       const got = await ctx.app.inject({ method: 'GET', url: `/api/v1/tasks/${aTasks[0]}`, headers: bearer(a) });
       expect(got.json().data.title).toBe('alice secret 0');
     });
@@ -210,7 +210,7 @@ for (const driver of drivers()) {
     it('admin routes as a normal user → 403 FORBIDDEN, nothing changed', async () => {
       const adminOps = ops.filter((op) => op.path.startsWith('/api/v1/admin'));
       expect(adminOps.length).toBeGreaterThanOrEqual(3);
-      const before = await snapshotUser(ctx.deps, a.id);
+      const before = await snapshotUser(ctx.platform, a.id);
       for (const op of adminOps) {
         const body = op.body?.['application/json'] ? { role: 'admin', isActive: false } : undefined;
         const res = await ctx.app.inject({
@@ -224,17 +224,17 @@ for (const driver of drivers()) {
         const anon = await ctx.app.inject({ method: op.method as 'GET', url: op.path.replace('{id}', a.id) });
         expect(anon.statusCode).toBe(401);
       }
-      expect(await snapshotUser(ctx.deps, a.id)).toBe(before);
+      expect(await snapshotUser(ctx.platform, a.id)).toBe(before);
     });
 
     it('mass assignment: every write schema with an extra field → 400, no row changed', async () => {
-      const admin = await createUser(ctx.deps, { role: 'admin' });
+      const admin = await createUser(ctx.platform, { role: 'admin' });
       const own = await seedTask(ctx.database.db, b.id);
       const writes = ops.filter((op) => op.body?.['application/json'] && op.path.startsWith('/api/v1/'));
       expect(writes.length).toBeGreaterThanOrEqual(14);
-      const counts = await tableCounts(ctx.deps);
-      const snapB = await snapshotUser(ctx.deps, b.id);
-      const snapA = await snapshotUser(ctx.deps, a.id);
+      const counts = await tableCounts(ctx.platform);
+      const snapB = await snapshotUser(ctx.platform, b.id);
+      const snapA = await snapshotUser(ctx.platform, a.id);
       let checked = 0;
       for (const op of writes) {
         const schema = op.body?.['application/json'];
@@ -278,9 +278,9 @@ for (const driver of drivers()) {
         },
       });
       expect(reg.statusCode).toBe(400);
-      expect(await tableCounts(ctx.deps)).toEqual(counts);
-      expect(await snapshotUser(ctx.deps, b.id)).toBe(snapB);
-      expect(await snapshotUser(ctx.deps, a.id)).toBe(snapA);
+      expect(await tableCounts(ctx.platform)).toEqual(counts);
+      expect(await snapshotUser(ctx.platform, b.id)).toBe(snapB);
+      expect(await snapshotUser(ctx.platform, a.id)).toBe(snapA);
     });
   });
 }

@@ -194,7 +194,7 @@ for (const driver of drivers()) {
     let ids: string[] = [];
 
     const freshUser = async () => {
-      user = await createUser(ctx.deps);
+      user = await createUser(ctx.platform);
       const tasks = [];
       for (let i = 0; i < 3; i++) tasks.push(await seedTask(ctx.database.db, user.id, { tags: ['fuzz'] }));
       ids = [...tasks.map((t) => t.id), user.sessionId, user.id];

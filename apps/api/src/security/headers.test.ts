@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
-import { createTestContext, type TestContext, testDeps } from '../test/context';
+import { createTestContext, type TestContext, testPlatform } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 
 const ALLOWED = 'https://app.primetrade.test';
@@ -51,7 +51,7 @@ describe('security headers, CORS, methods, media types, limits', () => {
         },
       },
     });
-    user = await createUser(ctx.deps);
+    user = await createUser(ctx.platform);
   }, 180_000);
   afterAll(async () => {
     await ctx?.close();
@@ -116,8 +116,11 @@ describe('security headers, CORS, methods, media types, limits', () => {
   it('HSTS (≥ 1 year) when served over https, none on local http', async () => {
     const plain = await ctx.app.inject({ method: 'GET', url: '/health/live' });
     expect(plain.headers['strict-transport-security']).toBeUndefined();
-    const deps = testDeps({ ...ctx.config, appUrl: 'https://tasks.example.com', secureCookies: true }, ctx.database);
-    const app = await buildApp(deps);
+    const platform = testPlatform(
+      { ...ctx.config, appUrl: 'https://tasks.example.com', secureCookies: true },
+      ctx.database,
+    );
+    const app = await buildApp(platform);
     try {
       const res = await app.inject({ method: 'GET', url: '/api/v1/auth/me' });
       const hsts = String(res.headers['strict-transport-security']);

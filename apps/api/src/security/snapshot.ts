@@ -3,11 +3,11 @@
  * test can assert that a hostile request changed nothing (quality.md "A's data unchanged").
  */
 import { asc, eq } from 'drizzle-orm';
-import type { Deps } from '../deps';
+import type { Platform } from '../platform';
 import { refreshTokens, sessions, taskActivity, tasks, users } from '../infra/db/schema';
 
-export async function snapshotUser(deps: Deps, userId: string): Promise<string> {
-  const db = deps.database.db;
+export async function snapshotUser(platform: Platform, userId: string): Promise<string> {
+  const db = platform.database.db;
   const [user, taskRows, activity, sessionRows, tokenRows] = await Promise.all([
     db.select().from(users).where(eq(users.id, userId)),
     db.select().from(tasks).where(eq(tasks.userId, userId)).orderBy(asc(tasks.id)),
@@ -20,8 +20,8 @@ export async function snapshotUser(deps: Deps, userId: string): Promise<string> 
 }
 
 /** Row counts of the whole database (a request that should change nothing must not add rows anywhere). */
-export async function tableCounts(deps: Deps): Promise<Record<string, number>> {
-  const db = deps.database.db;
+export async function tableCounts(platform: Platform): Promise<Record<string, number>> {
+  const db = platform.database.db;
   const [u, t, a, s, r] = await Promise.all([
     db.$count(users),
     db.$count(tasks),

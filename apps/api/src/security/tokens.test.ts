@@ -76,7 +76,7 @@ for (const driver of drivers()) {
     });
 
     it('every crafted access token → 401 with one generic body (bearer and cookie)', async () => {
-      const user = await createUser(ctx.deps);
+      const user = await createUser(ctx.platform);
       expect((await me(user.accessToken)).statusCode).toBe(200);
       const now = Math.floor(Date.now() / 1000);
       const claims = {
@@ -118,7 +118,7 @@ for (const driver of drivers()) {
         'typ JWT instead of at+jwt': handMade({ ...header, typ: 'JWT' }, claims),
         'typ refresh': handMade({ ...header, typ: 'refresh+jwt' }, claims),
         'no sid': handMade(header, { ...claims, sid: undefined }),
-        'sid of another user': handMade(header, { ...claims, sid: (await createUser(ctx.deps)).sessionId }),
+        'sid of another user': handMade(header, { ...claims, sid: (await createUser(ctx.platform)).sessionId }),
         'unknown kid, attacker key': await sign(
           'HS256',
           new TextEncoder().encode('attacker-attacker-attacker-attacker'),
@@ -156,8 +156,8 @@ for (const driver of drivers()) {
     });
 
     it('a tampered, foreign or re-purposed list cursor → 400', async () => {
-      const a = await createUser(ctx.deps);
-      const b = await createUser(ctx.deps);
+      const a = await createUser(ctx.platform);
+      const b = await createUser(ctx.platform);
       for (let i = 0; i < 3; i++) await seedTask(ctx.database.db, a.id);
       const page = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=1', headers: a.headers });
       const cursor: string = page.json().meta.nextCursor;
@@ -200,7 +200,7 @@ for (const driver of drivers()) {
     });
 
     it('a reused refresh token revokes its family and the family’s access tokens within 1 s; other logins unaffected', async () => {
-      const user = await createUser(ctx.deps);
+      const user = await createUser(ctx.platform);
       const other = await ctx.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -226,7 +226,7 @@ for (const driver of drivers()) {
     });
 
     it('10 concurrent refreshes of one token: exactly one winner, the rest 401, no 5xx', async () => {
-      const user = await createUser(ctx.deps);
+      const user = await createUser(ctx.platform);
       const results = await Promise.all(Array.from({ length: 10 }, () => refresh(user.refreshToken)));
       const codes = results.map((r) => r.statusCode);
       expect(codes.filter((c) => c === 200)).toHaveLength(1);
@@ -238,13 +238,13 @@ for (const driver of drivers()) {
     });
 
     it('logout, logout-all and session deletion refuse the revoked access tokens within 1 s', async () => {
-      const u1 = await createUser(ctx.deps);
+      const u1 = await createUser(ctx.platform);
       const logout = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: u1.headers });
       expect(logout.statusCode).toBe(204);
       expect(await refusedWithin(u1.accessToken)).toBeLessThanOrEqual(1000);
       expect((await refresh(u1.refreshToken)).statusCode).toBe(401);
 
-      const u2 = await createUser(ctx.deps);
+      const u2 = await createUser(ctx.platform);
       const second = (
         await ctx.app.inject({
           method: 'POST',
@@ -257,7 +257,7 @@ for (const driver of drivers()) {
       expect(await refusedWithin(u2.accessToken)).toBeLessThanOrEqual(1000);
       expect(await refusedWithin(second.accessToken)).toBeLessThanOrEqual(1000);
 
-      const u3 = await createUser(ctx.deps);
+      const u3 = await createUser(ctx.platform);
       const third = (
         await ctx.app.inject({
           method: 'POST',

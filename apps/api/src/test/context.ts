@@ -7,7 +7,7 @@ import pg from 'pg';
 import { type App, buildApp } from '../app';
 import { composeModules, type Modules } from '../composition';
 import { type Config, testConfig } from '../config';
-import { createDeps, type Deps, type DepsOverrides } from '../deps';
+import { createPlatform, type Platform, type PlatformOverrides } from '../platform';
 import { type Database, openPglite, openPostgres } from '../infra/db/client';
 import { runMigrations } from '../infra/db/migrate';
 import { MemoryMailer } from '../infra/mail/mailer';
@@ -23,7 +23,7 @@ export function drivers(): Driver[] {
 export interface TestContext {
   driver: Driver;
   app: App;
-  deps: Deps;
+  platform: Platform;
   /** The composed modules (each module's service, for tests that drive one directly). */
   modules: Modules;
   database: Database;
@@ -71,28 +71,28 @@ export async function openTestDatabase(driver: Driver): Promise<{ database: Data
 }
 
 /**
- * createDeps with what tests use instead of the production defaults: a random signing secret (not one kept in
+ * createPlatform with what tests use instead of the production defaults: a random signing secret (not one kept in
  * DATA_DIR) and mail sent at once, not queued — into a MemoryMailer, or over SMTP when the config names a server.
  */
-export function testDeps(config: Config, database: Database, overrides: DepsOverrides = {}): Deps {
+export function testPlatform(config: Config, database: Database, overrides: PlatformOverrides = {}): Platform {
   const mailer = overrides.mailer ?? (config.smtpUrl ? createMailTransport(config) : new MemoryMailer());
-  return createDeps(config, database, { jwtSecret: randomBytes(32).toString('hex'), ...overrides, mailer });
+  return createPlatform(config, database, { jwtSecret: randomBytes(32).toString('hex'), ...overrides, mailer });
 }
 
 export async function createTestContext(
   driver: Driver = 'pglite',
-  options: { config?: Partial<Config>; env?: Record<string, string>; overrides?: DepsOverrides } = {},
+  options: { config?: Partial<Config>; env?: Record<string, string>; overrides?: PlatformOverrides } = {},
 ): Promise<TestContext> {
   const config = testConfig(options.config, options.env);
   const { database, drop } = await openTestDatabase(driver);
-  const deps = testDeps(config, database, options.overrides);
-  const modules = composeModules(deps);
-  const app = await buildApp(deps, { modules });
+  const platform = testPlatform(config, database, options.overrides);
+  const modules = composeModules(platform);
+  const app = await buildApp(platform, { modules });
   await app.ready();
   return {
     driver,
     app,
-    deps,
+    platform,
     modules,
     database,
     config,

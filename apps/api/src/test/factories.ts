@@ -2,7 +2,7 @@
  * Factories: users (with a session and an access token) and tasks, written straight to the real database.
  */
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../deps';
+import type { Platform } from '../platform';
 import { hashToken, randomToken } from '../infra/tokens';
 import { hashPassword } from '../infra/passwords';
 import { refreshTokens, sessions, users } from '../infra/db/schema';
@@ -24,7 +24,7 @@ export interface TestUser {
 }
 
 export async function createUser(
-  deps: Deps,
+  platform: Platform,
   overrides: Partial<{
     email: string;
     name: string;
@@ -35,7 +35,7 @@ export async function createUser(
     isActive: boolean;
   }> = {},
 ): Promise<TestUser> {
-  const db = deps.database.db;
+  const db = platform.database.db;
   const password = overrides.password ?? DEFAULT_PASSWORD;
   if (!defaultHash) defaultHash = hashPassword(DEFAULT_PASSWORD);
   const passwordHash = password === DEFAULT_PASSWORD ? await defaultHash : await hashPassword(password);
@@ -60,8 +60,8 @@ export async function createUser(
       userId: user.id,
       userAgent: 'factory',
       ip: '127.0.0.1',
-      expiresAt: new Date(now + deps.config.refreshTokenTtlSec * 1000),
-      absoluteExpiresAt: new Date(now + deps.config.sessionAbsoluteTtlSec * 1000),
+      expiresAt: new Date(now + platform.config.refreshTokenTtlSec * 1000),
+      absoluteExpiresAt: new Date(now + platform.config.sessionAbsoluteTtlSec * 1000),
     })
     .returning();
   if (!session) throw new Error('session insert failed');
@@ -70,9 +70,9 @@ export async function createUser(
     sessionId: session.id,
     userId: user.id,
     tokenHash: hashToken(refreshToken),
-    expiresAt: new Date(now + deps.config.refreshTokenTtlSec * 1000),
+    expiresAt: new Date(now + platform.config.refreshTokenTtlSec * 1000),
   });
-  const { token } = await deps.tokens.signAccess({ userId: user.id, sessionId: session.id, role: user.role });
+  const { token } = await platform.tokens.signAccess({ userId: user.id, sessionId: session.id, role: user.role });
   return {
     id: user.id,
     email,

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { userIdentities } from '../db/schema';
 import { openPglite } from '../db/client';
 import { runMigrations } from '../db/migrate';
-import { testDeps } from '../../test/context';
+import { testPlatform } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { testConfig } from '../../config';
 import { FieldCipher, FieldCipherError, parseFieldKeys } from './field-cipher';
@@ -87,8 +87,8 @@ describe('FieldCipher', () => {
     const database = await openPglite();
     try {
       await runMigrations(database);
-      const deps = testDeps(testConfig(), database);
-      const user = await createUser(deps);
+      const platform = testPlatform(testConfig(), database);
+      const user = await createUser(platform);
       const old = FieldCipher.fromSpec(`k1:${K1}`)!;
       const ids = [randomUUID(), randomUUID()];
       for (const [i, id] of ids.entries()) {

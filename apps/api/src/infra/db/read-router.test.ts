@@ -7,8 +7,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
-import type { Deps } from '../../deps';
-import { freshPostgres, testDeps } from '../../test/context';
+import type { Platform } from '../../platform';
+import { freshPostgres, testPlatform } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { openPostgres } from './client';
 import { runMigrations } from './migrate';
@@ -19,7 +19,7 @@ describe.runIf(testDatabaseUrl)('replica routing (DATABASE_REPLICA_URL)', () => 
   let primary: Awaited<ReturnType<typeof freshPostgres>>;
   let replica: Awaited<ReturnType<typeof freshPostgres>>;
   let app: App;
-  let deps: Deps;
+  let platform: Platform;
   beforeAll(async () => {
     primary = await freshPostgres(testDatabaseUrl ?? '');
     replica = await freshPostgres(testDatabaseUrl ?? '');
@@ -34,19 +34,19 @@ describe.runIf(testDatabaseUrl)('replica routing (DATABASE_REPLICA_URL)', () => 
       connectTimeoutMs: 5000,
     });
     expect(database.hasReplica).toBe(true);
-    deps = testDeps(testConfig({ readYourWritesMs: 300 }), database);
-    app = await buildApp(deps);
+    platform = testPlatform(testConfig({ readYourWritesMs: 300 }), database);
+    app = await buildApp(platform);
     await app.ready();
   });
   afterAll(async () => {
     await app?.close();
-    await deps?.database.close();
+    await platform?.database.close();
     await primary?.drop().catch(() => {});
     await replica?.drop();
   });
 
   it("serves a user's stats from the primary right after their write, and from the replica after the window", async () => {
-    const user = await createUser(deps);
+    const user = await createUser(platform);
     // The replica has the user (as replication would copy it) but lags: none of the tasks yet.
     await replica.database.db.execute(
       sql`insert into users (id, email, name, password_hash) values (${user.id}, ${user.email}, 'r', 'x')`,
@@ -61,7 +61,7 @@ describe.runIf(testDatabaseUrl)('replica routing (DATABASE_REPLICA_URL)', () => 
     const fresh = await app.inject({ method: 'GET', url: '/api/v1/tasks/stats', headers: user.headers });
     expect(fresh.json().data.total).toBe(1); // primary: the caller's own write is visible
     await new Promise((r) => setTimeout(r, 400));
-    await deps.cache.bump(`tasks:${user.id}`); // drop the cached answer so the next read queries again
+    await platform.cache.bump(`tasks:${user.id}`); // drop the cached answer so the next read queries again
     const later = await app.inject({ method: 'GET', url: '/api/v1/tasks/stats', headers: user.headers });
     expect(later.json().data.total).toBe(0); // replica (lagging stand-in)
     const exported = await app.inject({

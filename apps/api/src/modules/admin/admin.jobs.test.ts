@@ -31,7 +31,7 @@ describe('GET /admin/jobs (the failed set)', () => {
     for (let i = 0; i < 50 && (await queue.counts()).completed + (await queue.counts()).failed < 2; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    const admin = await createUser(ctx.deps, { role: 'admin' });
+    const admin = await createUser(ctx.platform, { role: 'admin' });
     const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/admin/jobs', headers: admin.headers });
     expect(res.statusCode).toBe(200);
     const data = res.json().data;
@@ -40,7 +40,7 @@ describe('GET /admin/jobs (the failed set)', () => {
     expect(data.failed).toEqual([
       { id: 'mail-1', name: 'always.fails', attempts: 3, error: 'SMTP 550 mailbox unavailable' },
     ]);
-    const user = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
     expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/admin/jobs', headers: user.headers })).statusCode).toBe(
       403,
     );

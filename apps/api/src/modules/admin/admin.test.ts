@@ -11,8 +11,8 @@ describe.each(drivers())('admin on %s', (driver) => {
   let plain: TestUser;
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never } });
-    admin = await createUser(ctx.deps, { role: 'admin', name: 'Root Admin', email: 'root-admin@example.test' });
-    plain = await createUser(ctx.deps, { name: 'Plain User' });
+    admin = await createUser(ctx.platform, { role: 'admin', name: 'Root Admin', email: 'root-admin@example.test' });
+    plain = await createUser(ctx.platform, { name: 'Plain User' });
   }, 180_000);
   afterAll(async () => ctx?.close());
 
@@ -48,7 +48,7 @@ describe.each(drivers())('admin on %s', (driver) => {
   });
 
   it('lists users with page meta, searches by name or email, and treats % as data', async () => {
-    for (let i = 0; i < 3; i++) await createUser(ctx.deps, { name: `Searchable Person ${i}` });
+    for (let i = 0; i < 3; i++) await createUser(ctx.platform, { name: `Searchable Person ${i}` });
     const page = await get('/admin/users?limit=2&page=1');
     expect(page.statusCode).toBe(200);
     const body = page.json();
@@ -69,7 +69,7 @@ describe.each(drivers())('admin on %s', (driver) => {
   });
 
   it('changes a role; the new role takes effect on the next request', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     expect((await get('/admin/stats', u)).statusCode).toBe(403);
     const res = await patchUser(u.id, { role: 'admin' });
     expect(res.statusCode).toBe(200);

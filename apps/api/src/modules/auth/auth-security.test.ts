@@ -7,7 +7,7 @@ import { MemoryMailer } from '../../infra/mail/mailer';
 import { MemoryRateLimitStore } from '../../infra/rate-limit';
 import { ACCESS_TYP, JWT_AUDIENCE, JWT_ISSUER } from '../../infra/tokens';
 import { loggerOptions } from '../../lib/logger';
-import { createTestContext, drivers, openTestDatabase, type TestContext, testDeps } from '../../test/context';
+import { createTestContext, drivers, openTestDatabase, type TestContext, testPlatform } from '../../test/context';
 import { createUser } from '../../test/factories';
 import {
   API,
@@ -161,8 +161,8 @@ describe.each(drivers())('auth security on %s', (driver) => {
     afterAll(async () => ctx?.close());
 
     it('locks an email after 5 failures: 429 with Retry-After even with the right password, until the window ends', async () => {
-      const target = await createUser(ctx.deps);
-      const bystander = await createUser(ctx.deps);
+      const target = await createUser(ctx.platform);
+      const bystander = await createUser(ctx.platform);
       for (let i = 0; i < 5; i++) {
         const res = await login(ctx, target.email, `wrong password ${i}`);
         expect(res.statusCode).toBe(401);
@@ -295,11 +295,11 @@ describe.each(drivers())('auth security on %s', (driver) => {
       const config = testConfig({ rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never });
       const { database, drop } = await openTestDatabase(driver);
       const mailer = new MemoryMailer();
-      const deps = testDeps(config, database, { mailer });
-      const app: App = await buildApp(deps, { logger: { ...loggerOptions('info'), stream } as never });
+      const platform = testPlatform(config, database, { mailer });
+      const app: App = await buildApp(platform, { logger: { ...loggerOptions('info'), stream } as never });
       await app.ready();
       try {
-        const ctx = { app, deps, database, config, driver, close: async () => {} } as TestContext;
+        const ctx = { app, platform, database, config, driver, close: async () => {} } as TestContext;
         const sentinel = 'sentinel Password 4 logs!';
         const email = uniqueEmail('logged');
         const reg = await register(ctx, { email, password: sentinel });

@@ -5,7 +5,7 @@ import { MemoryMailer } from '../../infra/mail/mailer';
 import { hashPassword } from '../../infra/passwords';
 import { hashToken } from '../../infra/tokens';
 import { buildApp } from '../../app';
-import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
+import { createTestContext, drivers, type TestContext, testPlatform } from '../../test/context';
 import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../../test/auth-http';
 
 const tokenFrom = (text: string) => {
@@ -288,7 +288,7 @@ describe.each(drivers())('auth on %s', (driver) => {
 
     it('within REFRESH_REUSE_GRACE_SECONDS a just-rotated token is refused without ending the session', async () => {
       // An app with a grace period, on the same database (the shared one has none).
-      const app = await buildApp(testDeps({ ...ctx.config, refreshReuseGraceSec: 30 }, ctx.database));
+      const app = await buildApp(testPlatform({ ...ctx.config, refreshReuseGraceSec: 30 }, ctx.database));
       const graced = { ...ctx, app };
       try {
         const { body } = await register(graced);

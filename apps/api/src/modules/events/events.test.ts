@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
-import type { Deps } from '../../deps';
+import type { Platform } from '../../platform';
 import { waitReady } from '../../infra/redis/client';
-import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
+import { createTestContext, drivers, type TestContext, testPlatform } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
 
 interface Received {
@@ -98,8 +98,8 @@ describe.each(drivers())('GET /events on %s', (driver) => {
   });
 
   it("streams the user's task events once each, with ids and heartbeats, and none of another user's", async () => {
-    const alice = await createUser(ctx.deps);
-    const bob = await createUser(ctx.deps);
+    const alice = await createUser(ctx.platform);
+    const bob = await createUser(ctx.platform);
     const a = openStream(base, alice);
     const b = openStream(base, bob);
     await Promise.all([a.ready, b.ready]);
@@ -128,7 +128,7 @@ describe.each(drivers())('GET /events on %s', (driver) => {
   });
 
   it('resumes after Last-Event-ID', async () => {
-    const carol = await createUser(ctx.deps);
+    const carol = await createUser(ctx.platform);
     const s1 = openStream(base, carol);
     await s1.ready;
     await createTask(ctx.app, carol, 'one');
@@ -151,18 +151,18 @@ describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () =>
   let ctx: TestContext;
   let second: App;
   let first: App;
-  let deps2: Deps;
+  let platform2: Platform;
   let base2: string;
   beforeAll(async () => {
     const config = testConfig({ redisUrl, redisKeyPrefix: `pt-test:${randomUUID()}:` });
     ctx = await createTestContext('pglite');
-    const deps1 = testDeps(config, ctx.database);
-    deps2 = testDeps(config, ctx.database, { jwtSecret: 'x'.repeat(40) });
+    const platform1 = testPlatform(config, ctx.database);
+    platform2 = testPlatform(config, ctx.database, { jwtSecret: 'x'.repeat(40) });
     // both instances must accept the same tokens
-    (deps1 as { tokens: unknown }).tokens = deps2.tokens;
-    for (const d of [deps1, deps2]) if (d.redis) await waitReady(d.redis.client);
-    first = await buildApp(deps1);
-    second = await buildApp(deps2);
+    (platform1 as { tokens: unknown }).tokens = platform2.tokens;
+    for (const d of [platform1, platform2]) if (d.redis) await waitReady(d.redis.client);
+    first = await buildApp(platform1);
+    second = await buildApp(platform2);
     base2 = await listen(second);
     await first.ready();
   });
@@ -173,7 +173,7 @@ describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () =>
   });
 
   it('a write on instance A reaches a stream held by instance B exactly once', async () => {
-    const user = await createUser(deps2);
+    const user = await createUser(platform2);
     const stream = openStream(base2, user);
     await stream.ready;
     await new Promise((r) => setTimeout(r, 150)); // both subscribers are attached

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { FieldCipher } from '../../infra/crypto/field-cipher';
 import { userIdentities, users } from '../../infra/db/schema';
-import { createTestContext, type TestContext, testDeps } from '../../test/context';
+import { createTestContext, type TestContext, testPlatform } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { identityContext } from './oidc.id-tokens';
 
@@ -138,7 +138,7 @@ describe('OpenID Connect sign-in (oidc-provider on 127.0.0.1)', () => {
     expect(res.json().data).toEqual([
       { id: 'test-idp', name: 'Test IdP', startUrl: '/api/v1/auth/oidc/test-idp/start' },
     ]);
-    const plain = await buildApp(testDeps({ ...ctx.config, oidc: undefined }, ctx.database));
+    const plain = await buildApp(testPlatform({ ...ctx.config, oidc: undefined }, ctx.database));
     try {
       const none = await plain.inject({ method: 'GET', url: '/api/v1/auth/oidc/providers' });
       expect(none.json().data).toEqual([]);
@@ -189,7 +189,7 @@ describe('OpenID Connect sign-in (oidc-provider on 127.0.0.1)', () => {
     });
     expect(me.statusCode).toBe(200);
     expect(me.json().data).toMatchObject({ email: 'alice.oidc@example.test', name: 'Alice OIDC', emailVerified: true });
-    const [identity] = await ctx.deps.database.db
+    const [identity] = await ctx.platform.database.db
       .select()
       .from(userIdentities)
       .where(eq(userIdentities.subject, 'alice-sub'));
@@ -204,18 +204,18 @@ describe('OpenID Connect sign-in (oidc-provider on 127.0.0.1)', () => {
     // Signing in again reuses the link: same user, no second account.
     const again = await fullSignIn('alice-sub');
     expect(again.res.statusCode).toBe(302);
-    const count = await ctx.deps.database.db.$count(users, eq(users.email, 'alice.oidc@example.test'));
+    const count = await ctx.platform.database.db.$count(users, eq(users.email, 'alice.oidc@example.test'));
     expect(count).toBe(1);
   });
 
   it('links an existing account only when the provider says email_verified', async () => {
-    const existing = await createUser(ctx.deps, { email: 'carol@example.test' });
+    const existing = await createUser(ctx.platform, { email: 'carol@example.test' });
     accounts.set('mallory-sub', { email: 'carol@example.test', email_verified: false, name: 'Not Carol' });
     const refused = await fullSignIn('mallory-sub');
     expect(refused.res.statusCode).toBe(302);
     expect(refused.res.headers.location).toBe(`${ctx.config.appUrl}/login?error=oidc_email_unverified`);
     expect(refused.res.cookies.find((c) => c.name === 'access_token')).toBeUndefined();
-    expect(await ctx.deps.database.db.$count(userIdentities, eq(userIdentities.subject, 'mallory-sub'))).toBe(0);
+    expect(await ctx.platform.database.db.$count(userIdentities, eq(userIdentities.subject, 'mallory-sub'))).toBe(0);
 
     accounts.set('carol-sub', { email: 'carol@example.test', email_verified: true, name: 'Carol' });
     const linked = await fullSignIn('carol-sub');

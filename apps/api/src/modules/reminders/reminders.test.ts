@@ -36,7 +36,7 @@ describe.each(drivers())('reminders on %s', (driver) => {
   }
 
   it('reminds once of a task due in 23 h, not of one due in 25 h, completed, cancelled or undated', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     await task(u, 'soon', 23 * HOUR);
     await task(u, 'later', 25 * HOUR);
     await task(u, 'done', 1 * HOUR, 'completed');
@@ -54,16 +54,16 @@ describe.each(drivers())('reminders on %s', (driver) => {
   });
 
   it('reminds of an overdue task separately from its due-soon reminder', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     await task(u, 'late', -2 * HOUR);
     await service().scan();
     expect(mailer.messages.map((m) => m.subject)).toEqual(['Overdue: late']);
   });
 
   it("uses the user's lead time, time zone and opt-out", async () => {
-    const tokyo = await createUser(ctx.deps, { timezone: 'Asia/Tokyo' });
+    const tokyo = await createUser(ctx.platform, { timezone: 'Asia/Tokyo' });
     await ctx.database.db.execute(sql`update users set reminder_lead_minutes = 120 where id = ${tokyo.id}`);
-    const out = await createUser(ctx.deps);
+    const out = await createUser(ctx.platform);
     await ctx.database.db.execute(sql`update users set reminders_enabled = false where id = ${out.id}`);
     await task(tokyo, 'in 1h', HOUR);
     await task(tokyo, 'in 3h', 3 * HOUR);
@@ -75,7 +75,7 @@ describe.each(drivers())('reminders on %s', (driver) => {
   });
 
   it('sends one digest when a user has many reminders at once', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     for (let i = 0; i < 5; i++) await task(u, `t${i}`, (i + 1) * HOUR);
     await service().scan();
     expect(mailer.messages).toHaveLength(1);
@@ -83,14 +83,14 @@ describe.each(drivers())('reminders on %s', (driver) => {
   });
 
   it('concurrent scans (two workers) mail each reminder once', async () => {
-    const users = await Promise.all([createUser(ctx.deps), createUser(ctx.deps)]);
+    const users = await Promise.all([createUser(ctx.platform), createUser(ctx.platform)]);
     for (const u of users) await task(u, 'x', HOUR);
     await Promise.all([service().scan(), service().scan(), service().scan()]);
     expect(mailer.messages).toHaveLength(2);
   });
 
   it('a failed send is retried by the next scan; the mail then goes out once', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     await task(u, 'flaky', HOUR);
     let fail = true;
     const flaky: Mailer = {
@@ -110,7 +110,7 @@ describe.each(drivers())('reminders on %s', (driver) => {
   });
 
   it('a claim left by a worker that died is taken over after the lease, and mailed once', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     await task(u, 'orphan', HOUR);
     const due = new Date(now.getTime() + HOUR);
     // A worker claimed it and was killed before mailing.
@@ -126,7 +126,7 @@ describe.each(drivers())('reminders on %s', (driver) => {
 
   it('delivers over real SMTP', async () => {
     const smtp = await startSmtpServer();
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     await task(u, 'smtp <b>bold</b>', HOUR);
     const m = new SmtpMailer(smtp.url, 'Primetrade <no-reply@primetrade.test>');
     await service(m).scan();

@@ -23,8 +23,8 @@ describe.each(drivers())('tasks access control (BOLA) on %s', (driver) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    a = await createUser(ctx.deps);
-    b = await createUser(ctx.deps);
+    a = await createUser(ctx.platform);
+    b = await createUser(ctx.platform);
     aTaskIds = [];
     for (let i = 0; i < 3; i++) {
       aTaskIds.push((await seedTask(ctx.database.db, a.id, { title: `A secret ${i}`, tags: ['secret'] })).id);

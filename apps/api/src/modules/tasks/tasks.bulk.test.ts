@@ -26,8 +26,8 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
 
   describe('POST /tasks/bulk', () => {
     it('updates own tasks in one go; affected counts only own tasks that changed; others untouched', async () => {
-      const a = await createUser(ctx.deps);
-      const b = await createUser(ctx.deps);
+      const a = await createUser(ctx.platform);
+      const b = await createUser(ctx.platform);
       const [a1, a2, a3] = [
         await seedTask(ctx.database.db, a.id, { status: 'pending' }),
         await seedTask(ctx.database.db, a.id, { status: 'completed' }),
@@ -59,8 +59,8 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
     });
 
     it('deletes own tasks only', async () => {
-      const a = await createUser(ctx.deps);
-      const b = await createUser(ctx.deps);
+      const a = await createUser(ctx.platform);
+      const b = await createUser(ctx.platform);
       const a1 = await seedTask(ctx.database.db, a.id);
       const a2 = await seedTask(ctx.database.db, a.id);
       const b1 = await seedTask(ctx.database.db, b.id);
@@ -74,7 +74,7 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
     });
 
     it('validates: action, ids (1..500 uuids), patch required for update and strict', async () => {
-      const a = await createUser(ctx.deps);
+      const a = await createUser(ctx.platform);
       const ids501 = Array.from({ length: 501 }, () => randomUUID());
       for (const body of [
         { action: 'archive', ids: [randomUUID()] },
@@ -96,7 +96,7 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
 
   describe('GET /tasks/export', () => {
     it('streams CSV with a header row, tags joined with ";", an attachment filename, RFC 4180 quoting', async () => {
-      const u = await createUser(ctx.deps);
+      const u = await createUser(ctx.platform);
       await seedTask(ctx.database.db, u.id, {
         title: 'Comma, "quote"',
         description: 'line1\nline2',
@@ -139,7 +139,7 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
     });
 
     it('streams JSON (an array of tasks), default format, list filters apply', async () => {
-      const u = await createUser(ctx.deps);
+      const u = await createUser(ctx.platform);
       for (let i = 0; i < 3; i++)
         await seedTask(ctx.database.db, u.id, { title: `e${i}`, priority: i ? 'low' : 'high' });
       const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: u.headers });
@@ -155,7 +155,7 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
         headers: u.headers,
       });
       expect(JSON.parse(high.body).map((t: { title: string }) => t.title)).toEqual(['e0']);
-      const empty = await createUser(ctx.deps);
+      const empty = await createUser(ctx.platform);
       const none = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: empty.headers });
       expect(JSON.parse(none.body)).toEqual([]);
       expect(
@@ -164,7 +164,7 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
     });
 
     it('exports more than one batch, in order, without duplicates', async () => {
-      const u = await createUser(ctx.deps);
+      const u = await createUser(ctx.platform);
       const rows = Array.from({ length: 1203 }, (_, i) => ({ title: `bulk ${String(i).padStart(4, '0')}` }));
       const imp = await ctx.app.inject({ method: 'POST', url: `${BASE}/import`, headers: u.headers, payload: rows });
       expect(imp.json().data.imported).toBe(1203);

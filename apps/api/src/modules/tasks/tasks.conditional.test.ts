@@ -19,7 +19,7 @@ describe.each(drivers())('task ETags and conditional requests on %s', (driver) =
 
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    alice = await createUser(ctx.deps);
+    alice = await createUser(ctx.platform);
   });
   afterAll(async () => ctx?.close());
 

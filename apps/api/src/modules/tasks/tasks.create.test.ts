@@ -13,7 +13,7 @@ describe.each(drivers())('POST /tasks write paths on %s', (driver) => {
   let u: TestUser;
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { outboxPollMs: 600_000 } });
-    u = await createUser(ctx.deps);
+    u = await createUser(ctx.platform);
     // The relay stays idle (it clears a payload once published): the outbox rows are read as written.
     ctx.modules.tasks.relay.kick = () => {};
   });

@@ -29,7 +29,7 @@ describe.each(drivers())('cursor paging under concurrent inserts on %s', (driver
     ctx.app.inject({ method: 'GET', url: `${BASE}?${qs}`, headers: user.headers });
 
   it('a cursor walk while tasks are being inserted: no duplicates, no gaps', async () => {
-    const w = await createUser(ctx.deps);
+    const w = await createUser(ctx.platform);
     const original = new Set<string>();
     const base = Date.now() - 10 * DAY;
     for (let i = 0; i < 45; i++) {

@@ -20,7 +20,7 @@ describe.each(drivers())('Idempotency-Key on %s', (driver) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    alice = await createUser(ctx.deps);
+    alice = await createUser(ctx.platform);
   });
   afterAll(async () => ctx?.close());
 
@@ -28,7 +28,7 @@ describe.each(drivers())('Idempotency-Key on %s', (driver) => {
     ctx.app.inject({ method: 'POST', url: BASE, headers: { ...user.headers, ...headers }, payload: payload as object });
 
   it('same key + same body → the same response and one task; other body → 409', async () => {
-    const user = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
     const key = randomUUID();
     const first = await post(user, { title: 'once', tags: ['a'] }, { 'idempotency-key': key });
     expect(first.statusCode).toBe(201);
@@ -43,14 +43,14 @@ describe.each(drivers())('Idempotency-Key on %s', (driver) => {
     const list = await ctx.app.inject({ method: 'GET', url: BASE, headers: user.headers });
     expect(list.json().data).toHaveLength(1);
     // Another user's identical key is a different key.
-    const bob = await createUser(ctx.deps);
+    const bob = await createUser(ctx.platform);
     const bobs = await post(bob, { title: 'once', tags: ['a'] }, { 'idempotency-key': key });
     expect(bobs.statusCode).toBe(201);
     expect(bobs.json().data.id).not.toBe(first.json().data.id);
   });
 
   it('concurrent requests with one key create one task', async () => {
-    const user = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
     const key = randomUUID();
     const results = await Promise.all(
       Array.from({ length: 5 }, () => post(user, { title: 'concurrent' }, { 'idempotency-key': key })),
@@ -78,8 +78,8 @@ describe.each(drivers())('task creation rate limit on %s', (driver) => {
   afterAll(async () => ctx?.close());
 
   it('allows taskCreateMax creations per user per window, then 429 with Retry-After; replays are free', async () => {
-    const user = await createUser(ctx.deps);
-    const other = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
+    const other = await createUser(ctx.platform);
     const key = randomUUID();
     const send = (u: TestUser, title: string, headers: Record<string, string> = {}) =>
       ctx.app.inject({ method: 'POST', url: BASE, headers: { ...u.headers, ...headers }, payload: { title } });

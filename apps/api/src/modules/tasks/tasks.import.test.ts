@@ -21,7 +21,7 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
   afterAll(async () => ctx?.close());
 
   it('imports a JSON array: valid rows in, invalid rows reported by 1-based row number', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const res = await ctx.app.inject({
       method: 'POST',
       url: `${BASE}/import`,
@@ -48,7 +48,7 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
   });
 
   it('imports CSV (text/csv), and an export imports back', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const csv =
       'title,description,status,priority,dueDate,tags\r\n' +
       '"Write, review","multi\nline",in_progress,high,2031-01-01T09:00:00Z,work;Review\r\n' +
@@ -76,7 +76,7 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
     });
 
     const exported = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=csv`, headers: u.headers });
-    const v = await createUser(ctx.deps);
+    const v = await createUser(ctx.platform);
     const back = await ctx.app.inject({
       method: 'POST',
       url: `${BASE}/import`,
@@ -99,7 +99,7 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
   });
 
   it('refuses unknown CSV columns, broken CSV, non-arrays, more than 10,000 rows, and other media types', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const send = (payload: string | object, type = 'text/csv') =>
       ctx.app.inject({
         method: 'POST',
@@ -123,7 +123,7 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
   });
 
   it('accepts up to 10 MiB on this route only (more is 413), and 10,000 rows', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const rows = `title,description\n${`t,${'d'.repeat(80)}\n`.repeat(10_000)}`;
     expect(rows.length).toBeGreaterThan(800_000);
     const ok = await ctx.app.inject({

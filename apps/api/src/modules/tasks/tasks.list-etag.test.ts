@@ -10,8 +10,8 @@ describe.each(drivers())('conditional GET of the task list on %s', (driver) => {
   afterAll(async () => ctx?.close());
 
   it('answers 304 (repeating the ETag) until a write changes the user’s tasks; the ETag depends on the query', async () => {
-    const u = await createUser(ctx.deps);
-    const other = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
+    const other = await createUser(ctx.platform);
     await ctx.app.inject({ method: 'POST', url: '/api/v1/tasks', headers: u.headers, payload: { title: 'one' } });
     const url = '/api/v1/tasks?limit=5';
     const first = await ctx.app.inject({ method: 'GET', url, headers: u.headers });

@@ -31,7 +31,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    u = await createUser(ctx.deps);
+    u = await createUser(ctx.platform);
     const now = Date.now();
     const at = (minutes: number) => new Date(now - 100 * DAY + minutes * 60_000);
     await seedTask(ctx.database.db, u.id, {
@@ -266,7 +266,7 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     expect(first).toBeTruthy();
     // The same cursor works with another limit (limit is not part of the binding).
     expect((await list(u, `limit=3&cursor=${encodeURIComponent(first)}`)).statusCode).toBe(200);
-    const other = await createUser(ctx.deps);
+    const other = await createUser(ctx.platform);
     const foreign = await list(other, `limit=2&cursor=${encodeURIComponent(first)}`);
     expect(foreign.statusCode).toBe(400);
     expect(foreign.json().code).toBe('VALIDATION_FAILED');

@@ -3,17 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { composeModules, type Modules } from '../../composition';
 import { testConfig } from '../../config';
-import type { Deps } from '../../deps';
-import { createTestContext, drivers, type TestContext, testDeps } from '../../test/context';
+import type { Platform } from '../../platform';
+import { createTestContext, drivers, type TestContext, testPlatform } from '../../test/context';
 import { createUser } from '../../test/factories';
 
 type Seen = Array<{ type: string; id: string; bus: string; status?: string; version?: number }>;
 
-function record(deps: Deps, bus: string, seen: Seen) {
-  deps.events.on('task.created', (e) =>
+function record(platform: Platform, bus: string, seen: Seen) {
+  platform.events.on('task.created', (e) =>
     seen.push({ type: 'created', id: e.task.id, bus, status: e.task.status, version: e.task.version }),
   );
-  deps.events.on('task.updated', (e) =>
+  platform.events.on('task.updated', (e) =>
     seen.push({
       type: e.completed ? 'completed' : 'updated',
       id: e.task.id,
@@ -22,7 +22,7 @@ function record(deps: Deps, bus: string, seen: Seen) {
       version: e.task.version,
     }),
   );
-  deps.events.on('task.deleted', (e) => seen.push({ type: 'deleted', id: e.id, bus }));
+  platform.events.on('task.deleted', (e) => seen.push({ type: 'deleted', id: e.id, bus }));
 }
 
 async function settle(...all: Modules[]) {
@@ -37,19 +37,19 @@ async function settle(...all: Modules[]) {
 describe.each(drivers())('domain events through the outbox on %s', (driver) => {
   let ctx: TestContext;
   let second: App;
-  let deps2: Deps;
+  let platform2: Platform;
   let modules2: Modules;
   const seen: Seen = [];
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { outboxPollMs: 60_000 } });
     // A second instance on the same database, with its own event bus and relay.
-    deps2 = testDeps(testConfig({ outboxPollMs: 60_000 }), ctx.database, { jwtSecret: 'y'.repeat(40) });
-    (deps2 as { tokens: unknown }).tokens = ctx.deps.tokens;
-    modules2 = composeModules(deps2);
-    second = await buildApp(deps2, { modules: modules2 });
+    platform2 = testPlatform(testConfig({ outboxPollMs: 60_000 }), ctx.database, { jwtSecret: 'y'.repeat(40) });
+    (platform2 as { tokens: unknown }).tokens = ctx.platform.tokens;
+    modules2 = composeModules(platform2);
+    second = await buildApp(platform2, { modules: modules2 });
     await second.ready();
-    record(ctx.deps, 'a', seen);
-    record(deps2, 'b', seen);
+    record(ctx.platform, 'a', seen);
+    record(platform2, 'b', seen);
   });
   afterAll(async () => {
     await second?.close();
@@ -57,7 +57,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
   });
 
   it('publishes each committed change exactly once across two instances, in order per task', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const apps = [ctx.app, second];
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -92,7 +92,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
   });
 
   it("each event carries its own change's state when later changes committed before the relay ran", async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const relays = [ctx.modules.tasks.relay, modules2.tasks.relay];
     const kicks = relays.map((r) => r.kick);
     for (const r of relays) r.kick = () => {}; // the relay is slow: all three writes commit first
@@ -134,7 +134,7 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
   });
 
   it('publishes a change whose instance died before publishing it (at least once, found by any relay)', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     // A committed change with no relay run: as if its instance was killed right after the commit.
     await ctx.database.db.execute(sql`
       with t as (insert into tasks (user_id, title) values (${u.id}, 'orphaned') returning id, user_id)

@@ -50,8 +50,8 @@ describe.each(drivers().filter((d) => d === 'postgres'))('task query plans on %s
 
   beforeAll(async () => {
     ctx = await createTestContext(driver);
-    normal = await createUser(ctx.deps);
-    heavy = await createUser(ctx.deps);
+    normal = await createUser(ctx.platform);
+    heavy = await createUser(ctx.platform);
     if (!ctx.database.pool) throw new Error('postgres expected');
     // Bulk loading on a busy machine may outlast the pool's timeouts: a separate connection without them.
     const { connectionString } = ctx.database.pool.options as { connectionString: string };

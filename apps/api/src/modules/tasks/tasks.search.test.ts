@@ -35,7 +35,7 @@ describe.each(drivers())('search at scale on %s', (driver) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    u = await createUser(ctx.deps);
+    u = await createUser(ctx.platform);
     // 300 "harbour" tasks, newest first by minute, every 7th with the word also in its title (ranks higher);
     // 3,500 newer filler tasks push a rare word ("zeppelin", 5 old tasks) out of the recent window.
     await ctx.database.db.execute(sql`

@@ -84,7 +84,7 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
   }
 
   it('is all zeros (and 30 empty days) for a new user; the overview alias answers the same', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const s = await stats(u);
     expect(s).toMatchObject({ total: 0, overdue: 0, completionRate: 0, avgCompletionHours: null });
     expect(s.daily).toHaveLength(30);
@@ -96,7 +96,7 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
 
   it('follows a timezone change at once (cached stats are per task-data version, which the change bumps)', async () => {
     const [from, to] = ['Pacific/Kiritimati', 'America/Los_Angeles'];
-    const u = await createUser(ctx.deps, { timezone: from });
+    const u = await createUser(ctx.platform, { timezone: from });
     const now = Date.now();
     for (let h = 1; h <= 48; h += 5) await seedTask(ctx.database.db, u.id, { createdAt: new Date(now - h * HOUR) });
     const tasks = await all(u);
@@ -115,7 +115,7 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
 
   it('is exact after every kind of write (create, update, complete, delete, bulk, import), in the user time zone', async () => {
     for (const tz of ['Pacific/Kiritimati', 'America/Los_Angeles']) {
-      const u = await createUser(ctx.deps, { timezone: tz });
+      const u = await createUser(ctx.platform, { timezone: tz });
       const now = Date.now();
       // History the API cannot write: old creations and completions, spread over the 30 days.
       await seedTask(ctx.database.db, u.id, {
@@ -189,7 +189,7 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
   });
 
   it('is cached per user (a repeat is served from the cache) and each write invalidates it', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     await seedTask(ctx.database.db, u.id);
     const first = await stats(u);
     // A row written behind the API's back is not seen while the cache is warm...
@@ -199,7 +199,7 @@ describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
     await ctx.app.inject({ method: 'POST', url: BASE, headers: u.headers, payload: { title: 'x' } });
     expect((await stats(u)).total).toBe(first.total + 2);
     // Another user's writes do not invalidate this user's entry.
-    const other = await createUser(ctx.deps);
+    const other = await createUser(ctx.platform);
     await seedTask(ctx.database.db, u.id);
     await ctx.app.inject({ method: 'POST', url: BASE, headers: other.headers, payload: { title: 'y' } });
     expect((await stats(u)).total).toBe(first.total + 2);

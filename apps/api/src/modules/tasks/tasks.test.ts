@@ -17,7 +17,7 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    alice = await createUser(ctx.deps);
+    alice = await createUser(ctx.platform);
   });
   afterAll(async () => ctx?.close());
 
@@ -256,7 +256,7 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
   });
 
   it('the factory writes tasks the API reads', async () => {
-    const user = await createUser(ctx.deps);
+    const user = await createUser(ctx.platform);
     const t = await seedTask(ctx.database.db, user.id, { title: 'from factory', status: 'completed' });
     const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/${t.id}`, headers: user.headers });
     expect(res.json().data).toMatchObject({ title: 'from factory', status: 'completed' });

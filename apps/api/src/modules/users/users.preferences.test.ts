@@ -12,7 +12,7 @@ describe.each(drivers())('reminder preferences on %s', (driver) => {
   afterAll(async () => ctx?.close());
 
   it('reads the defaults, opts out, changes the lead time, refuses bad values', async () => {
-    const u = await createUser(ctx.deps);
+    const u = await createUser(ctx.platform);
     const get = await ctx.app.inject({ method: 'GET', url: URL, headers: u.headers });
     expect(get.json().data).toEqual({ remindersEnabled: true, reminderLeadMinutes: 1440 });
     const off = await ctx.app.inject({

@@ -1,5 +1,7 @@
 /**
- * The application's dependencies, built once per process (or per test) and handed to buildApp.
+ * The platform: the infrastructure a process runs on (config, database, reads, cache, domain-event bus, rate-limit
+ * store, tokens, mail, job queue, metrics, Redis, cursor key, logger, closers), built once per process (or per
+ * test) and handed to the composition root and buildApp. It holds no module: composition.ts builds those from it.
  * In-process implementations by default; Redis-backed ones replace them when REDIS_URL is set.
  */
 import { createHmac } from 'node:crypto';
@@ -27,7 +29,7 @@ import type { RevocationBus } from './infra/session-guard';
 import { TokenService } from './infra/tokens';
 import { loggerOptions } from './lib/logger';
 
-export interface Deps {
+export interface Platform {
   config: Config;
   database: Database;
   tokens: TokenService;
@@ -42,7 +44,7 @@ export interface Deps {
   mailTransport: Mailer;
   /** Background jobs: BullMQ when REDIS_URL is set (run by `npm run worker`), else an in-process runner. */
   queue: JobQueue;
-  /** Prometheus registry and typed metric handles, one registry per Deps (never the global one). */
+  /** Prometheus registry and typed metric handles, one registry per platform (never the global one). */
   metrics: Metrics;
   /** Cached expensive reads (task stats); in-process by default. */
   cache: Cache;
@@ -58,7 +60,7 @@ export interface Deps {
   closers: Array<() => Promise<void>>;
 }
 
-export interface DepsOverrides {
+export interface PlatformOverrides {
   rateLimitStore?: RateLimitStore;
   /** The signing secret (else JWT_SECRET, else the one kept in DATA_DIR); tests pass a random one. */
   jwtSecret?: string;
@@ -70,11 +72,11 @@ export interface DepsOverrides {
   queue?: JobQueue;
 }
 
-export function createDeps(config: Config, database: Database, overrides: DepsOverrides = {}): Deps {
+export function createPlatform(config: Config, database: Database, overrides: PlatformOverrides = {}): Platform {
   const secret = overrides.jwtSecret ?? config.jwtSecret ?? loadOrCreateSecret(config.dataDir);
   const log = pino(loggerOptions(config.logLevel));
   const closers: Array<() => Promise<void>> = [];
-  let redis: Deps['redis'];
+  let redis: Platform['redis'];
   let revocationBus: RevocationBus | undefined;
   if (config.redisUrl) {
     const client = createRedis({ url: config.redisUrl });
