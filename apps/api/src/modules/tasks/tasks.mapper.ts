@@ -10,7 +10,7 @@ import type { CreateTaskBody, Task } from '@primetrade/shared';
  * How a field's value is held: `text` (as is), `enum` (a word: trimmed when read from CSV), `time` (a Date in a
  * row, ISO 8601 text in the API, an empty CSV cell when null), `list` (text[]; `;`-joined in CSV), `int`.
  */
-export type FieldKind = 'text' | 'enum' | 'time' | 'list' | 'int';
+type FieldKind = 'text' | 'enum' | 'time' | 'list' | 'int';
 
 interface FieldSpec {
   kind: FieldKind;
@@ -64,22 +64,23 @@ const TIME_FIELDS = new Set(FIELD_NAMES.filter((f) => TASK_FIELDS[f].kind === 't
 
 export const isTimeField = (f: TaskField): boolean => TIME_FIELDS.has(f);
 
-/** A row's task in the API's shape. */
-export function toDto(r: TaskRecord): Task {
-  const out: Record<string, unknown> = {};
-  for (const f of FIELD_NAMES) {
-    const v = r[f];
-    out[f] = v instanceof Date ? v.toISOString() : v;
-  }
-  return out as Task;
+/**
+ * A mapper compiled once from FIELD_NAMES into one object literal, in field order: as fast as a hand-written one
+ * (assigning computed keys in a loop was ~15x slower on the list's hot path). The names are the constant keys
+ * of TASK_FIELDS, checked to be identifiers.
+ */
+function compile<In, Out>(entry: (f: TaskField, i: number) => string): (r: In) => Out {
+  for (const f of FIELD_NAMES) if (!/^[A-Za-z_]\w*$/.test(f)) throw new Error(`not an identifier: ${f}`);
+  return new Function('r', `return { ${FIELD_NAMES.map(entry).join(', ')} };`) as (r: In) => Out;
 }
 
+/** A row's task in the API's shape (times as ISO 8601 text). */
+export const toDto = compile<TaskRecord, Task>((f) =>
+  isTimeField(f) ? `${f}: r.${f} ? r.${f}.toISOString() : null` : `${f}: r.${f}`,
+);
+
 /** A row read as an array in FIELD_NAMES order, with times already as ISO text (the list's hot path). */
-export function fromListRow(r: unknown[]): Task {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < FIELD_NAMES.length; i++) out[FIELD_NAMES[i] as TaskField] = r[i];
-  return out as Task;
-}
+export const fromListRow = compile<unknown[], Task>((f, i) => `${f}: r[${i}]`);
 
 /** A writable field's API value as a row holds it (an ISO time becomes a Date). */
 export function toRowValue<K extends WritableField>(f: K, value: CreateTaskBody[K]): TaskWrite[K] {

@@ -29,7 +29,7 @@ export const columnOf = (f: TaskField): string => tasks[f].name;
 
 /** A timestamp as the API writes it (`toISOString()`'s format), formatted by PostgreSQL: no Date per field. */
 const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-export const isoOf = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO_FORMAT})`;
+const isoOf = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO_FORMAT})`;
 export const isoText = (column: AnyPgColumn) =>
   sql<string | null>`to_char(${column} at time zone 'UTC', ${sql.raw(ISO_FORMAT)})`;
 

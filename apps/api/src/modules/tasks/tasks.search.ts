@@ -20,7 +20,7 @@ export interface TaskFilters {
   searchMode?: 'words' | 'typo' | undefined;
 }
 
-export type SortField = 'createdAt' | 'updatedAt' | 'dueDate' | 'priority' | 'title' | 'rank';
+type SortField = 'createdAt' | 'updatedAt' | 'dueDate' | 'priority' | 'title' | 'rank';
 export interface SortSpec {
   field: SortField;
   desc: boolean;
