@@ -1,6 +1,6 @@
 /**
  * What every baseline shares with the API's default list (GET /api/v1/tasks, 20 items, sort -createdAt): the
- * exact SQL Drizzle generates for it in apps/api/src/modules/tasks/tasks.repo.ts (listTasks, limit + 1 rows), the
+ * exact SQL Drizzle generates for it in apps/api/src/modules/tasks/tasks.list.repo.ts (listTasks, limit + 1 rows), the
  * row → JSON mapping (toDto) and the envelope with an HMAC'd next cursor — so the bytes on the wire are the same.
  * No auth: the user comes from the x-user-id header (the baselines are the floor, not the product).
  */
