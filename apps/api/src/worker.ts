@@ -17,7 +17,7 @@ import { BullQueue, startBullWorker } from './infra/queue/bullmq';
 import { createRedis } from './infra/redis/client';
 import { loggerOptions } from './lib/logger';
 
-export async function startWorker(config: Config) {
+async function startWorker(config: Config) {
   const log = pino({ ...loggerOptions(config.logLevel), name: 'worker' });
   if (!config.redisUrl) throw new Error('the worker needs REDIS_URL (in the embedded mode jobs run inside the API)');
   const database = await openDatabase(config);
