@@ -1,6 +1,11 @@
 /**
- * Fixed-window counters behind a pluggable store: in-process here, Redis when REDIS_URL is set (scale-out).
+ * Fixed-window counters behind a pluggable store: in-process here, Redis when REDIS_URL is set (scale-out), and the
+ * helpers every limit uses (the API-wide plugin in plugins/rate-limit.ts, auth per IP, login failures per email,
+ * task creation per user): count a hit, set the contract's RateLimit-* headers, answer 429 when over.
  */
+import type { FastifyReply } from 'fastify';
+import { rateLimited } from '../lib/errors';
+
 export interface WindowState {
   count: number;
   /** Milliseconds until this window ends. */
@@ -15,6 +20,29 @@ export interface RateLimitStore {
   get(key: string): Promise<WindowState>;
   reset(key: string): Promise<void>;
   close?(): Promise<void>;
+}
+
+export interface LimitResult extends WindowState {
+  limit: number;
+  allowed: boolean;
+}
+
+/** Count one hit against `key`; `allowed` is false once the count passes `max`. */
+export async function hit(store: RateLimitStore, key: string, max: number, windowSec: number): Promise<LimitResult> {
+  const w = await store.incr(key, windowSec);
+  return { ...w, limit: max, allowed: w.count <= max };
+}
+
+export function setRateLimitHeaders(reply: FastifyReply, r: LimitResult): void {
+  reply.header('RateLimit-Limit', String(r.limit));
+  reply.header('RateLimit-Remaining', String(Math.max(0, r.limit - r.count)));
+  reply.header('RateLimit-Reset', String(Math.max(0, Math.ceil(r.resetMs / 1000))));
+}
+
+/** Throw 429 with Retry-After (and the headers) when the result is over its limit. */
+export function enforce(reply: FastifyReply, r: LimitResult, message?: string): void {
+  setRateLimitHeaders(reply, r);
+  if (!r.allowed) throw rateLimited(r.resetMs / 1000, message);
 }
 
 interface Entry {

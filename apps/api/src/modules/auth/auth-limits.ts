@@ -5,10 +5,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config';
-import type { RateLimitStore } from '../../infra/rate-limit';
+import { enforce, hit, type LimitResult, type RateLimitStore } from '../../infra/rate-limit';
 import { hashToken } from '../../infra/tokens';
 import { securityEvent } from '../../lib/security-log';
-import { enforce, hit, type LimitResult } from '../../plugins/rate-limit';
 
 /** What the limits need: the counter store and the RATE_LIMIT_* settings they read. */
 export interface AuthLimitDeps {

@@ -23,8 +23,8 @@ import {
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { setRateLimitHeaders } from '../../infra/rate-limit';
 import { SECURED } from '../../lib/http';
-import { setRateLimitHeaders } from '../../plugins/rate-limit';
 import type { TasksService } from './tasks.service';
 
 const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;

@@ -5,9 +5,8 @@
  */
 import type { BulkBody, CreateTaskBody, PatchTaskBody, Task } from '@primetrade/shared';
 import type { Db } from '../../infra/db/client';
-import type { RateLimitStore } from '../../infra/rate-limit';
+import { hit, type LimitResult, type RateLimitStore } from '../../infra/rate-limit';
 import { notFound, rateLimited } from '../../lib/errors';
-import { hit, type LimitResult } from '../../plugins/rate-limit';
 import { checkIfMatch, etagOf } from './tasks.etag';
 import { activityType, createdChanges, diff } from './tasks.history';
 import { type ActivityWrite, insertActivity } from './tasks.history.repo';
