@@ -280,7 +280,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * A config for tests: defaults plus overrides. Of the process environment only TEST_DATABASE_URL and
  * TEST_REDIS_URL are read (CI sets them to the real services).
  */
-export function testConfig(overrides: Partial<Config> = {}, env: Record<string, string | undefined> = {}): Config {
+/** What a test may set: any field, and any of the rate limits (the others keep their defaults). */
+export type TestConfigOverrides = Partial<Omit<Config, 'rateLimit'>> & { rateLimit?: Partial<Config['rateLimit']> };
+
+export function testConfig(overrides: TestConfigOverrides = {}, env: Record<string, string | undefined> = {}): Config {
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../test/context';
 import { createUser } from '../test/factories';
+import { postTask } from '../test/tasks-http';
 
 function value(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
@@ -19,19 +20,9 @@ describe('business metrics from domain events', () => {
     const u = await createUser(ctx.platform);
     const scrape = async () => (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body;
     const before = await scrape();
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/tasks',
-      headers: u.headers,
-      payload: { title: 'a' },
-    });
+    const created = await postTask(ctx, u, { title: 'a' });
     const id = created.json().data.id;
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/tasks',
-      headers: u.headers,
-      payload: { title: 'b', status: 'completed' },
-    });
+    await postTask(ctx, u, { title: 'b', status: 'completed' });
     await ctx.app.inject({
       method: 'PATCH',
       url: `/api/v1/tasks/${id}`,
@@ -55,12 +46,7 @@ describe('business metrics from domain events', () => {
 
   it('drops the reminder markers of a deleted task', async () => {
     const u = await createUser(ctx.platform);
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/tasks',
-      headers: u.headers,
-      payload: { title: 'x' },
-    });
+    const res = await postTask(ctx, u, { title: 'x' });
     const id = res.json().data.id;
     await ctx.database.db.execute(sql`insert into task_reminders (user_id, task_id, kind, due_date, sent_at)
       values (${u.id}, ${id}, 'due_soon', now(), now())`);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type App, buildApp } from '../app';
 import { composeModules, type Modules } from '../composition';
-import { type Config, testConfig } from '../config';
+import { type Config, type TestConfigOverrides, testConfig } from '../config';
 import { createPlatform, type Platform, type PlatformOverrides } from '../platform';
 import { type Database, openPglite, openPostgres } from '../infra/db/client';
 import { runMigrations } from '../infra/db/migrate';
@@ -19,6 +19,17 @@ export type Driver = 'pglite' | 'postgres';
 export function drivers(): Driver[] {
   return testConfig().testDatabaseUrl ? ['pglite', 'postgres'] : ['pglite'];
 }
+
+/** Rate limits no suite meets (a suite that tests a limit builds its own context with that limit). */
+export const RATE_LIMITS_OFF: Config['rateLimit'] = {
+  apiMax: 1_000_000,
+  apiWindowSec: 60,
+  authIpMax: 1_000_000,
+  loginFailuresMax: 1_000_000,
+  authWindowSec: 60,
+  taskCreateMax: 1_000_000,
+  taskCreateWindowSec: 60,
+};
 
 export interface TestContext {
   driver: Driver;
@@ -81,7 +92,7 @@ export function testPlatform(config: Config, database: Database, overrides: Plat
 
 export async function createTestContext(
   driver: Driver = 'pglite',
-  options: { config?: Partial<Config>; env?: Record<string, string>; overrides?: PlatformOverrides } = {},
+  options: { config?: TestConfigOverrides; env?: Record<string, string>; overrides?: PlatformOverrides } = {},
 ): Promise<TestContext> {
   const config = testConfig(options.config, options.env);
   const { database, drop } = await openTestDatabase(driver);

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { createTasksContext } from '../../test/tasks-http';
 import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
-
 const BODIES: Record<string, unknown> = {
   patch: { title: 'owned by B now', status: 'completed' },
   put: { title: 'replaced by B' },
@@ -22,7 +20,7 @@ describe.each(drivers())('tasks access control (BOLA) on %s', (driver) => {
   let aTaskIds: string[];
 
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    ctx = await createTasksContext(driver);
     a = await createUser(ctx.platform);
     b = await createUser(ctx.platform);
     aTaskIds = [];

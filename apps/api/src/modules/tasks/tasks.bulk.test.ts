@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { taskSchema } from '@primetrade/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { createTasksContext } from '../../test/tasks-http';
 import { parseCsv } from './tasks.csv';
 import { seedTask } from './index';
 
@@ -10,12 +11,11 @@ import { seedTask } from './index';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 
 describe.each(drivers())('bulk and export on %s', (driver) => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    ctx = await createTasksContext(driver);
   });
   afterAll(async () => ctx?.close());
 
@@ -109,19 +109,8 @@ describe.each(drivers())('bulk and export on %s', (driver) => {
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/^attachment; filename="tasks-\d{4}-\d{2}-\d{2}\.csv"$/);
       const records = parseCsv(res.body, 100);
-      expect(records[0]).toEqual([
-        'id',
-        'title',
-        'description',
-        'status',
-        'priority',
-        'dueDate',
-        'tags',
-        'completedAt',
-        'createdAt',
-        'updatedAt',
-        'version',
-      ]);
+      // The header: the shared Task schema's fields, in its order.
+      expect(records[0]).toEqual(Object.keys(taskSchema.shape));
       expect(records).toHaveLength(3);
       const [, newest, older] = records as [string[], string[], string[]];
       expect(newest[1]).toBe("'=SUM(A1)");

@@ -3,28 +3,23 @@
  * concurrent writers).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
-import { createUser, type TestUser } from '../../test/factories';
+import { drivers, type TestContext } from '../../test/context';
+import type { TestUser } from '../../test/factories';
+import { openTasksSuite, type PostTask } from '../../test/tasks-http';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 
 describe.each(drivers())('task ETags and conditional requests on %s', (driver) => {
   let ctx: TestContext;
   let alice: TestUser;
-
+  let post: PostTask;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    alice = await createUser(ctx.platform);
+    ({ ctx, alice, post } = await openTasksSuite(driver));
   });
   afterAll(async () => ctx?.close());
-
-  const post = (user: TestUser, payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: BASE, headers: { ...user.headers, ...headers }, payload: payload as object });
 
   it('GET with If-None-Match answers 304 repeating the ETag; a stale one gets 200', async () => {
     const created = (await post(alice, { title: 'cache me' })).json().data;

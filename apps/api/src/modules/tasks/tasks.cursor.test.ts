@@ -3,16 +3,15 @@
  */
 import type { Task } from '@primetrade/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { createTasksContext } from '../../test/tasks-http';
 import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 const DAY = 86_400_000;
 
 /** A task as the API returns it. */
@@ -21,7 +20,7 @@ type TaskJson = Task;
 describe.each(drivers())('cursor paging under concurrent inserts on %s', (driver) => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    ctx = await createTasksContext(driver);
   });
   afterAll(async () => ctx?.close());
 

@@ -4,28 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { openTasksSuite, type PostTask, postTask } from '../../test/tasks-http';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 
 describe.each(drivers())('Idempotency-Key on %s', (driver) => {
   let ctx: TestContext;
   let alice: TestUser;
-
+  let post: PostTask;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    alice = await createUser(ctx.platform);
+    ({ ctx, alice, post } = await openTasksSuite(driver));
   });
   afterAll(async () => ctx?.close());
-
-  const post = (user: TestUser, payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: BASE, headers: { ...user.headers, ...headers }, payload: payload as object });
 
   it('same key + same body → the same response and one task; other body → 409', async () => {
     const user = await createUser(ctx.platform);
@@ -72,7 +67,7 @@ describe.each(drivers())('task creation rate limit on %s', (driver) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(driver, {
-      config: { rateLimit: { ...testConfig().rateLimit, taskCreateMax: 3, taskCreateWindowSec: 900 } },
+      config: { rateLimit: { taskCreateMax: 3, taskCreateWindowSec: 900 } },
     });
   });
   afterAll(async () => ctx?.close());
@@ -82,7 +77,7 @@ describe.each(drivers())('task creation rate limit on %s', (driver) => {
     const other = await createUser(ctx.platform);
     const key = randomUUID();
     const send = (u: TestUser, title: string, headers: Record<string, string> = {}) =>
-      ctx.app.inject({ method: 'POST', url: BASE, headers: { ...u.headers, ...headers }, payload: { title } });
+      postTask(ctx, u, { title }, headers);
     const first = await send(user, 't0', { 'idempotency-key': key });
     expect(first.headers['ratelimit-limit']).toBe('3');
     expect(first.headers['ratelimit-remaining']).toBe('2');

@@ -3,38 +3,41 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
-import { createUser } from '../../test/factories';
+import { drivers, type TestContext } from '../../test/context';
+import { createUser, type TestUser } from '../../test/factories';
+import { createTasksContext, postTask } from '../../test/tasks-http';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 
 describe.each(drivers())('POST /tasks/import on %s', (driver) => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    ctx = await createTasksContext(driver);
   });
   afterAll(async () => ctx?.close());
 
-  it('imports a JSON array: valid rows in, invalid rows reported by 1-based row number', async () => {
-    const u = await createUser(ctx.platform);
-    const res = await ctx.app.inject({
+  /** POST /tasks/import as `u`, the body sent as `type` when given (JSON otherwise). */
+  const importAs = (u: TestUser, payload: unknown, type?: string) =>
+    ctx.app.inject({
       method: 'POST',
       url: `${BASE}/import`,
-      headers: u.headers,
-      payload: [
-        { title: 'one', tags: ['A'] },
-        { title: '' },
-        { title: 'three', status: 'completed' },
-        { title: 'four', dueDate: '2030-02-31T00:00:00Z' },
-        'not an object',
-        { title: 'six', userId: randomUUID() },
-      ],
+      headers: type ? { ...u.headers, 'content-type': type } : u.headers,
+      payload: payload as object,
     });
+
+  it('imports a JSON array: valid rows in, invalid rows reported by 1-based row number', async () => {
+    const u = await createUser(ctx.platform);
+    const res = await importAs(u, [
+      { title: 'one', tags: ['A'] },
+      { title: '' },
+      { title: 'three', status: 'completed' },
+      { title: 'four', dueDate: '2030-02-31T00:00:00Z' },
+      'not an object',
+      { title: 'six', userId: randomUUID() },
+    ]);
     expect(res.statusCode).toBe(200);
     const { imported, failed } = res.json().data;
     expect(imported).toBe(2);
@@ -56,12 +59,7 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
       'Bad status,,done,,,\r\n' +
       "'=1+1,formula guarded,,,,\r\n" +
       'Plain,,,,,\r\n';
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/import`,
-      headers: { ...u.headers, 'content-type': 'text/csv; charset=utf-8' },
-      payload: csv,
-    });
+    const res = await importAs(u, csv, 'text/csv; charset=utf-8');
     expect(res.statusCode).toBe(200);
     expect(res.json().data.imported).toBe(3);
     expect(res.json().data.failed.map((f: { row: number }) => f.row)).toEqual([2, 3]);
@@ -77,36 +75,20 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
 
     const exported = await ctx.app.inject({ method: 'GET', url: `${BASE}/export?format=csv`, headers: u.headers });
     const v = await createUser(ctx.platform);
-    const back = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/import`,
-      headers: { ...v.headers, 'content-type': 'text/csv' },
-      payload: exported.body,
-    });
+    const back = await importAs(v, exported.body, 'text/csv');
     expect(back.json().data).toEqual({ imported: 3, failed: [] });
     const copy = (await ctx.app.inject({ method: 'GET', url: `${BASE}?sort=title`, headers: v.headers })).json().data;
     expect(copy.map((t: { title: string; tags: string[] }) => [t.title, t.tags])).toEqual(
       list.map((t: { title: string; tags: string[] }) => [t.title, t.tags]),
     );
     const jsonExport = await ctx.app.inject({ method: 'GET', url: `${BASE}/export`, headers: u.headers });
-    const back2 = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/import`,
-      headers: v.headers,
-      payload: JSON.parse(jsonExport.body),
-    });
+    const back2 = await importAs(v, JSON.parse(jsonExport.body));
     expect(back2.json().data).toEqual({ imported: 3, failed: [] });
   });
 
   it('refuses unknown CSV columns, broken CSV, non-arrays, more than 10,000 rows, and other media types', async () => {
     const u = await createUser(ctx.platform);
-    const send = (payload: string | object, type = 'text/csv') =>
-      ctx.app.inject({
-        method: 'POST',
-        url: `${BASE}/import`,
-        headers: { ...u.headers, 'content-type': type },
-        payload,
-      });
+    const send = (payload: string | object, type = 'text/csv') => importAs(u, payload, type);
     expect((await send('title,owner\r\nx,y\r\n')).statusCode).toBe(400);
     expect((await send('description\r\nx\r\n')).statusCode).toBe(400);
     expect((await send('title\r\n"unterminated\r\n')).statusCode).toBe(400);
@@ -126,45 +108,22 @@ describe.each(drivers())('POST /tasks/import on %s', (driver) => {
     const u = await createUser(ctx.platform);
     const rows = `title,description\n${`t,${'d'.repeat(80)}\n`.repeat(10_000)}`;
     expect(rows.length).toBeGreaterThan(800_000);
-    const ok = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/import`,
-      headers: { ...u.headers, 'content-type': 'text/csv' },
-      payload: rows,
-    });
+    const ok = await importAs(u, rows, 'text/csv');
     expect(ok.statusCode).toBe(200);
     expect(ok.json().data.imported).toBe(10_000);
     const big = `title,description\nt,${'d'.repeat(10 * 1024 * 1024)}\n`;
-    const tooBig = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/import`,
-      headers: { ...u.headers, 'content-type': 'text/csv' },
-      payload: big,
-    });
+    const tooBig = await importAs(u, big, 'text/csv');
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json().code).toBe('PAYLOAD_TOO_LARGE');
     // 1.5 MiB is fine for import but over the 1 MiB limit elsewhere.
     const mid = JSON.stringify([{ title: 't', description: 'd'.repeat(4000) }]).padEnd(1_500_000, ' ');
-    const importMid = await ctx.app.inject({
-      method: 'POST',
-      url: `${BASE}/import`,
-      headers: { ...u.headers, 'content-type': 'application/json' },
-      payload: mid,
-    });
+    const importMid = await importAs(u, mid, 'application/json');
     expect(importMid.statusCode).toBe(200);
-    const createMid = await ctx.app.inject({
-      method: 'POST',
-      url: BASE,
-      headers: { ...u.headers, 'content-type': 'application/json' },
-      payload: JSON.stringify({ title: 't' }).padEnd(1_500_000, ' '),
+    const createMid = await postTask(ctx, u, JSON.stringify({ title: 't' }).padEnd(1_500_000, ' '), {
+      'content-type': 'application/json',
     });
     expect(createMid.statusCode).toBe(413);
-    const csvElsewhere = await ctx.app.inject({
-      method: 'POST',
-      url: BASE,
-      headers: { ...u.headers, 'content-type': 'text/csv' },
-      payload: 'title\nx\n',
-    });
+    const csvElsewhere = await postTask(ctx, u, 'title\nx\n', { 'content-type': 'text/csv' });
     expect(csvElsewhere.statusCode).toBe(415);
   });
 });

@@ -6,12 +6,11 @@
 import type { Task } from '@primetrade/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { createTasksContext } from '../../test/tasks-http';
 import { rankedSearchLimits } from './tasks.search';
 
-const generous = { ...testConfig().rateLimit, apiMax: 1_000_000 };
 const { candidates } = rankedSearchLimits('words');
 
 describe.each(drivers())('search at scale on %s', (driver) => {
@@ -34,7 +33,7 @@ describe.each(drivers())('search at scale on %s', (driver) => {
   }
 
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    ctx = await createTasksContext(driver);
     u = await createUser(ctx.platform);
     // 300 "harbour" tasks, newest first by minute, every 7th with the word also in its title (ranks higher);
     // 3,500 newer filler tasks push a rare word ("zeppelin", 5 old tasks) out of the recent window.

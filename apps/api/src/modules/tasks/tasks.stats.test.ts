@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { createTasksContext } from '../../test/tasks-http';
 import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
@@ -10,7 +10,6 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 const BASE = '/api/v1/tasks';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 
 interface TaskJson {
   id: string;
@@ -63,7 +62,7 @@ function expected(tasks: TaskJson[], tz: string) {
 describe.each(drivers())('GET /tasks/stats on %s', (driver) => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
+    ctx = await createTasksContext(driver);
   });
   afterAll(async () => ctx?.close());
 

@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { taskSchema } from '@primetrade/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../config';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { openTasksSuite, type PostTask } from '../../test/tasks-http';
 import { seedTask } from './index';
 
 // Real databases on a shared, busy machine: generous limits, no assertion on speed.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
-const generous = { ...testConfig().rateLimit, taskCreateMax: 1_000_000, apiMax: 1_000_000 };
 
 describe.each(drivers())('tasks CRUD on %s', (driver) => {
   let ctx: TestContext;
   let alice: TestUser;
-
+  let post: PostTask;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: generous } });
-    alice = await createUser(ctx.platform);
+    ({ ctx, alice, post } = await openTasksSuite(driver));
   });
   afterAll(async () => ctx?.close());
-
-  const post = (user: TestUser, payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: BASE, headers: { ...user.headers, ...headers }, payload: payload as object });
 
   it('needs authentication', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: BASE });
@@ -46,21 +42,8 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
       completedAt: null,
       version: 1,
     });
-    expect(Object.keys(data).sort()).toEqual(
-      [
-        'id',
-        'title',
-        'description',
-        'status',
-        'priority',
-        'dueDate',
-        'tags',
-        'completedAt',
-        'createdAt',
-        'updatedAt',
-        'version',
-      ].sort(),
-    );
+    // Exactly the fields of the shared Task schema.
+    expect(Object.keys(data).sort()).toEqual(Object.keys(taskSchema.shape).sort());
     expect(res.headers.location).toBe(`${BASE}/${data.id}`);
     expect(res.headers.etag).toMatch(/^"[^"]+"$/);
     expect(new Date(data.createdAt).toISOString()).toBe(data.createdAt);
@@ -111,19 +94,9 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
       expect(problem.requestId).toBe(res.headers['x-request-id']);
       if (path) expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
     }
-    const text = await ctx.app.inject({
-      method: 'POST',
-      url: BASE,
-      headers: { ...alice.headers, 'content-type': 'text/plain' },
-      payload: 'title=x',
-    });
+    const text = await post(alice, 'title=x', { 'content-type': 'text/plain' });
     expect(text.statusCode).toBe(415);
-    const badJson = await ctx.app.inject({
-      method: 'POST',
-      url: BASE,
-      headers: { ...alice.headers, 'content-type': 'application/json' },
-      payload: '{"title":',
-    });
+    const badJson = await post(alice, '{"title":', { 'content-type': 'application/json' });
     expect(badJson.statusCode).toBe(400);
   });
 
