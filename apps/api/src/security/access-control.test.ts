@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTask } from '../modules/tasks/index';
-import { createTestContext, drivers, type TestContext } from '../test/context';
+import { createTestContext, drivers, RATE_LIMITS_OFF, type TestContext } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 import { type JsonSchema, type Operation, operationsOf } from './openapi-arbitraries';
 import { snapshotUser, tableCounts } from './snapshot';
@@ -23,16 +23,6 @@ const EXTRA_FIELDS: Record<string, unknown> = {
   emailVerified: true,
   version: 99,
   completedAt: '2020-01-01T00:00:00Z',
-};
-
-const RATE_LIMITS_OFF = {
-  apiMax: 1_000_000,
-  apiWindowSec: 60,
-  authIpMax: 1_000_000,
-  loginFailuresMax: 1_000_000,
-  authWindowSec: 60,
-  taskCreateMax: 1_000_000,
-  taskCreateWindowSec: 60,
 };
 
 /** A body the schema accepts: every simple property filled with a plain value. */

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTask } from '../modules/tasks/index';
-import { createTestContext, drivers, type TestContext } from '../test/context';
+import { createTestContext, drivers, RATE_LIMITS_OFF, type TestContext } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 import {
   deepJson,
@@ -202,17 +202,7 @@ for (const driver of drivers()) {
 
     beforeAll(async () => {
       ctx = await createTestContext(driver, {
-        config: {
-          rateLimit: {
-            apiMax: 10_000_000,
-            apiWindowSec: 60,
-            authIpMax: 10_000_000,
-            loginFailuresMax: 10_000_000,
-            authWindowSec: 60,
-            taskCreateMax: 10_000_000,
-            taskCreateWindowSec: 60,
-          },
-        },
+        config: { rateLimit: RATE_LIMITS_OFF },
       });
       await freshUser();
     }, 180_000);

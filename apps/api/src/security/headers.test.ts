@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
-import { createTestContext, type TestContext, testPlatform } from '../test/context';
+import { createTestContext, RATE_LIMITS_OFF, type TestContext, testPlatform } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
 
 const ALLOWED = 'https://app.primetrade.test';
@@ -40,15 +40,7 @@ describe('security headers, CORS, methods, media types, limits', () => {
       config: {
         serveWeb: true,
         corsOrigins: [ALLOWED],
-        rateLimit: {
-          apiMax: 1_000_000,
-          apiWindowSec: 60,
-          authIpMax: 1_000_000,
-          loginFailuresMax: 1_000_000,
-          authWindowSec: 60,
-          taskCreateMax: 1_000_000,
-          taskCreateWindowSec: 60,
-        },
+        rateLimit: RATE_LIMITS_OFF,
       },
     });
     user = await createUser(ctx.platform);

@@ -9,7 +9,8 @@ import { exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TYP, JWT_AUDIENCE, JWT_ISSUER } from '../infra/tokens';
 import { seedTask } from '../modules/tasks/index';
-import { createTestContext, drivers, type TestContext } from '../test/context';
+import { createTestContext, drivers, RATE_LIMITS_OFF, type TestContext } from '../test/context';
+import { login } from '../test/auth-http';
 import { createUser } from '../test/factories';
 
 const SECRET = 'security-suite-signing-secret-0123456789abcdef';
@@ -21,16 +22,6 @@ function handMade(header: object, payload: object, key: string | Buffer = SECRET
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
 }
-
-const RATE_LIMITS_OFF = {
-  apiMax: 1_000_000,
-  apiWindowSec: 60,
-  authIpMax: 1_000_000,
-  loginFailuresMax: 1_000_000,
-  authWindowSec: 60,
-  taskCreateMax: 1_000_000,
-  taskCreateWindowSec: 60,
-};
 
 for (const driver of drivers()) {
   describe(`tokens (${driver})`, () => {
@@ -201,11 +192,7 @@ for (const driver of drivers()) {
 
     it('a reused refresh token revokes its family and the family’s access tokens within 1 s; other logins unaffected', async () => {
       const user = await createUser(ctx.platform);
-      const other = await ctx.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email: user.email, password: user.password },
-      });
+      const other = await login(ctx, user.email, user.password);
       expect(other.statusCode).toBe(200);
       const familyB = other.json().data;
       const rt0 = user.refreshToken;
@@ -245,26 +232,14 @@ for (const driver of drivers()) {
       expect((await refresh(u1.refreshToken)).statusCode).toBe(401);
 
       const u2 = await createUser(ctx.platform);
-      const second = (
-        await ctx.app.inject({
-          method: 'POST',
-          url: '/api/v1/auth/login',
-          payload: { email: u2.email, password: u2.password },
-        })
-      ).json().data;
+      const second = (await login(ctx, u2.email, u2.password)).json().data;
       const all = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/logout-all', headers: u2.headers });
       expect(all.statusCode).toBe(204);
       expect(await refusedWithin(u2.accessToken)).toBeLessThanOrEqual(1000);
       expect(await refusedWithin(second.accessToken)).toBeLessThanOrEqual(1000);
 
       const u3 = await createUser(ctx.platform);
-      const third = (
-        await ctx.app.inject({
-          method: 'POST',
-          url: '/api/v1/auth/login',
-          payload: { email: u3.email, password: u3.password },
-        })
-      ).json().data;
+      const third = (await login(ctx, u3.email, u3.password)).json().data;
       const del = await ctx.app.inject({
         method: 'DELETE',
         url: `/api/v1/auth/sessions/${u3.sessionId}`,
