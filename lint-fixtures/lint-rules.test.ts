@@ -1,6 +1,15 @@
 /**
  * The module-shape lint rules (issue 12 item 5, docs/architecture.md "Module shape") fail on a deliberate violation.
  *
+ * The API's layers, each importing only downwards: lib/ (bottom) <- infra/ <- plugins/ and modules/ <- platform.ts,
+ * composition.ts, app.ts, server.ts, worker.ts, cli.ts (the root). lib/ never imports infra/ or plugins/; infra/
+ * never imports plugins/; lib/, infra/ and plugins/ never import a module; none of them nor a module imports the
+ * root; platform.ts imports neither a module nor a plugin. Tests (*.test.ts, src/test, src/security) are exempt.
+ * Biome applies only the last matching override of a rule, so each noRestrictedImports override in biome.json
+ * repeats every restriction for the files it matches; the cases below therefore cover each of those lists (lib,
+ * infra, infra/db, plugins, platform.ts, a module's files, a module's sub-folder files, and repositories at both
+ * depths).
+ *
  * lint-fixtures/clean is a miniature of the monorepo (apps/api, apps/web, packages/shared, their package.json files)
  * that satisfies every rule; each lint-fixtures/violations/<case> overlays (adds or replaces) one file that breaks
  * exactly one rule. Each case is copied to a temporary folder with the repository's own biome.json (only the VCS
@@ -35,10 +44,14 @@ interface Case {
 
 const RESTRICTED = 'lint/style/noRestrictedImports';
 
+const ROOT = 'The composition root and the entry points';
+const BELOW_MODULES = 'sit below the modules and never import one';
+const MODULE_PLUGIN = 'A module never imports plugins/';
+
 const cases: Record<string, Case> = {
   'import-cycle': {
     rule: 'lint/suspicious/noImportCycles',
-    files: ['apps/api/src/app.ts', 'apps/api/src/infra/cache/cache.ts'],
+    files: ['apps/api/src/infra/cache/cache.ts', 'apps/api/src/infra/cache/tiered.ts'],
   },
   'schema-outside-repo': {
     rule: RESTRICTED,
@@ -52,8 +65,73 @@ const cases: Record<string, Case> = {
   },
   'module-internals-from-root': {
     rule: RESTRICTED,
-    files: ['apps/api/src/app.ts'],
+    files: ['apps/api/src/composition.ts'],
     message: 'only through its entry',
+  },
+  'platform-imports-module': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/platform.ts'],
+    message: "platform.ts is the process's infrastructure only",
+  },
+  'platform-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/platform.ts'],
+    message: "platform.ts is the process's infrastructure only",
+  },
+  'lib-imports-module': { rule: RESTRICTED, files: ['apps/api/src/lib/security-log.ts'], message: BELOW_MODULES },
+  'lib-imports-root': { rule: RESTRICTED, files: ['apps/api/src/lib/log-context.ts'], message: ROOT },
+  'lib-imports-infra': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/lib/logger.ts'],
+    message: 'lib/ is the bottom layer and never imports infra/ or plugins/',
+  },
+  'lib-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/lib/http.ts'],
+    message: 'lib/ is the bottom layer and never imports infra/ or plugins/',
+  },
+  'plugin-imports-module': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/plugins/domain-metrics.ts'],
+    message: BELOW_MODULES,
+  },
+  'plugin-imports-root': { rule: RESTRICTED, files: ['apps/api/src/plugins/auth.ts'], message: ROOT },
+  'infra-imports-module': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/infra/crypto/reencrypt.ts'],
+    message: BELOW_MODULES,
+  },
+  'infra-imports-root': { rule: RESTRICTED, files: ['apps/api/src/infra/events.ts'], message: ROOT },
+  'infra-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/infra/ops-server.ts'],
+    message: 'infra/ never imports plugins/',
+  },
+  'infra-db-imports-module': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/infra/db/read-router.ts'],
+    message: BELOW_MODULES,
+  },
+  'module-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/tasks/tasks.writes.ts'],
+    message: MODULE_PLUGIN,
+  },
+  'module-imports-root': { rule: RESTRICTED, files: ['apps/api/src/modules/users/users.service.ts'], message: ROOT },
+  'module-repo-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/tasks/tasks.repo.ts'],
+    message: MODULE_PLUGIN,
+  },
+  'module-subfolder-imports-root': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/tasks/search/tasks.search.ts'],
+    message: ROOT,
+  },
+  'module-subfolder-repo-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/tasks/search/tasks.search.repo.ts'],
+    message: MODULE_PLUGIN,
   },
   'web-imports-api': { rule: RESTRICTED, files: ['apps/web/src/lib/api-client.ts'], message: 'Apps never import' },
   'api-imports-web': { rule: RESTRICTED, files: ['apps/api/src/lib/clock.ts'], message: 'Apps never import' },
@@ -128,7 +206,7 @@ describe('lint fixture: the module-shape rules', () => {
     expect(includes).toEqual(expect.arrayContaining(['!lint-fixtures/clean', '!lint-fixtures/violations']));
   });
 
-  it('the clean tree passes: allowed forms (entries, repositories, Row types, tests, scripts, schema index)', () => {
+  it('the clean tree passes: allowed forms (entries, repositories, Row types, downward layer imports, tests, scripts, schema index)', () => {
     const { status, diagnostics } = lint();
     expect(diagnostics).toEqual([]);
     expect(status).toBe(0);

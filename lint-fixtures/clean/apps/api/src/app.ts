@@ -1,12 +1,12 @@
-import { createCache } from './infra/cache/cache';
-import { openDatabase } from './infra/db/client';
-import { systemClock } from './lib/clock';
-import { createTasksModule } from './modules/tasks';
-import { createUsersModule } from './modules/users/index';
+import { composeModules } from './composition';
+import { createPlatform } from './platform';
+import { rateLimitPlugin } from './plugins/rate-limit';
 
 export function buildApp(url: string) {
-  const db = openDatabase(url);
-  const tasks = createTasksModule({ db, clock: systemClock });
-  const users = createUsersModule({ db, tasks: tasks.service });
-  return { cache: createCache(), tasks, users };
+  const platform = createPlatform(url);
+  return {
+    platform,
+    modules: composeModules(platform),
+    onRequest: rateLimitPlugin({ store: platform.limits, max: 100 }),
+  };
 }

@@ -1,0 +1,5 @@
+import { createCache } from './cache';
+
+export function createTieredCache() {
+  return { near: createCache(), far: createCache() };
+}

@@ -1,0 +1,4 @@
+// Violation: lib/ imports the composition root.
+import type { composeModules } from '../composition';
+
+export type Modules = ReturnType<typeof composeModules>;

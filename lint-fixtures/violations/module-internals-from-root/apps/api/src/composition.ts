@@ -1,0 +1,12 @@
+import { systemClock } from './lib/clock';
+import { createTasksModule } from './modules/tasks';
+// Violation: the composition root reaches into a module's file instead of its entry.
+import { createTasksRepo } from './modules/tasks/tasks.repo';
+import { createUsersModule } from './modules/users/index';
+import type { Platform } from './platform';
+
+export function composeModules(platform: Platform) {
+  const tasks = createTasksModule({ db: platform.db, clock: systemClock });
+  const users = createUsersModule({ db: platform.db, tasks: tasks.service });
+  return { tasks, users, repo: createTasksRepo(platform.db) };
+}
