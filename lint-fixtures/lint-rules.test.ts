@@ -7,8 +7,8 @@
  * root; platform.ts imports neither a module nor a plugin. Tests (*.test.ts, src/test, src/security) are exempt.
  * Biome applies only the last matching override of a rule, so each noRestrictedImports override in biome.json
  * repeats every restriction for the files it matches; the cases below therefore cover each of those lists (lib,
- * infra, infra/db, plugins, platform.ts, a module's files, a module's sub-folder files, and repositories at both
- * depths).
+ * infra, infra/db, plugins, platform.ts, a module's files, a module's sub-folder files, repositories at both
+ * depths, and module files deeper than that).
  *
  * lint-fixtures/clean is a miniature of the monorepo (apps/api, apps/web, packages/shared, their package.json files)
  * that satisfies every rule; each lint-fixtures/violations/<case> overlays (adds or replaces) one file that breaks
@@ -131,6 +131,11 @@ const cases: Record<string, Case> = {
   'module-subfolder-repo-imports-plugin': {
     rule: RESTRICTED,
     files: ['apps/api/src/modules/tasks/search/tasks.search.repo.ts'],
+    message: MODULE_PLUGIN,
+  },
+  'module-deep-imports-plugin': {
+    rule: RESTRICTED,
+    files: ['apps/api/src/modules/tasks/search/ranking/tasks.rank.ts'],
     message: MODULE_PLUGIN,
   },
   'web-imports-api': { rule: RESTRICTED, files: ['apps/web/src/lib/api-client.ts'], message: 'Apps never import' },
