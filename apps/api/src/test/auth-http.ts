@@ -1,10 +1,28 @@
-/** HTTP helpers of the auth, users and admin integration tests: register, log in, refresh, /me, cookies. */
-import type { TestContext } from './context';
+/** HTTP helpers of the auth, users and admin integration tests: their context, register, log in, refresh, /me, cookies. */
+import type { TestConfigOverrides } from '../config';
+import type { Mailer } from '../infra/mail/mailer';
+import type { PlatformOverrides } from '../platform';
+import { createTestContext, type Driver, type TestContext } from './context';
 
 export const API = '/api/v1';
 let counter = 0;
 export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${++counter}@example.test`;
 export const GOOD_PASSWORD = 'violet staple orbit lantern';
+
+/** Many sign-ups and requests from the one test address; the per-email login-failure limit keeps its default. */
+export const MANY_SIGN_UPS = { authIpMax: 100_000, apiMax: 100_000 };
+
+/** A context for the auth, users and admin suites: MANY_SIGN_UPS, and mail kept in `mailer` when one is given. */
+export function createAuthContext(
+  driver: Driver,
+  options: { mailer?: Mailer; config?: TestConfigOverrides; overrides?: PlatformOverrides } = {},
+): Promise<TestContext> {
+  const { mailer, config = {}, overrides = {} } = options;
+  return createTestContext(driver, {
+    config: { ...config, rateLimit: { ...MANY_SIGN_UPS, ...config.rateLimit } },
+    overrides: mailer ? { ...overrides, mailer } : overrides,
+  });
+}
 
 export async function register(
   ctx: TestContext,

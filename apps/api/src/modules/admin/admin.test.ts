@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../infra/db/schema';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { API, bearer, GOOD_PASSWORD, login, me, refresh, register } from '../../test/auth-http';
+import { API, bearer, createAuthContext, GOOD_PASSWORD, login, me, refresh, register } from '../../test/auth-http';
 
 describe.each(drivers())('admin on %s', (driver) => {
   let ctx: TestContext;
   let admin: TestUser;
   let plain: TestUser;
   beforeAll(async () => {
-    ctx = await createTestContext(driver, { config: { rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never } });
+    ctx = await createAuthContext(driver);
     admin = await createUser(ctx.platform, { role: 'admin', name: 'Root Admin', email: 'root-admin@example.test' });
     plain = await createUser(ctx.platform, { name: 'Plain User' });
   }, 180_000);

@@ -2,17 +2,24 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshTokens, sessions, users } from '../../infra/db/schema';
 import { MemoryMailer } from '../../infra/mail/mailer';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
-import { API, bearer, GOOD_PASSWORD, login, me, refresh, register, uniqueEmail } from '../../test/auth-http';
+import { drivers, type TestContext } from '../../test/context';
+import {
+  API,
+  bearer,
+  createAuthContext,
+  GOOD_PASSWORD,
+  login,
+  me,
+  refresh,
+  register,
+  uniqueEmail,
+} from '../../test/auth-http';
 
 describe.each(drivers())('users on %s', (driver) => {
   let ctx: TestContext;
   const mailer = new MemoryMailer();
   beforeAll(async () => {
-    ctx = await createTestContext(driver, {
-      config: { rateLimit: { authIpMax: 100_000, apiMax: 100_000 } as never },
-      overrides: { mailer },
-    });
+    ctx = await createAuthContext(driver, { mailer });
   }, 180_000);
   afterAll(async () => ctx?.close());
 
