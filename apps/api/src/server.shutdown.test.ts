@@ -3,30 +3,12 @@
  * with 200, requests that arrive while draining get 503 with Connection: close (on a kept-alive connection) or a
  * refused connection (the listener is closed), /health/ready says 503, and the process exits 0 within 10 s.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext } from './test/context';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The server run from source in ONE process (the tsx CLI would fork a child a SIGKILL does not reach). */
-const TSX_SERVER = ['--import', 'tsx', 'apps/api/src/server.ts'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { type ServerProcess, sleep, startServerProcess } from './test/server-process';
 
 interface Result {
   status?: number;
@@ -51,8 +33,6 @@ function get(port: number, urlPath: string): Promise<Result> {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function inFlight(metricsBody: string): number {
   const m = /^http_requests_in_flight(?:\{[^}]*\})? (\d+)/m.exec(metricsBody);
   return m ? Number(m[1]) : 0;
@@ -62,54 +42,26 @@ function inFlight(metricsBody: string): number {
 const SLOW_MS = 4000;
 
 describe('graceful shutdown of the server process', () => {
-  let dataDir: string;
+  let server: ServerProcess;
   let child: ChildProcess;
   let port: number;
-  let stdout = '';
-  let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pt-shutdown-'));
-    port = await freePort();
-    child = spawn(process.execPath, TSX_SERVER, {
-      cwd: root,
+    server = await startServerProcess({
       env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        SERVE_WEB: 'false',
         TEST_ROUTES: 'true',
-        LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: '10000',
         // The slow requests are the point: a starved test machine must not shed them.
         MAX_EVENT_LOOP_DELAY_MS: '0',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      tmpPrefix: 'pt-shutdown-',
+      isUp: async (p) => (await get(p, '/health/ready')).status === 200,
     });
-    child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    exit = new Promise((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-    });
-    const deadline = Date.now() + 120_000; // generous: CI machines are shared
-    for (;;) {
-      const r = await get(port, '/health/ready');
-      if (r.status === 200) break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${stdout}`);
-      await sleep(200);
-    }
+    ({ child, port } = server);
   }, 150_000);
 
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    server?.stop();
   });
 
   it('drains in-flight requests, refuses new ones, and exits 0 within 10 s', async () => {
@@ -135,7 +87,7 @@ describe('graceful shutdown of the server process', () => {
 
     const t0 = Date.now();
     child.kill('SIGTERM');
-    while (!stdout.includes('shutting down')) {
+    while (!server.output().includes('shutting down')) {
       expect(Date.now() - t0).toBeLessThan(3000);
       await sleep(10);
     }
@@ -167,11 +119,11 @@ describe('graceful shutdown of the server process', () => {
     expect(responses[0]?.toLowerCase()).toContain('connection: close');
     expect(responses.slice(1).every((r) => r.startsWith('HTTP/1.1 503 '))).toBe(true);
 
-    const { code, signal, at } = await exit;
+    const { code, signal, at } = await server.exited;
     expect(signal).toBeNull();
     expect(code).toBe(0);
     expect(at - t0).toBeLessThan(10_000);
-    expect(stdout).toContain('shutdown complete');
+    expect(server.output()).toContain('shutdown complete');
   }, 60_000);
 });
 

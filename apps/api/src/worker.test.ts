@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -15,18 +15,10 @@ import { testConfig } from './config';
 import { runMigrations } from './infra/db/migrate';
 import { freshPostgres, testPlatform } from './test/context';
 import { createUser } from './test/factories';
+import { freePort } from './test/server-process';
 
 const { testDatabaseUrl, testRedisUrl } = testConfig();
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** A port nobody listens on right now (the kernel's pick, released). */
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;

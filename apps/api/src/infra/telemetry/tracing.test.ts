@@ -4,22 +4,14 @@
  * server span and Fastify route spans in that trace, and the request's log line must carry the same trace id.
  * On PostgreSQL (TEST_DATABASE_URL) the database spans are checked too.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
 import { freshPostgres } from '../../test/context';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
-/** The server run from source in ONE process (the tsx CLI would fork a child a SIGKILL does not reach). */
-const TSX_SERVER = ['--import', 'tsx', 'apps/api/src/server.ts'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { type ServerProcess, sleep, startServerProcess } from '../../test/server-process';
 
 interface OtlpSpan {
   traceId: string;
@@ -32,17 +24,6 @@ interface OtlpSpan {
   service?: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function attr(span: OtlpSpan, key: string): unknown {
   const v = span.attributes?.find((a) => a.key === key)?.value;
   return v ? Object.values(v)[0] : undefined;
@@ -52,10 +33,9 @@ describe('OpenTelemetry tracing', () => {
   const spans: OtlpSpan[] = [];
   let receiver: http.Server;
   let receiverPort: number;
+  let proc: ServerProcess;
   let child: ChildProcess;
   let port: number;
-  let output = '';
-  let dataDir: string;
   let dropDb: (() => Promise<void>) | undefined;
   const usePostgres = Boolean(testConfig().testDatabaseUrl);
 
@@ -82,17 +62,7 @@ describe('OpenTelemetry tracing', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverPort = (receiver.address() as net.AddressInfo).port;
 
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pt-otel-'));
-    port = await freePort();
     const env: Record<string, string | undefined> = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SERVE_WEB: 'false',
-      LOG_LEVEL: 'info',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
       OTEL_SERVICE_NAME: 'primetrade-test',
     };
@@ -104,29 +74,21 @@ describe('OpenTelemetry tracing', () => {
       env.DATABASE_URL = fresh.url;
       env.JWT_SECRET = randomBytes(32).toString('hex');
     }
-    child = spawn(process.execPath, TSX_SERVER, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-      output += c;
+    proc = await startServerProcess({
+      env,
+      tmpPrefix: 'pt-otel-',
+      isUp: (p) =>
+        fetch(`http://127.0.0.1:${p}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        ),
     });
-    child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-      output += c;
-    });
-    const deadline = Date.now() + 120_000; // generous: CI machines are shared
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
-      await sleep(200);
-    }
+    ({ child, port } = proc);
   }, 150_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    proc?.stop();
     await new Promise((r) => receiver?.close(r));
-    rmSync(dataDir, { recursive: true, force: true });
     await dropDb?.().catch(() => {});
   });
 
@@ -166,7 +128,8 @@ describe('OpenTelemetry tracing', () => {
     }
 
     // The request's log line carries the same trace id (pino mixin).
-    const lines = output
+    const lines = proc
+      .output()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
