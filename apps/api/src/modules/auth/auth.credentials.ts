@@ -64,7 +64,7 @@ export class CredentialService {
     this.assertPasswordAllowed(body.newPassword, 'newPassword', { email: user.email, name: user.name });
     const passwordHash = await hashPassword(body.newPassword);
     const ids = await this.db.transaction(async (tx) => {
-      await repo.updateCredentials(tx, user.id, { passwordHash });
+      await repo.updateUser(tx, user.id, { passwordHash });
       await repo.voidUserTokens(tx, user.id, 'password_reset');
       return repo.revokeOtherSessions(tx, user.id, auth.sessionId, 'password_change');
     });
@@ -116,7 +116,7 @@ export class CredentialService {
       if (!user) return null;
       const passwordHash = await passwordHashFor(user);
       await repo.useUserToken(tx, row.id);
-      await repo.updateCredentials(tx, user.id, {
+      await repo.updateUser(tx, user.id, {
         passwordHash,
         ...(row.email === user.email ? { emailVerified: true } : {}),
       });
@@ -165,7 +165,7 @@ export class CredentialService {
       const user = await repo.findUserById(tx, row.userId);
       if (!user || row.email !== user.email) return null;
       await repo.useUserToken(tx, row.id);
-      await repo.updateCredentials(tx, user.id, { emailVerified: true });
+      await repo.updateUser(tx, user.id, { emailVerified: true });
       return user.id;
     });
     if (!userId) throw validation([{ path: 'token', message: 'The verification link is invalid, used or expired' }]);

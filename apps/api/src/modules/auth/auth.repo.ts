@@ -30,12 +30,16 @@ export async function insertUser(
   return row;
 }
 
-/** The credentials of an account (profile fields are the users module's). */
-export async function updateCredentials(
-  db: DbOrTx,
-  id: string,
-  patch: Partial<Pick<UserRow, 'passwordHash' | 'emailVerified'>>,
-): Promise<UserRow | undefined> {
+/** The columns of an account that change: its credentials (this module), its profile and preferences (users). */
+export type UserPatch = Partial<
+  Pick<
+    UserRow,
+    'passwordHash' | 'emailVerified' | 'name' | 'email' | 'timezone' | 'remindersEnabled' | 'reminderLeadMinutes'
+  >
+>;
+
+/** Update an account (and its updatedAt); undefined when it is gone. A taken email is a unique violation. */
+export async function updateUser(db: DbOrTx, id: string, patch: UserPatch): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
     .set({ ...patch, updatedAt: new Date() })

@@ -58,6 +58,11 @@ export class AuthService {
     return repo.findUserByEmail(this.db, email);
   }
 
+  /** Change an account's profile or preferences (the users module's); its credentials change only in this module. */
+  updateAccount(userId: string, patch: Omit<repo.UserPatch, 'passwordHash'>): Promise<UserRow | undefined> {
+    return repo.updateUser(this.db, userId, patch);
+  }
+
   /**
    * An account for a sign-in through an external provider (oidc): an unusable random password (one can be set
    * later through "forgot password"), verified when the provider says the address is. When the email was taken
@@ -69,7 +74,7 @@ export class AuthService {
       (await repo.insertUser(this.db, { name: v.name, email: v.email, passwordHash })) ??
       (await repo.findUserByEmail(this.db, v.email));
     if (!user || !v.emailVerified || user.emailVerified) return user;
-    await repo.updateCredentials(this.db, user.id, { emailVerified: true });
+    await repo.updateUser(this.db, user.id, { emailVerified: true });
     return { ...user, emailVerified: true };
   }
 

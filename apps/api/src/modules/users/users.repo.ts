@@ -1,33 +1,10 @@
-/** Queries of the users module: the signed-in user's profile and reminder preferences, deletion, the admin role. */
+/**
+ * Queries of the users module: deletion and the admin role. The account row's profile and preferences are updated
+ * through the auth module (AuthService.updateAccount), which owns that query.
+ */
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/client';
 import { type UserRow, users } from '../../infra/db/schema';
-
-export async function updateProfile(
-  db: DbOrTx,
-  id: string,
-  patch: Partial<Pick<UserRow, 'name' | 'email' | 'timezone' | 'emailVerified'>>,
-): Promise<UserRow | undefined> {
-  const [row] = await db
-    .update(users)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(eq(users.id, id))
-    .returning();
-  return row;
-}
-
-export async function updatePreferences(
-  db: DbOrTx,
-  id: string,
-  patch: Partial<Pick<UserRow, 'remindersEnabled' | 'reminderLeadMinutes'>>,
-): Promise<Pick<UserRow, 'remindersEnabled' | 'reminderLeadMinutes'> | undefined> {
-  const [row] = await db
-    .update(users)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(eq(users.id, id))
-    .returning({ remindersEnabled: users.remindersEnabled, reminderLeadMinutes: users.reminderLeadMinutes });
-  return row;
-}
 
 /** The user row; their sessions, tokens and tasks go with it (ON DELETE CASCADE). */
 export async function deleteUser(db: DbOrTx, id: string): Promise<void> {

@@ -18,7 +18,7 @@ const emailTaken = () => new AppError(ErrorCode.EMAIL_TAKEN, 'An account with th
 export interface UsersServiceDeps {
   db: Db;
   /** The account itself and its sessions. */
-  auth: Pick<AuthService, 'account' | 'findUserByEmail' | 'sessionIdsOf'>;
+  auth: Pick<AuthService, 'account' | 'findUserByEmail' | 'updateAccount' | 'sessionIdsOf'>;
   /** The password re-check, and the mails of an email change. */
   credentials: Pick<CredentialService, 'confirmPassword' | 'emailChanged'>;
   sessionGuard: Pick<SessionGuard, 'revoked'>;
@@ -45,12 +45,12 @@ export class UsersService {
     userId: string,
     body: { remindersEnabled?: boolean | undefined; reminderLeadMinutes?: number | undefined },
   ): Promise<Preferences> {
-    const u = await repo.updatePreferences(this.db, userId, {
+    const u = await this.deps.auth.updateAccount(userId, {
       ...(body.remindersEnabled !== undefined ? { remindersEnabled: body.remindersEnabled } : {}),
       ...(body.reminderLeadMinutes !== undefined ? { reminderLeadMinutes: body.reminderLeadMinutes } : {}),
     });
     if (!u) throw unauthenticated();
-    return u;
+    return { remindersEnabled: u.remindersEnabled, reminderLeadMinutes: u.reminderLeadMinutes };
   }
 
   async update(
@@ -78,7 +78,7 @@ export class UsersService {
     if (Object.keys(patch).length === 0) return toUser(user);
     let updated: UserRow | undefined;
     try {
-      updated = await repo.updateProfile(this.db, user.id, patch);
+      updated = await auth.updateAccount(user.id, patch);
     } catch (err) {
       if (isUniqueViolation(err)) throw emailTaken();
       throw err;
