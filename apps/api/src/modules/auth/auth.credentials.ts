@@ -13,7 +13,7 @@ import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
 import { emailChangedNotice, passwordChangedNotice, resetMail, verificationMail } from './auth-mails';
 import * as repo from './auth.repo';
-import type { UserRow } from './auth.repo';
+import type { UserRow, UserTokenKind } from './auth.repo';
 import { checkPassword } from './password-policy';
 
 export const RESET_TOKEN_TTL_SEC = 30 * 60;
@@ -89,17 +89,7 @@ export class CredentialService {
       });
       return;
     }
-    const token = randomToken();
-    await this.db.transaction(async (tx) => {
-      await repo.voidUserTokens(tx, user.id, 'password_reset');
-      await repo.insertUserToken(tx, {
-        userId: user.id,
-        kind: 'password_reset',
-        tokenHash: hashToken(token),
-        email: user.email,
-        expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_SEC * 1000),
-      });
-    });
+    const token = await this.issueUserToken(user, 'password_reset', RESET_TOKEN_TTL_SEC);
     securityEvent(client.log, 'auth.password.reset_requested', { userId: user.id, ip: client.ip, sent: true });
     await this.deps.mailer.send(resetMail(this.deps.appUrl, user.email, user.name, token));
   }
@@ -136,17 +126,7 @@ export class CredentialService {
   }
 
   async sendVerification(user: UserRow, client: ClientInfo): Promise<void> {
-    const token = randomToken();
-    await this.db.transaction(async (tx) => {
-      await repo.voidUserTokens(tx, user.id, 'email_verification');
-      await repo.insertUserToken(tx, {
-        userId: user.id,
-        kind: 'email_verification',
-        tokenHash: hashToken(token),
-        email: user.email,
-        expiresAt: new Date(Date.now() + VERIFY_TOKEN_TTL_SEC * 1000),
-      });
-    });
+    const token = await this.issueUserToken(user, 'email_verification', VERIFY_TOKEN_TTL_SEC);
     securityEvent(client.log, 'auth.email.verification_sent', { userId: user.id });
     await this.deps.mailer.send(verificationMail(this.deps.appUrl, user.email, user.name, token));
   }
@@ -177,5 +157,24 @@ export class CredentialService {
     securityEvent(client.log, 'user.email_changed', { userId: after.id, ip: client.ip });
     await this.sendVerification(after, client);
     await this.deps.mailer.send(emailChangedNotice(before.email, before.name, after.email));
+  }
+
+  /**
+   * A new single-use token of this kind for the user's current address (stored hashed, valid `ttlSec`); the older
+   * ones of that kind stop working. The caller mails it.
+   */
+  private async issueUserToken(user: UserRow, kind: UserTokenKind, ttlSec: number): Promise<string> {
+    const token = randomToken();
+    await this.db.transaction(async (tx) => {
+      await repo.voidUserTokens(tx, user.id, kind);
+      await repo.insertUserToken(tx, {
+        userId: user.id,
+        kind,
+        tokenHash: hashToken(token),
+        email: user.email,
+        expiresAt: new Date(Date.now() + ttlSec * 1000),
+      });
+    });
+    return token;
   }
 }
