@@ -1,4 +1,4 @@
-import type { Task } from '@primetrade/shared';
+import { createTaskBody, type Task } from '@primetrade/shared';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, renderHook } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
@@ -23,17 +23,12 @@ export function renderHookWithApp<R>(hook: () => R, qc: QueryClient = createQuer
 }
 
 let seq = 0;
-/** A task as the API returns it. */
+/** A task as the API returns it: created with the shared create schema's defaults, then `overrides`. */
 export function aTask(overrides: Partial<Task> = {}): Task {
   seq += 1;
   return {
     id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    title: `Task ${seq}`,
-    description: '',
-    status: 'pending',
-    priority: 'medium',
-    dueDate: null,
-    tags: [],
+    ...createTaskBody.parse({ title: `Task ${seq}` }),
     completedAt: null,
     createdAt: '2030-01-01T10:00:00.000Z',
     updatedAt: '2030-01-01T10:00:00.000Z',
