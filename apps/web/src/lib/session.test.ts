@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
+import type { User } from '@primetrade/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { signIn } from '../test/network';
 import { createQueryClient } from './query-client';
 import { queryKeys } from './query-keys';
-import { endLocalSession } from './session';
+import { endLocalSession, startLocalSession } from './session';
 import { lastRefreshAt, markSessionFresh } from './session-refresh';
 
 describe('endLocalSession', () => {
@@ -26,5 +27,15 @@ describe('endLocalSession', () => {
         .getAll()
         .map((q) => q.queryKey),
     ).toEqual([queryKeys.me]);
+  });
+});
+
+describe('startLocalSession', () => {
+  it('records that the tokens were just issued and who is signed in', () => {
+    const qc = createQueryClient();
+    const before = Date.now();
+    startLocalSession(qc, { id: 'u1', name: 'Ada' } as User);
+    expect(lastRefreshAt()).toBeGreaterThanOrEqual(before);
+    expect(qc.getQueryData(queryKeys.me)).toEqual({ id: 'u1', name: 'Ada' });
   });
 });

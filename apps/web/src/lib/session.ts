@@ -3,7 +3,7 @@ import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query'
 import { api } from './api-client';
 import { isApiError } from './api-error';
 import { queryKeys } from './query-keys';
-import { clearSessionMark, hasSessionCookie } from './session-refresh';
+import { clearSessionMark, hasSessionCookie, markSessionFresh } from './session-refresh';
 
 /** The signed-in user, or null when signed out. Cross-cutting: used by the router guard and several features. */
 export async function getMe(signal?: AbortSignal): Promise<User | null> {
@@ -24,6 +24,12 @@ export const meQueryOptions = () =>
   });
 
 export const useMe = () => useQuery(meQueryOptions());
+
+/** Start the session in this tab after a sign-in or sign-up: its tokens were just issued, and this is the user. */
+export function startLocalSession(qc: QueryClient, user: User): void {
+  markSessionFresh();
+  qc.setQueryData(queryKeys.me, user);
+}
 
 /**
  * End the session in this tab: logout (whatever the server answered), log out everywhere and account deletion all

@@ -1,21 +1,8 @@
 import type { AuthResult, RegisterBody } from '@primetrade/shared';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../../lib/api-client';
-import { queryKeys } from '../../../lib/query-keys';
-import { markSessionFresh } from '../../../lib/session-refresh';
+import { signIn, useSignIn } from './sign-in';
 
-export async function register(body: RegisterBody): Promise<AuthResult> {
-  return (await api<AuthResult>('/auth/register', { method: 'POST', json: body, cookieAuth: true, noRefresh: true }))
-    .data;
+export function register(body: RegisterBody): Promise<AuthResult> {
+  return signIn('/auth/register', body);
 }
 
-export function useRegister() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: register,
-    onSuccess: (result) => {
-      markSessionFresh();
-      qc.setQueryData(queryKeys.me, result.user);
-    },
-  });
-}
+export const useRegister = () => useSignIn(register);
