@@ -5,6 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { rateLimited } from '../lib/errors';
+import { BoundedMap } from './bounded-map';
 
 export interface WindowState {
   count: number;
@@ -53,52 +54,39 @@ interface Entry {
 /** In-process store: bounded (oldest windows evicted first) and swept periodically. */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly kind = 'memory';
-  private readonly map = new Map<string, Entry>();
+  private readonly windows: BoundedMap<Entry>;
   private readonly timer: NodeJS.Timeout;
   constructor(
-    private readonly maxKeys = 100_000,
+    maxKeys = 100_000,
     private readonly now: () => number = Date.now,
   ) {
+    this.windows = new BoundedMap<Entry>(maxKeys, (e) => e.resetAt, now);
     this.timer = setInterval(() => this.sweep(), 30_000);
     this.timer.unref();
   }
 
-  private live(key: string): Entry | undefined {
-    const e = this.map.get(key);
-    if (e && e.resetAt <= this.now()) {
-      this.map.delete(key);
-      return undefined;
-    }
-    return e;
-  }
-
   async incr(key: string, windowSec: number, cost = 1): Promise<WindowState> {
     const now = this.now();
-    let e = this.live(key);
+    let e = this.windows.get(key);
     if (!e) {
-      if (this.map.size >= this.maxKeys) {
-        const oldest = this.map.keys().next().value;
-        if (oldest !== undefined) this.map.delete(oldest);
-      }
       e = { count: 0, resetAt: now + windowSec * 1000 };
-      this.map.set(key, e);
+      this.windows.set(key, e);
     }
     e.count += cost;
     return { count: e.count, resetMs: e.resetAt - now };
   }
 
   async get(key: string): Promise<WindowState> {
-    const e = this.live(key);
+    const e = this.windows.get(key);
     return e ? { count: e.count, resetMs: e.resetAt - this.now() } : { count: 0, resetMs: 0 };
   }
 
   async reset(key: string): Promise<void> {
-    this.map.delete(key);
+    this.windows.delete(key);
   }
 
   sweep(): void {
-    const now = this.now();
-    for (const [k, e] of this.map) if (e.resetAt <= now) this.map.delete(k);
+    this.windows.sweep();
   }
 
   async close(): Promise<void> {

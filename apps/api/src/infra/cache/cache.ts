@@ -4,6 +4,8 @@
  * `stats:<user>:<version>`, so every older entry is unreachable at once and ages out. In-process here; a Redis
  * implementation (INCR for versions, SET EX for values) can replace it without touching callers.
  */
+import { BoundedMap } from '../bounded-map';
+
 export interface Cache {
   readonly kind: string;
   get<T>(key: string): Promise<T | undefined>;
@@ -24,35 +26,23 @@ interface Entry {
 /** In-process cache, bounded: least recently used entries go first once `maxEntries` is reached. */
 export class MemoryCache implements Cache {
   readonly kind = 'memory';
-  private readonly entries = new Map<string, Entry>();
-  private readonly versions = new Map<string, number>();
+  private readonly entries: BoundedMap<Entry>;
+  private readonly versions: BoundedMap<number>;
   private counter = 0;
 
   constructor(
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new BoundedMap<Entry>(maxEntries, (e) => e.expiresAt, now);
+    this.versions = new BoundedMap<number>(maxEntries * 10);
+  }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    // Refresh recency: Map iteration order is insertion order, so re-inserting moves it to the end.
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    return e.value as T;
+    return this.entries.get(key, { touch: true })?.value as T | undefined;
   }
 
   async set(key: string, value: unknown, ttlSec: number): Promise<void> {
-    this.entries.delete(key);
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
     this.entries.set(key, { value, expiresAt: this.now() + ttlSec * 1000 });
   }
 
@@ -75,11 +65,6 @@ export class MemoryCache implements Cache {
    */
   private assign(namespace: string): number {
     const v = ++this.counter;
-    this.versions.delete(namespace);
-    if (this.versions.size >= this.maxEntries * 10) {
-      const oldest = this.versions.keys().next().value;
-      if (oldest !== undefined) this.versions.delete(oldest);
-    }
     this.versions.set(namespace, v);
     return v;
   }
