@@ -37,6 +37,9 @@ export interface AuthServiceDeps {
 
 const clip = (s: string | null, n: number) => (s && s.length > n ? s.slice(0, n) : s);
 
+/** 409: another account has this email (registration, an email change in the users module). */
+export const emailTaken = () => new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
+
 export class AuthService {
   private readonly db: Db;
   constructor(private readonly deps: AuthServiceDeps) {
@@ -114,12 +117,10 @@ export class AuthService {
 
   async register(body: { name: string; email: string; password: string }, client: ClientInfo): Promise<Issued> {
     this.deps.credentials.assertPasswordAllowed(body.password, 'password', { email: body.email, name: body.name });
-    if (await repo.findUserByEmail(this.db, body.email)) {
-      throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
-    }
+    if (await repo.findUserByEmail(this.db, body.email)) throw emailTaken();
     const passwordHash = await hashPassword(body.password);
     const user = await repo.insertUser(this.db, { name: body.name, email: body.email, passwordHash });
-    if (!user) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
+    if (!user) throw emailTaken();
     securityEvent(client.log, 'auth.register', { userId: user.id, ip: client.ip });
     await this.deps.credentials.sendVerification(user, client);
     return this.startSession(user, client);

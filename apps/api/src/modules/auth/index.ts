@@ -44,7 +44,7 @@ export function createAuthModule(deps: AuthModuleDeps) {
   };
 }
 
-export type { AuthService, Issued } from './auth.service';
+export { type AuthService, emailTaken, type Issued } from './auth.service';
 export type { UserRow } from './auth.repo';
 export type { CredentialService } from './auth.credentials';
 export type { AuthLimitDeps } from './auth-limits';

@@ -2,18 +2,16 @@
  * The signed-in user's own account: profile, email change (current password required, takes effect at once,
  * unverified until the new address is confirmed), deletion (the user, their tasks and sessions).
  */
-import { ErrorCode, type Preferences } from '@primetrade/shared';
+import type { Preferences } from '@primetrade/shared';
 import type { Cache } from '../../infra/cache/cache';
 import type { Db } from '../../infra/db/client';
 import { isUniqueViolation } from '../../infra/db/errors';
 import type { SessionGuard } from '../../infra/session-guard';
-import { AppError, unauthenticated } from '../../lib/errors';
+import { unauthenticated } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
-import { type AuthService, type CredentialService, toUser, type UserRow } from '../auth';
+import { type AuthService, type CredentialService, emailTaken, toUser, type UserRow } from '../auth';
 import * as repo from './users.repo';
-
-const emailTaken = () => new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
 
 export interface UsersServiceDeps {
   db: Db;
