@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   type AddOptions,
+  DEDUPE_WINDOW_SEC,
   DEFAULT_RETRY,
   type FailedJob,
   type JobCounts,
@@ -24,7 +25,7 @@ export class BullQueue implements JobQueue {
       defaultJobOptions: {
         attempts: retry.attempts,
         backoff: { type: 'exponential', delay: retry.backoffMs },
-        removeOnComplete: { count: 1000, age: 86_400 },
+        removeOnComplete: { count: 1000, age: DEDUPE_WINDOW_SEC },
         removeOnFail: { count: 5000 },
       },
     });

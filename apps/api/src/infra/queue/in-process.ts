@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type AddOptions,
   backoffDelay,
+  DEDUPE_WINDOW_SEC,
   DEFAULT_RETRY,
   type FailedJob,
   type JobCounts,
@@ -73,7 +74,7 @@ export class InProcessQueue implements JobQueue {
     const now = Date.now();
     if (o.jobId) {
       const at = this.seen.get(id);
-      if (at !== undefined && now - at < 86_400_000) return;
+      if (at !== undefined && now - at < DEDUPE_WINDOW_SEC * 1000) return;
       this.seen.set(id, now);
       if (this.seen.size > 100_000) this.seen.clear();
     }

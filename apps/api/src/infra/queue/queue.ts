@@ -62,5 +62,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 1000 };
 
+/** How long a job id de-duplicates: the in-process queue remembers ids, BullMQ keeps completed jobs, this long. */
+export const DEDUPE_WINDOW_SEC = 86_400;
+
 /** Exponential backoff: base, 2×base, 4×base, … */
 export const backoffDelay = (policy: RetryPolicy, attempt: number) => policy.backoffMs * 2 ** (attempt - 1);
