@@ -55,7 +55,11 @@ async function startServer(config: Config) {
   if (platform.queue.kind === 'inprocess') await platform.queue.schedule(scheduleOf(modules));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ url: config.appUrl, database: database.kind }, 'Primetrade Tasks is ready');
+  const mail = config.smtpUrl ? 'SMTP' : `${config.dataDir}/outbox`;
+  app.log.info(
+    { url: config.appUrl, database: database.kind, mail },
+    `Primetrade Tasks is ready on ${config.appUrl} — mail goes to ${mail} — first admin: npm run cli -- make-admin <email>`,
+  );
   return app;
 }
 
