@@ -53,6 +53,36 @@ describe('SessionGuard', () => {
     expect(published).toHaveLength(1);
   });
 
+  it("an answer cached for a session's owner is never given to a claim of that session by another user", async () => {
+    const calls: string[] = [];
+    // The database's answer: s1 belongs to u1 only.
+    const guard = new SessionGuard(async (sessionId, userId) => {
+      calls.push(`${sessionId}/${userId}`);
+      return { active: sessionId === 's1' && userId === 'u1', role: 'admin' };
+    });
+    expect((await guard.check('s1', 'u1')).active).toBe(true);
+    expect((await guard.check('s1', 'intruder')).active).toBe(false);
+    expect((await guard.check('s1', 'u1')).active).toBe(true);
+    expect((await guard.check('s1', 'intruder')).active).toBe(false);
+    // the owner's answer stays cached; every foreign claim goes to the database
+    expect(calls).toEqual(['s1/u1', 's1/intruder', 's1/intruder']);
+  });
+
+  it('a revocation heard while the database is asked wins over the answer that predates it', async () => {
+    let release: () => void = () => {};
+    const guard = new SessionGuard(
+      () =>
+        new Promise<SessionState>((resolve) => {
+          release = () => resolve({ active: true, role: 'user' });
+        }),
+    );
+    const pending = guard.check('s1', 'u1');
+    await guard.revoked(['s1']);
+    release();
+    expect((await pending).active).toBe(false);
+    expect((await guard.check('s1', 'u1')).active).toBe(false);
+  });
+
   it('invalidate drops the cached answer, so the next check reads the lookup again', async () => {
     const { calls, lookup } = fakeLookup({ active: true, role: 'user' });
     const guard = new SessionGuard(lookup);

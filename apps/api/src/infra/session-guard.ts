@@ -26,7 +26,12 @@ export interface SessionGuardOptions {
 }
 
 export class SessionGuard {
-  private readonly cache = new Map<string, { state: SessionState; until: number }>();
+  /**
+   * Per session id: the answer and the user it was given for (a revocation marker has no user: the session is dead
+   * whoever asks). A hit counts only for the same user, so a token naming a live `sid` with another `sub` is never
+   * answered from the cache.
+   */
+  private readonly cache = new Map<string, { state: SessionState; userId: string | undefined; until: number }>();
   private readonly bus: RevocationBus | undefined;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
@@ -44,16 +49,24 @@ export class SessionGuard {
   async check(sessionId: string, userId: string): Promise<SessionState> {
     const now = Date.now();
     const hit = this.cache.get(sessionId);
-    if (hit && hit.until > now) return hit.state;
+    if (hit && hit.until > now) {
+      if (hit.userId === undefined || hit.userId === userId) return hit.state;
+    }
     const state = await this.lookup(sessionId, userId);
+    // A revocation heard while the database was asked wins over an answer that may predate it.
+    const marker = this.cache.get(sessionId);
+    if (marker && marker.userId === undefined && marker.until > Date.now()) return marker.state;
+    // Another user's claim on a session cached for its owner: answered from the database, the owner's entry kept
+    // (only the owner's claim can be active, so an active answer may replace it).
+    if (hit && hit.until > now && !state.active) return state;
     if (this.cache.size >= this.maxEntries) this.cache.clear();
-    this.cache.set(sessionId, { state, until: now + this.ttlMs });
+    this.cache.set(sessionId, { state, userId, until: now + this.ttlMs });
     return state;
   }
 
   private forgetLocal(sessionIds: string[]): void {
     for (const id of sessionIds)
-      this.cache.set(id, { state: { active: false, role: 'user' }, until: Date.now() + this.ttlMs });
+      this.cache.set(id, { state: { active: false, role: 'user' }, userId: undefined, until: Date.now() + this.ttlMs });
   }
 
   /** Call after the database says these sessions are revoked. */

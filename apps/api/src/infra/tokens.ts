@@ -18,7 +18,15 @@ export interface AccessClaims {
   role: 'user' | 'admin';
 }
 
+/** What a verified access token says: its claims and when it expires (ms since the epoch). */
+export interface VerifiedAccess extends AccessClaims {
+  expiresAtMs: number;
+}
+
 export type VerifyFailure = 'expired' | 'invalid';
+
+/** How far a token's `iat` may lie ahead of this clock (instances' clocks differ a little). */
+const IAT_SKEW_SEC = 5;
 
 /** Verified tokens kept (until their exp) so a busy client's token is checked by HMAC once, not per request. */
 const VERIFIED_CACHE_MAX = 10_000;
@@ -26,7 +34,7 @@ const VERIFIED_CACHE_MAX = 10_000;
 export class TokenService {
   /** Imported once: jose would otherwise import a raw Uint8Array secret on every verification. */
   private readonly key: KeyObject;
-  private readonly verified = new Map<string, { claims: AccessClaims; expMs: number }>();
+  private readonly verified = new Map<string, VerifiedAccess>();
   constructor(
     secret: string,
     private readonly accessTtlSec: number,
@@ -49,14 +57,18 @@ export class TokenService {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  /** Verify signature (HS256 only), exp/nbf, iss, aud and typ. */
+  /**
+   * Verify signature (HS256 only), exp/nbf, iss, aud and typ, and the lifetime: a token that lives longer than the
+   * configured access TTL (`exp - iat`), or that claims to be issued in the future, was not made by this
+   * configuration and is refused.
+   */
   async verifyAccess(
     token: string,
-  ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: VerifyFailure }> {
+  ): Promise<{ ok: true; claims: VerifiedAccess } | { ok: false; reason: VerifyFailure }> {
     if (token.length > 4096) return { ok: false, reason: 'invalid' };
     const known = this.verified.get(token);
     if (known) {
-      if (known.expMs > Date.now()) return { ok: true, claims: known.claims };
+      if (known.expiresAtMs > Date.now()) return { ok: true, claims: known };
       this.verified.delete(token);
       return { ok: false, reason: 'expired' };
     }
@@ -75,10 +87,15 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof sid !== 'string' || (role !== 'user' && role !== 'admin')) {
         return { ok: false, reason: 'invalid' };
       }
-      const claims: AccessClaims = { userId: payload.sub, sessionId: sid, role };
+      const { exp, iat } = payload;
+      if (typeof exp !== 'number' || typeof iat !== 'number') return { ok: false, reason: 'invalid' };
+      if (exp - iat > this.accessTtlSec || iat > Date.now() / 1000 + IAT_SKEW_SEC) {
+        return { ok: false, reason: 'invalid' };
+      }
+      const claims: VerifiedAccess = { userId: payload.sub, sessionId: sid, role, expiresAtMs: exp * 1000 };
       if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
       // Only the signature/claims check is cached; whether the session is still alive is checked per request.
-      if (typeof payload.exp === 'number') this.verified.set(token, { claims, expMs: payload.exp * 1000 });
+      this.verified.set(token, claims);
       return { ok: true, claims };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };

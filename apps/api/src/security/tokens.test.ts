@@ -110,6 +110,11 @@ for (const driver of drivers()) {
         'typ refresh': handMade({ ...header, typ: 'refresh+jwt' }, claims),
         'no sid': handMade(header, { ...claims, sid: undefined }),
         'sid of another user': handMade(header, { ...claims, sid: (await createUser(ctx.platform)).sessionId }),
+        'lifetime (exp - iat) longer than ACCESS_TOKEN_TTL': handMade(header, {
+          ...claims,
+          exp: now + ctx.config.accessTokenTtlSec + 60,
+        }),
+        'iat 5 minutes ahead': handMade(header, { ...claims, iat: now + 300, exp: now + 600 }),
         'unknown kid, attacker key': await sign(
           'HS256',
           new TextEncoder().encode('attacker-attacker-attacker-attacker'),
@@ -144,6 +149,33 @@ for (const driver of drivers()) {
       expect([...bodies]).toHaveLength(1);
       // The genuine token still works (nothing above revoked it).
       expect((await me(user.accessToken)).statusCode).toBe(200);
+    });
+
+    it("a correctly signed token naming another user's live session is refused, even while that session is cached", async () => {
+      const owner = await createUser(ctx.platform);
+      const other = await createUser(ctx.platform);
+      // The owner's request caches "session alive" for up to a second.
+      expect((await me(owner.accessToken)).statusCode).toBe(200);
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { iss: JWT_ISSUER, aud: JWT_AUDIENCE, iat: now, exp: now + 600, role: 'admin' };
+      const header = { alg: 'HS256', typ: ACCESS_TYP };
+      for (const sub of [other.id, '00000000-0000-4000-8000-000000000000']) {
+        const res = await me(handMade(header, { ...claims, sub, sid: owner.sessionId }));
+        expect(res.statusCode, sub).toBe(401);
+      }
+      // The owner's own token is still answered (the refused claims did not spoil its cached entry).
+      expect((await me(owner.accessToken)).statusCode).toBe(200);
+    });
+
+    it('a token living longer than ACCESS_TOKEN_TTL is refused; one of exactly the TTL is accepted', async () => {
+      const user = await createUser(ctx.platform);
+      const now = Math.floor(Date.now() / 1000);
+      const ttl = ctx.config.accessTokenTtlSec;
+      const claims = { sub: user.id, sid: user.sessionId, role: 'user', iss: JWT_ISSUER, aud: JWT_AUDIENCE, iat: now };
+      const header = { alg: 'HS256', typ: ACCESS_TYP };
+      expect((await me(handMade(header, { ...claims, exp: now + ttl }))).statusCode).toBe(200);
+      expect((await me(handMade(header, { ...claims, exp: now + ttl + 1 }))).statusCode).toBe(401);
+      expect((await me(handMade(header, { ...claims, exp: now + 365 * 86400 }))).statusCode).toBe(401);
     });
 
     it('a tampered, foreign or re-purposed list cursor → 400', async () => {
