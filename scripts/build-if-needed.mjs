@@ -6,8 +6,9 @@
 //
 //   node scripts/build-if-needed.mjs [--root <dir>] [--dry-run] [--command "<build command>"]
 //
-// --dry-run only prints the decision (exit 0: up to date, exit 10: would build).
-import { spawnSync } from 'node:child_process';
+// --dry-run only prints the decision (exit 0: up to date, exit 10: would build). By default the web app and the
+// API build side by side (independent outputs; the API's PGlite template is the long pole of a first build).
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,13 +85,23 @@ export function writeStamp(root, hash) {
   writeFileSync(path.join(root, STAMP), `${hash}\n`);
 }
 
-function main(argv) {
+/** The default build: `npm run build`'s two steps, side by side. */
+const BUILD_COMMANDS = ['npm run build -w @primetrade/web', 'npm run build -w @primetrade/api'];
+
+const run = (command, cwd) =>
+  new Promise((resolve) => {
+    const child = spawn(command, { cwd, stdio: 'inherit', shell: true });
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+
+async function main(argv) {
   const arg = (name) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const root = path.resolve(arg('--root') ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
-  const command = arg('--command') ?? 'npm run build';
+  const commands = arg('--command') ? [arg('--command')] : BUILD_COMMANDS;
   const decision = decide(root);
   if (!decision.build) {
     console.log('build: up to date (sources unchanged since the last build)');
@@ -98,13 +109,14 @@ function main(argv) {
   }
   console.log(`build: ${decision.reason}; building`);
   if (argv.includes('--dry-run')) return 10;
-  const run = spawnSync(command, { cwd: root, stdio: 'inherit', shell: true });
-  if (run.status !== 0) return run.status ?? 1;
-  // Hash what was built (a source edited during the build rebuilds next time), then stamp.
+  const codes = await Promise.all(commands.map((c) => run(c, root)));
+  const failed = codes.find((c) => c !== 0);
+  if (failed !== undefined) return failed;
+  // Stamp with the hash taken before the build: a source edited during the build rebuilds next time.
   writeStamp(root, decision.hash);
   return 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exit(main(process.argv.slice(2)));
+  process.exitCode = await main(process.argv.slice(2));
 }
