@@ -4,6 +4,7 @@
  * `stats:<user>:<version>`, so every older entry is unreachable at once and ages out. In-process here; a Redis
  * implementation (INCR for versions, SET EX for values) can replace it without touching callers.
  */
+import { randomBytes } from 'node:crypto';
 import { BoundedMap } from '../bounded-map';
 
 export interface Cache {
@@ -11,12 +12,18 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSec: number): Promise<void>;
   del(key: string): Promise<void>;
-  /** The current version of a namespace. */
-  version(namespace: string): Promise<number>;
-  /** Increment a namespace's version (call after a write commits); returns the new version. */
-  bump(namespace: string): Promise<number>;
+  /**
+   * The current version of a namespace: opaque text, unique for the life of the shared state (it embeds an epoch
+   * that changes when that state is lost), so it may name keys and ETags.
+   */
+  version(namespace: string): Promise<string>;
+  /** Move a namespace to a new version (call after a write commits); returns the new version. */
+  bump(namespace: string): Promise<string>;
   close?(): Promise<void>;
 }
+
+/** This process's epoch: in-memory versions restart with the process, so another process's ETags never match. */
+const PROCESS_EPOCH = randomBytes(6).toString('hex');
 
 interface Entry {
   value: unknown;
@@ -50,13 +57,13 @@ export class MemoryCache implements Cache {
     this.entries.delete(key);
   }
 
-  async version(namespace: string): Promise<number> {
+  async version(namespace: string): Promise<string> {
     const v = this.versions.get(namespace);
-    return v ?? this.assign(namespace);
+    return `${PROCESS_EPOCH}.${v ?? this.assign(namespace)}`;
   }
 
-  async bump(namespace: string): Promise<number> {
-    return this.assign(namespace);
+  async bump(namespace: string): Promise<string> {
+    return `${PROCESS_EPOCH}.${this.assign(namespace)}`;
   }
 
   /**

@@ -7,11 +7,34 @@
  * Redis failing never fails a request: the version then comes out as a fresh local number no key was built
  * with (the cache is bypassed, reads stay exact), and a bump that could not reach Redis is retried when it
  * returns.
+ *
+ * Redis losing its data (a restart without persistence, an eviction) must never re-issue a version that was
+ * handed out before, or an old ETag / L1 entry would match again: a version is `<epoch>.<n>`, where the epoch is
+ * a random id kept in Redis (made with the first version after the data was lost) and n comes from one counter
+ * per epoch that is never below any version it issued, so a namespace that lost its key never goes back.
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CircuitBreaker } from '../redis/client';
 import type { Cache } from './cache';
 import { MemoryCache } from './cache';
+
+/**
+ * KEYS[1] the epoch hash {epoch, seq}, KEYS[2] the namespace's version; ARGV[1] a fresh epoch id, ARGV[2] '1' to
+ * bump. The epoch is made when missing (Redis lost its data); a new version is seq + 1, and above the current one.
+ */
+const VERSION_SCRIPT = `
+redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
+local e = redis.call('HGET', KEYS[1], 'epoch')
+local cur = redis.call('GET', KEYS[2])
+if cur and ARGV[2] ~= '1' then return e .. '.' .. cur end
+local n = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+if cur and n <= tonumber(cur) then n = tonumber(cur) + 1; redis.call('HSET', KEYS[1], 'seq', n) end
+redis.call('SET', KEYS[2], n)
+return e .. '.' .. n`;
+
+/** Versions made while Redis is unreachable: never built with by another process, never stored in L2. */
+const PROCESS_ID = randomBytes(6).toString('hex');
 
 export interface TieredCacheOptions {
   client: Redis;
@@ -27,9 +50,9 @@ export interface TieredCacheOptions {
 export class TieredCache implements Cache {
   readonly kind = 'redis+memory';
   private readonly l1: MemoryCache;
-  private readonly versions = new Map<string, { v: number; until: number }>();
+  private readonly versions = new Map<string, { v: string; until: number }>();
   private readonly dirty = new Set<string>();
-  private bypass = -1;
+  private bypassSeq = 0;
   private readonly channel: string;
   private readonly retryTimer: NodeJS.Timeout;
   private readonly onMessage = (ch: string, ns: string) => {
@@ -49,33 +72,41 @@ export class TieredCache implements Cache {
     return `${this.o.prefix}cv:${ns}`;
   }
 
-  async version(ns: string): Promise<number> {
+  /** A version no key in L2 or on another instance was built with; it starts with `-` (keys contain `:-`). */
+  private bypass(): string {
+    return `-${PROCESS_ID}.${++this.bypassSeq}`;
+  }
+
+  private async remote(ns: string, bump: boolean): Promise<string> {
+    const fresh = randomBytes(8).toString('hex');
+    const args = [`${this.o.prefix}cv-epoch`, this.vkey(ns), fresh, bump ? '1' : '0'];
+    return String(await this.o.client.eval(VERSION_SCRIPT, 2, ...args));
+  }
+
+  async version(ns: string): Promise<string> {
     const now = Date.now();
     const cached = this.versions.get(ns);
     if (cached && cached.until > now && !this.dirty.has(ns)) return cached.v;
     try {
-      const v = await this.o.breaker.run(async () => {
-        const got = await this.o.client.get(this.vkey(ns));
-        return got === null ? this.o.client.incr(this.vkey(ns)) : Number(got);
-      });
-      if (this.dirty.has(ns)) return this.bypass--;
+      const v = await this.o.breaker.run(() => this.remote(ns, false));
+      if (this.dirty.has(ns)) return this.bypass();
       if (this.versions.size > 50_000) this.versions.clear();
       this.versions.set(ns, { v, until: now + (this.o.versionTtlMs ?? 1000) });
       return v;
     } catch {
-      return this.bypass--;
+      return this.bypass();
     }
   }
 
-  async bump(ns: string): Promise<number> {
+  async bump(ns: string): Promise<string> {
     this.versions.delete(ns);
     try {
-      const v = await this.o.breaker.run(() => this.o.client.incr(this.vkey(ns)));
+      const v = await this.o.breaker.run(() => this.remote(ns, true));
       void this.o.client.publish(this.channel, ns).catch(() => {});
       return v;
     } catch {
       this.dirty.add(ns);
-      return this.bypass--;
+      return this.bypass();
     }
   }
 
@@ -83,7 +114,7 @@ export class TieredCache implements Cache {
     if (this.dirty.size === 0 || this.o.breaker.isOpen) return;
     for (const ns of [...this.dirty]) {
       try {
-        await this.o.client.incr(this.vkey(ns));
+        await this.remote(ns, true);
         await this.o.client.publish(this.channel, ns);
         this.dirty.delete(ns);
       } catch {

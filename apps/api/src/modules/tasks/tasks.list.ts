@@ -2,7 +2,7 @@
  * Reading tasks: the list (cursor or page paging, filters, search; a weak ETag per data version and query, so a
  * conditional GET costs no query) and one task (a strong ETag). Every read is scoped to the caller.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ListTasksQuery, Task } from '@primetrade/shared';
 import type { Cache } from '../../infra/cache/cache';
 import type { Db } from '../../infra/db/client';
@@ -21,9 +21,6 @@ import {
   walkedTotal,
   withTypoFallback,
 } from './tasks.search';
-
-/** Distinguishes this process's in-memory data versions from another process's (list ETags). */
-const PROCESS_TAG = randomBytes(6).toString('base64url');
 
 export interface ListResult {
   data: Task[];
@@ -55,16 +52,15 @@ export class TaskReads {
 
   /**
    * A weak ETag for a list response: the user's task-data version (bumped after every write) and a hash of the
-   * request's query. With the in-process cache the version restarts with the process, so a per-process id is part
-   * of the tag; Redis versions are shared by every instance and never go back.
+   * request's query. The version embeds its epoch (the process for the in-process cache, the Redis dataset for
+   * Redis), so a restarted process or a Redis that lost its data never re-issues a tag handed out before.
    */
   private async listEtag(userId: string, url: string): Promise<string> {
     const { cache } = this.deps;
     const version = await cache.version(`tasks:${userId}`);
-    const scope = cache.kind === 'memory' ? PROCESS_TAG : 'r';
     const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
     const h = createHash('sha256').update(`${userId}|${query}`).digest('base64url').slice(0, 16);
-    return `W/"l-${scope}-${version}-${h}"`;
+    return `W/"l-${version}-${h}"`;
   }
 
   /** GET /tasks: `url` (its query) and the data version name the ETag. */
