@@ -324,8 +324,8 @@ describe('nginx', () => {
 describe('Dockerfile', () => {
   const df = read('docker/Dockerfile');
 
-  it('is multi-stage on Node 22, builds with npm ci, ships production dependencies, runs as non-root', () => {
-    expect(df).toMatch(/ARG NODE_IMAGE=node:22/);
+  it('is multi-stage on Node 24, builds with npm ci, ships production dependencies, runs as non-root', () => {
+    expect(df).toMatch(/ARG NODE_IMAGE=node:24-/);
     expect((df.match(/^FROM /gm) ?? []).length).toBeGreaterThanOrEqual(3);
     expect(df).toMatch(/npm ci --no-audit/);
     expect(df).toMatch(/npm ci --omit=dev/);
