@@ -37,6 +37,8 @@ export interface JobsPlatform {
   database: Database;
   /** Mail jobs deliver through it directly (they already are the queued step). */
   mailTransport: Mailer;
+  /** Opens the sealed mail jobs (mailJobKey of the signing secret). */
+  mailJobKey: Buffer;
   log: Logger;
   /** The domain events (absent in the worker: it runs jobs, it holds no subscriptions). */
   events?: Platform['events'];
@@ -57,7 +59,7 @@ function reminders(p: JobsPlatform) {
 /** Every job handler and schedule: mail delivery, then each module's. */
 function jobsOf(p: JobsPlatform, modules: ModuleParts[]): { handlers: JobHandlers; schedule: ScheduledJob[] } {
   return {
-    handlers: Object.assign(mailJobs(p.mailTransport), ...modules.map((m) => m.jobs ?? {})),
+    handlers: Object.assign(mailJobs(p.mailTransport, p.mailJobKey), ...modules.map((m) => m.jobs ?? {})),
     schedule: modules.flatMap((m) => m.schedule ?? []),
   };
 }

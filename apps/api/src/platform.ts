@@ -18,7 +18,7 @@ import { createMailTransport } from './infra/mail/transport';
 import { BullQueue } from './infra/queue/bullmq';
 import { InProcessQueue } from './infra/queue/in-process';
 import type { JobQueue } from './infra/queue/queue';
-import { QueuedMailer } from './infra/queue/queued-mailer';
+import { mailJobKey, QueuedMailer } from './infra/queue/queued-mailer';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { MemoryRateLimitStore, type RateLimitStore } from './infra/rate-limit';
 import { CircuitBreaker, createRedis } from './infra/redis/client';
@@ -54,6 +54,8 @@ export interface Platform {
   reads: ReadRouter;
   /** HMAC key of list cursors (derived from the signing secret, so every instance accepts every cursor). */
   cursorKey: Buffer;
+  /** Seals queued mail at rest (derived from the signing secret, so the worker opens what the API queued). */
+  mailJobKey: Buffer;
   /** The process's logger for work outside a request (mail, event fan-out, bookkeeping). */
   log: Logger;
   /** Things to close when the app closes (beyond the database, which the caller owns). */
@@ -138,7 +140,8 @@ export function createPlatform(config: Config, database: Database, overrides: Pl
     cache = tiered;
   } else cache = new MemoryCache();
   const events = new EventBus();
-  const mailer = overrides.mailer ?? new QueuedMailer(queue, mailTransport);
+  const mailKey = mailJobKey(secret);
+  const mailer = overrides.mailer ?? new QueuedMailer(queue, mailTransport, mailKey);
   return {
     config,
     database,
@@ -159,6 +162,7 @@ export function createPlatform(config: Config, database: Database, overrides: Pl
     ),
     events,
     cursorKey: createHmac('sha256', secret).update('primetrade:list-cursor:v1').digest(),
+    mailJobKey: mailKey,
     log,
     closers,
   };

@@ -14,7 +14,9 @@ import { createMailTransport } from './infra/mail/transport';
 import { collectQueueDepth, createMetrics } from './infra/metrics';
 import { startOpsServer } from './infra/ops-server';
 import { BullQueue, startBullWorker } from './infra/queue/bullmq';
+import { mailJobKey } from './infra/queue/queued-mailer';
 import { createRedis } from './infra/redis/client';
+import { loadOrCreateSecret } from './infra/secrets';
 import { loggerOptions } from './lib/logger';
 
 async function startWorker(config: Config) {
@@ -24,7 +26,9 @@ async function startWorker(config: Config) {
   await runMigrations(database);
   const mailTransport = createMailTransport(config, log);
   // The same handlers and schedule as the embedded mode's in-process queue (the composition root builds both).
-  const jobs = composeJobs({ config, database, mailTransport, log });
+  // The API seals queued mail with a key from the signing secret: the worker derives the same one.
+  const mailKey = mailJobKey(config.jwtSecret ?? loadOrCreateSecret(config.dataDir));
+  const jobs = composeJobs({ config, database, mailTransport, log, mailJobKey: mailKey });
   const workerConn = createRedis(
     { url: config.redisUrl, commandTimeoutMs: 30_000 },
     { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined },
