@@ -1,0 +1,145 @@
+/**
+ * The served OpenAPI document's shape (plugins/openapi.ts): operationIds, tags, summaries, no trailing slashes,
+ * `security: []` on public operations, 204/302/file/event-stream answers and the shared Problem errors — each check
+ * shown failing on a planted fault — and the server still answering what the document says (both slash forms,
+ * 204 where the document says 204).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, bearer, register } from '../test/auth-http';
+import { createTestContext, drivers, type TestContext } from '../test/context';
+import { finishOpenapi } from './openapi';
+
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  security?: unknown[];
+  responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>;
+};
+type Doc = { paths: Record<string, Record<string, Operation>>; tags?: { name: string }[] };
+
+const PUBLIC = new Set([
+  'post /api/v1/auth/register',
+  'post /api/v1/auth/login',
+  'post /api/v1/auth/refresh',
+  'post /api/v1/auth/logout',
+  'post /api/v1/auth/forgot-password',
+  'post /api/v1/auth/reset-password',
+  'post /api/v1/auth/verify-email',
+  'get /api/v1/auth/oidc/providers',
+  'get /api/v1/auth/oidc/{provider}/start',
+  'get /api/v1/auth/oidc/{provider}/callback',
+]);
+
+/** What is wrong with the document's shape; [] when nothing is. */
+function shapeProblems(doc: Doc): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const declaredTags = new Set((doc.tags ?? []).map((t) => t.name));
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    if (path.length > 1 && path.endsWith('/')) problems.push(`${path}: trailing slash`);
+    for (const [method, op] of Object.entries(operations)) {
+      const at = `${method} ${path}`;
+      if (!op.operationId) problems.push(`${at}: no operationId`);
+      else if (ids.has(op.operationId)) problems.push(`${at}: operationId ${op.operationId} twice`);
+      else ids.add(op.operationId);
+      if (!op.summary) problems.push(`${at}: no summary`);
+      if (!op.tags?.length || !op.tags.every((t) => declaredTags.has(t))) problems.push(`${at}: no declared tag`);
+      if (!Array.isArray(op.security)) problems.push(`${at}: no security`);
+      else if (PUBLIC.has(at) !== (op.security.length === 0))
+        problems.push(`${at}: security ${JSON.stringify(op.security)}`);
+      const statuses = Object.keys(op.responses);
+      if (!statuses.some((s) => /^[23]/.test(s))) problems.push(`${at}: no success answer`);
+      if (op.responses['200'] && !op.responses['200'].content) problems.push(`${at}: 200 without a body`);
+      for (const status of ['429', '503']) {
+        if (!op.responses[status]?.$ref) problems.push(`${at}: ${status} not a shared Problem response`);
+      }
+      if (op.security?.length && !op.responses['401']) problems.push(`${at}: secured but no 401`);
+    }
+  }
+  return problems;
+}
+
+describe.each(drivers())('OpenAPI document shape and the server behind it (%s)', (driver) => {
+  let ctx: TestContext;
+  let doc: Doc;
+  beforeAll(async () => {
+    ctx = await createTestContext(driver);
+    doc = (await ctx.app.inject({ method: 'GET', url: `${API}/openapi.json` })).json();
+  });
+  afterAll(() => ctx?.close());
+
+  it('every operation: operationId, declared tag, summary, security, shared errors; no trailing slash', () => {
+    expect(shapeProblems(doc)).toEqual([]);
+  });
+
+  it('the shape check fails on planted faults', () => {
+    const planted: Doc = structuredClone(doc);
+    const tasks = planted.paths['/api/v1/tasks'] as Record<string, Operation>;
+    delete (tasks.get as Operation).operationId;
+    delete (tasks.post as Operation).responses['429'];
+    const login = planted.paths['/api/v1/auth/login'] as Record<string, Operation>;
+    delete (login.post as Operation).security;
+    planted.paths['/api/v1/events/'] = planted.paths['/api/v1/events'] as Record<string, Operation>;
+    delete planted.paths['/api/v1/events'];
+    expect(shapeProblems(planted).sort()).toEqual([
+      '/api/v1/events/: trailing slash',
+      'get /api/v1/tasks: no operationId',
+      'post /api/v1/auth/login: no security',
+      'post /api/v1/tasks: 429 not a shared Problem response',
+    ]);
+    // …and finishOpenapi repairs a raw document with those faults.
+    expect(shapeProblems(finishOpenapi(planted as never) as Doc)).toEqual([]);
+  });
+
+  it('special answers: 204, OIDC 302, export as CSV or JSON, events as text/event-stream, 429 with RateLimit headers', () => {
+    const op = (method: string, path: string) => doc.paths[path]?.[method] as Operation;
+    expect(Object.keys(op('delete', '/api/v1/tasks/{id}').responses)).toContain('204');
+    expect(Object.keys(op('post', '/api/v1/auth/logout').responses)).toContain('204');
+    expect(Object.keys(op('get', '/api/v1/auth/oidc/{provider}/start').responses)).toContain('302');
+    expect(Object.keys(op('get', '/api/v1/tasks/export').responses['200']?.content ?? {})).toEqual([
+      'text/csv',
+      'application/json',
+    ]);
+    expect(Object.keys(op('get', '/api/v1/events').responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    const components = (doc as unknown as { components: { responses: Record<string, { headers: object }> } })
+      .components;
+    expect(Object.keys(components.responses.RateLimited?.headers ?? {})).toEqual([
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Retry-After',
+    ]);
+  });
+
+  it('the server answers both /api/v1/tasks and /api/v1/tasks/ (and the events pair) as before', async () => {
+    const { body } = await register(ctx);
+    const auth = bearer(body.data.accessToken);
+    for (const url of [`${API}/tasks`, `${API}/tasks/`]) {
+      expect((await ctx.app.inject({ method: 'GET', url, headers: auth })).statusCode, url).toBe(200);
+    }
+    for (const url of [`${API}/events`, `${API}/events/`, `${API}/tasks`, `${API}/tasks/`]) {
+      expect((await ctx.app.inject({ method: 'GET', url })).statusCode, url).toBe(401);
+    }
+    // The check can tell: a path the server does not route is a 404.
+    expect((await ctx.app.inject({ method: 'GET', url: `${API}/taskz/` })).statusCode).toBe(404);
+  });
+
+  it('a route documented as 204 answers 204', async () => {
+    const { body } = await register(ctx);
+    const auth = bearer(body.data.accessToken);
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: `${API}/tasks`,
+      headers: auth,
+      payload: { title: 'documented' },
+    });
+    expect(created.statusCode).toBe(201);
+    const removed = await ctx.app.inject({
+      method: 'DELETE',
+      url: `${API}/tasks/${created.json().data.id}`,
+      headers: auth,
+    });
+    expect(removed.statusCode).toBe(204);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * The finishing pass over the OpenAPI document @fastify/swagger builds from the routes' zod schemas
+ * (`transformObject` in app.ts): the named components (fastify-type-provider-zod's jsonSchemaTransformObject, less
+ * the unused `…Input` twins), then what the route schemas cannot say by themselves:
+ *
+ * - every operation gets an operationId (method + path) and its tag is declared at the top level;
+ * - paths carry no trailing slash (`/api/v1/tasks/` → `/api/v1/tasks`; the server answers both);
+ * - public operations say `security: []`;
+ * - a route that declares no body answers 204, not fastify's "Default Response" 200 — except the few listed in
+ *   SPECIAL_ANSWERS (OIDC redirects, the export, the event stream);
+ * - every operation lists the errors its kind can answer as the shared `Problem` response (commonErrors).
+ */
+import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+type Json = Record<string, unknown>;
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  parameters?: { in: string; name: string }[];
+  requestBody?: unknown;
+  responses: Record<string, Json>;
+};
+type Document = { paths?: Record<string, Record<string, Operation>>; components?: Json; tags?: Json[] };
+
+const PROBLEM_JSON = 'application/problem+json';
+const problemRef = { $ref: '#/components/responses/Problem' };
+const rateLimitedRef = { $ref: '#/components/responses/RateLimited' };
+
+const header = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } });
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': header('Requests allowed in the window'),
+  'RateLimit-Remaining': header('Requests left in the window'),
+  'RateLimit-Reset': header('Seconds until the window resets'),
+  'Retry-After': header('Seconds to wait before retrying'),
+};
+
+/** The shared responses every operation's errors point at. */
+const RESPONSES = {
+  Problem: {
+    description: 'An RFC 9457 problem (code, title, detail, request id)',
+    content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  },
+  RateLimited: {
+    description: 'Too many requests: wait Retry-After seconds',
+    headers: RATE_LIMIT_HEADERS,
+    content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  },
+};
+
+/** Statuses some operations answer beyond what their kind implies (spec: 409 unique clash, 412 If-Match). */
+const EXTRA_ERRORS: Record<string, number[]> = {
+  'post /api/v1/auth/register': [409],
+  'patch /api/v1/users/me': [409],
+  'patch /api/v1/admin/users/{id}': [409],
+  'post /api/v1/tasks': [409],
+  'patch /api/v1/tasks/{id}': [412],
+  'put /api/v1/tasks/{id}': [412],
+  'delete /api/v1/tasks/{id}': [412],
+};
+
+/** Success answers that are neither JSON bodies declared by the route nor 204. */
+const SPECIAL_ANSWERS: Record<string, Record<string, Json>> = {
+  'get /api/v1/auth/oidc/{provider}/start': {
+    302: { description: "Redirect to the identity provider's sign-in page", headers: { Location: location() } },
+  },
+  'get /api/v1/auth/oidc/{provider}/callback': {
+    302: {
+      description: 'Redirect back into the app, signed in (or with an error code)',
+      headers: { Location: location() },
+    },
+  },
+  'get /api/v1/tasks/export': {
+    200: {
+      description: 'The tasks as a file (format=csv: RFC 4180 CSV; format=json: a JSON array of tasks)',
+      content: {
+        'text/csv': { schema: { type: 'string' } },
+        'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Task' } } },
+      },
+    },
+  },
+  'get /api/v1/events': {
+    200: {
+      description: 'Server-sent events (task changes, session revocations), resumable with Last-Event-ID',
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    },
+  },
+};
+
+function location() {
+  return { description: 'Where to go next', schema: { type: 'string', format: 'uri-reference' } };
+}
+
+/** The error statuses an operation can answer, from its kind: public or signed in, admin, input, path ids. */
+export function commonErrors(method: string, path: string, operation: Operation): number[] {
+  const statuses = new Set<number>([429, 500, 503]);
+  const secured = (operation.security?.length ?? 0) > 0;
+  const hasInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
+  if (hasInput) statuses.add(400);
+  if (secured) statuses.add(401);
+  // Admin only; cookie-authenticated writes without the CSRF header are refused too.
+  if (path.startsWith('/api/v1/admin/') || (secured && method !== 'get')) statuses.add(403);
+  if (path.includes('{')) statuses.add(404);
+  if (operation.requestBody !== undefined) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  for (const status of EXTRA_ERRORS[`${method} ${path}`] ?? []) statuses.add(status);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+const operationId = (method: string, path: string) =>
+  [method, ...path.replace(/^\/api\/v1\//, '').split('/')]
+    .filter(Boolean)
+    .map((part, i) => {
+      const words = part
+        .replace(/[{}]/g, '')
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean);
+      const named = part.startsWith('{') ? ['by', ...words] : words;
+      return named.map((w, j) => (i === 0 && j === 0 ? w : w[0]?.toUpperCase() + w.slice(1))).join('');
+    })
+    .join('');
+
+/** `$ref` targets anywhere in `value`. */
+function refsIn(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) refsIn(v, into);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref' && typeof v === 'string') into.add(v);
+      else refsIn(v, into);
+    }
+  }
+  return into;
+}
+
+/** Drops component schemas no path (nor a kept schema) refers to. */
+function dropUnusedSchemas(doc: Document): void {
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, unknown>;
+  const used = new Set<string>();
+  const pending = [...refsIn({ paths: doc.paths, responses: doc.components?.responses })];
+  while (pending.length > 0) {
+    const name = (pending.pop() as string).replace('#/components/schemas/', '');
+    if (used.has(name) || !(name in schemas)) continue;
+    used.add(name);
+    pending.push(...refsIn(schemas[name]));
+  }
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+}
+
+export function finishOpenapi(input: Document): Document {
+  const doc: Document = { ...input, paths: {}, components: { ...input.components, responses: RESPONSES } };
+  const tags = new Set<string>();
+  for (const [rawPath, operations] of Object.entries(input.paths ?? {})) {
+    const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+    const target = (doc.paths as Record<string, Record<string, Operation>>)[path] ?? {};
+    for (const [method, source] of Object.entries(operations)) {
+      const operation: Operation = { ...source, responses: { ...source.responses } };
+      operation.operationId ??= operationId(method, path);
+      for (const tag of operation.tags ?? []) tags.add(tag);
+      if (!operation.security || operation.security.length === 0) operation.security = [];
+      const special = SPECIAL_ANSWERS[`${method} ${path}`];
+      const undeclared = operation.responses['200'] && !operation.responses['200'].content;
+      if (special) {
+        delete operation.responses['200'];
+        Object.assign(operation.responses, special);
+      } else if (undeclared) {
+        operation.responses['204'] = { description: 'Done; no body' };
+        delete operation.responses['200'];
+      }
+      for (const status of commonErrors(method, path, operation)) {
+        operation.responses[String(status)] = status === 429 ? rateLimitedRef : problemRef;
+      }
+      target[method] = operation;
+    }
+    (doc.paths as Record<string, Record<string, Operation>>)[path] = target;
+  }
+  doc.tags = [...tags].sort().map((name) => ({ name }));
+  dropUnusedSchemas(doc);
+  return doc;
+}
+
+/** app.ts's `transformObject`: the named components, then finishOpenapi. */
+export const openapiTransformObject: typeof jsonSchemaTransformObject = (document) =>
+  finishOpenapi(jsonSchemaTransformObject(document) as Document) as ReturnType<typeof jsonSchemaTransformObject>;
