@@ -123,6 +123,8 @@ export function composeModules(p: Platform) {
       events: p.events,
       redis: p.redis,
       heartbeatMs: p.config.sseHeartbeatMs,
+      maxStreamsPerUser: p.config.sseMaxStreamsPerUser,
+      sessions: auth.sessionGuard,
       metrics: p.metrics,
       log: p.log,
     }),

@@ -79,6 +79,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
+  /** Open SSE streams one user may hold on one instance; the next is 429 (a closed stream frees its slot). */
+  SSE_MAX_STREAMS_PER_USER: int(1, 10_000).default(20),
   MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1000),
   MAX_IN_FLIGHT: int(0, 1_000_000).default(64),
   OUTBOX_POLL_MS: int(50, 600_000).default(1000),
@@ -150,6 +152,8 @@ export interface Config {
   clusterWorkers: number;
   /** Heartbeat comment interval on SSE streams (the contract asks for at most 25 s). */
   sseHeartbeatMs: number;
+  /** Open SSE streams one user may hold on one instance; the next gets 429. */
+  sseMaxStreamsPerUser: number;
   /** Load shedding: above this mean event-loop delay (per 0.5 s sample) requests get 503 + Retry-After; 0 = off. */
   maxEventLoopDelayMs: number;
   /** Admission control: requests worked on at once before new ones get 503 (0 = no cap). */
@@ -248,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     clusterWorkers: e.CLUSTER_WORKERS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    sseMaxStreamsPerUser: e.SSE_MAX_STREAMS_PER_USER,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     maxInFlight: e.MAX_IN_FLIGHT,
     outboxPollMs: e.OUTBOX_POLL_MS,

@@ -33,6 +33,7 @@ export class SessionGuard {
    */
   private readonly cache = new Map<string, { state: SessionState; userId: string | undefined; until: number }>();
   private readonly bus: RevocationBus | undefined;
+  private readonly listeners = new Set<(sessionIds: string[]) => void>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
 
@@ -67,6 +68,22 @@ export class SessionGuard {
   private forgetLocal(sessionIds: string[]): void {
     for (const id of sessionIds)
       this.cache.set(id, { state: { active: false, role: 'user' }, userId: undefined, until: Date.now() + this.ttlMs });
+    for (const listener of this.listeners) {
+      try {
+        listener(sessionIds);
+      } catch {
+        /* a listener reports its own errors; the revocation itself stands */
+      }
+    }
+  }
+
+  /**
+   * Be told of every revocation this instance makes or hears from another (what holds a session open beyond one
+   * request — an SSE stream — ends it here). Returns the unsubscribe.
+   */
+  onRevoked(listener: (sessionIds: string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Call after the database says these sessions are revoked. */

@@ -13,6 +13,8 @@ export interface AuthContext {
   sessionId: string;
   role: 'user' | 'admin';
   via: 'bearer' | 'cookie';
+  /** When the access token expires (ms since the epoch): what outlives the request (an SSE stream) ends then. */
+  expiresAtMs: number;
 }
 
 declare module 'fastify' {

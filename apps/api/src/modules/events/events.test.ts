@@ -1,12 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { testConfig } from '../../config';
 import type { Platform } from '../../platform';
+import { openPostgres } from '../../infra/db/client';
+import { runMigrations } from '../../infra/db/migrate';
+import { sessions } from '../../infra/db/schema';
 import { waitReady } from '../../infra/redis/client';
-import { createTestContext, drivers, type TestContext, testPlatform } from '../../test/context';
+import { GOOD_PASSWORD } from '../../test/auth-http';
+import { createTestContext, drivers, freshPostgres, type TestContext, testPlatform } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
 
 interface Received {
@@ -20,6 +25,7 @@ function openStream(baseUrl: string, user: TestUser, lastEventId?: string) {
   const events: Received[] = [];
   let comments = 0;
   let status = 0;
+  let endedAt: number | undefined;
   let req: http.ClientRequest | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     req = http.get(
@@ -53,7 +59,10 @@ function openStream(baseUrl: string, user: TestUser, lastEventId?: string) {
           }
           resolve();
         });
-        res.on('end', () => resolve());
+        res.on('end', () => {
+          endedAt = Date.now();
+          resolve();
+        });
       },
     );
     req.on('error', reject);
@@ -63,6 +72,8 @@ function openStream(baseUrl: string, user: TestUser, lastEventId?: string) {
     ready,
     status: () => status,
     comments: () => comments,
+    /** When the server ended the stream (undefined while it is open). */
+    endedAt: () => endedAt,
     close: () => req?.destroy(),
   };
 }
@@ -82,6 +93,25 @@ async function listen(app: App): Promise<string> {
 
 const createTask = (app: App, user: TestUser, title: string) =>
   app.inject({ method: 'POST', url: '/api/v1/tasks', headers: user.headers, payload: { title } });
+
+/** A second login of the same user (another session), through the API. */
+async function secondLogin(app: App, user: TestUser): Promise<{ authorization: string }> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: user.email, password: user.password },
+  });
+  expect(res.statusCode).toBe(200);
+  return { authorization: `Bearer ${res.json().data.accessToken}` };
+}
+
+/** Milliseconds from `since` until the server ended the stream; fails when it is still open after `withinMs`. */
+async function endedWithin(stream: ReturnType<typeof openStream>, since: number, withinMs: number): Promise<number> {
+  await until(() => stream.endedAt() !== undefined, withinMs + 2000).catch(() => {
+    throw new Error(`stream still open ${withinMs + 2000} ms later`);
+  });
+  return (stream.endedAt() as number) - since;
+}
 
 describe.each(drivers())('GET /events on %s', (driver) => {
   let ctx: TestContext;
@@ -127,6 +157,18 @@ describe.each(drivers())('GET /events on %s', (driver) => {
     b.close();
   });
 
+  it('a heartbeat re-checks the session: revoked in the database alone (no revocation heard), the stream ends', async () => {
+    const dave = await createUser(ctx.platform);
+    const stream = openStream(base, dave);
+    await stream.ready;
+    // As if the revocation's message were lost: only the database knows.
+    const t0 = Date.now();
+    await ctx.database.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, dave.sessionId));
+    // one heartbeat (200 ms) after the guard's cached answer (≤ 1 s) runs out
+    expect(await endedWithin(stream, t0, 1500)).toBeLessThanOrEqual(1500);
+    stream.close();
+  });
+
   it('resumes after Last-Event-ID', async () => {
     const carol = await createUser(ctx.platform);
     const s1 = openStream(base, carol);
@@ -146,7 +188,156 @@ describe.each(drivers())('GET /events on %s', (driver) => {
   });
 });
 
+describe.each(drivers())('GET /events ends with its session, and is capped per user, on %s', (driver) => {
+  let ctx: TestContext;
+  let base: string;
+  beforeAll(async () => {
+    // Heartbeats far apart: what closes a stream here is the revocation itself, not a heartbeat's re-check.
+    ctx = await createTestContext(driver, { config: { sseHeartbeatMs: 60_000, sseMaxStreamsPerUser: 3 } });
+    base = await listen(ctx.app);
+  });
+  afterAll(async () => ctx?.close());
+
+  it('logout-all from another login closes the open stream within 1 s, and no task reaches it after', async () => {
+    const erin = await createUser(ctx.platform);
+    const other = await secondLogin(ctx.app, erin);
+    const stream = openStream(base, erin);
+    await stream.ready;
+    expect(stream.status()).toBe(200);
+    const t0 = Date.now();
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/logout-all', headers: other });
+    expect(res.statusCode).toBe(204);
+    expect(await endedWithin(stream, t0, 1000)).toBeLessThanOrEqual(1000);
+    const owner = await secondLogin(ctx.app, erin);
+    await ctx.app.inject({ method: 'POST', url: '/api/v1/tasks', headers: owner, payload: { title: 'secret' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stream.events.filter((e) => e.event === 'task.created')).toHaveLength(0);
+    stream.close();
+  });
+
+  it("a password change closes the other sessions' streams within 1 s; the changing session's stays open", async () => {
+    const fay = await createUser(ctx.platform);
+    const other = await secondLogin(ctx.app, fay);
+    const old = openStream(base, fay);
+    const kept = openStream(base, { ...fay, headers: other });
+    await Promise.all([old.ready, kept.ready]);
+    const t0 = Date.now();
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: other,
+      payload: { currentPassword: fay.password, newPassword: GOOD_PASSWORD },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(await endedWithin(old, t0, 1000)).toBeLessThanOrEqual(1000);
+    expect(kept.endedAt()).toBeUndefined();
+    old.close();
+    kept.close();
+  });
+
+  it('at most SSE_MAX_STREAMS_PER_USER streams per user: the next is 429 problem+json, a closed one frees its slot', async () => {
+    const gus = await createUser(ctx.platform);
+    const other = await createUser(ctx.platform);
+    const open = [openStream(base, gus), openStream(base, gus), openStream(base, gus)];
+    await Promise.all(open.map((s) => s.ready));
+    expect(open.map((s) => s.status())).toEqual([200, 200, 200]);
+    const refused = await fetch(`${base}/api/v1/events`, { headers: gus.headers });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('x-request-id')).toBeTruthy();
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    // another user is not affected
+    const theirs = openStream(base, other);
+    await theirs.ready;
+    expect(theirs.status()).toBe(200);
+    open[0]?.close();
+    // the server sees the close shortly after the client's: retry until the slot is free
+    let again: ReturnType<typeof openStream> | undefined;
+    for (let i = 0; i < 50 && again?.status() !== 200; i++) {
+      again?.close();
+      await new Promise((r) => setTimeout(r, 20));
+      again = openStream(base, gus);
+      await again.ready;
+    }
+    expect(again?.status()).toBe(200);
+    for (const s of [...open, theirs, again]) s?.close();
+  });
+});
+
+describe.each(drivers())('GET /events ends at its access token expiry, on %s', (driver) => {
+  let ctx: TestContext;
+  let base: string;
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { accessTokenTtlSec: 2, sseHeartbeatMs: 60_000 } });
+    base = await listen(ctx.app);
+  });
+  afterAll(async () => ctx?.close());
+
+  it("closes the stream at its token's exp (not before), within 1 s of it", async () => {
+    const hal = await createUser(ctx.platform);
+    const exp = JSON.parse(Buffer.from(hal.accessToken.split('.')[1] as string, 'base64url').toString()).exp * 1000;
+    const stream = openStream(base, hal);
+    await stream.ready;
+    expect(stream.status()).toBe(200);
+    const endedAfterExp = await endedWithin(stream, exp, 1000);
+    expect(endedAfterExp).toBeGreaterThanOrEqual(0);
+    expect(endedAfterExp).toBeLessThanOrEqual(1000);
+    stream.close();
+  });
+});
+
 const redisUrl = testConfig().testRedisUrl;
+const databaseUrl = testConfig().testDatabaseUrl;
+
+describe.runIf(redisUrl && databaseUrl)('GET /events: two instances on one PostgreSQL and one Redis', () => {
+  let appA: App;
+  let appB: App;
+  let platformA: Platform;
+  let baseB: string;
+  let drop: () => Promise<void>;
+  let closeB: () => Promise<void>;
+  beforeAll(async () => {
+    // Heartbeats far apart: B's stream can end only through the revocation published by A.
+    const config = testConfig({ redisUrl, redisKeyPrefix: `pt-test:${randomUUID()}:`, sseHeartbeatMs: 60_000 });
+    const fresh = await freshPostgres(databaseUrl as string);
+    await runMigrations(fresh.database);
+    drop = fresh.drop;
+    // Each instance its own pool on the same database, its own Redis connections, the same signing secret.
+    const dbB = openPostgres({ url: fresh.url, poolMax: 5, statementTimeoutMs: 30_000, connectTimeoutMs: 5_000 });
+    closeB = () => dbB.close();
+    const jwtSecret = randomBytes(32).toString('hex');
+    platformA = testPlatform(config, fresh.database, { jwtSecret });
+    const platformB = testPlatform(config, dbB, { jwtSecret });
+    for (const p of [platformA, platformB]) if (p.redis) await waitReady(p.redis.client);
+    appA = await buildApp(platformA);
+    appB = await buildApp(platformB);
+    await appA.ready();
+    baseB = await listen(appB);
+  });
+  afterAll(async () => {
+    await appA?.close();
+    await appB?.close();
+    await closeB?.();
+    await drop?.();
+  });
+
+  it("logout-all on instance A closes the user's stream held by instance B within 1 s", async () => {
+    const user = await createUser(platformA);
+    const stream = openStream(baseB, user);
+    await stream.ready;
+    expect(stream.status()).toBe(200);
+    // B's subscriptions are live once a write on A reaches its stream
+    await appA.inject({ method: 'POST', url: '/api/v1/tasks', headers: user.headers, payload: { title: 'seen' } });
+    await until(() => stream.events.some((e) => e.event === 'task.created'));
+    const other = await secondLogin(appA, user);
+    const t0 = Date.now();
+    const res = await appA.inject({ method: 'POST', url: '/api/v1/auth/logout-all', headers: other });
+    expect(res.statusCode).toBe(204);
+    expect(await endedWithin(stream, t0, 1000)).toBeLessThanOrEqual(1000);
+    stream.close();
+  });
+});
 describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () => {
   let ctx: TestContext;
   let second: App;
