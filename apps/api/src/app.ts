@@ -8,18 +8,20 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@primetrade/shared';
 import { composeModules, type ModuleParts, type Modules } from './composition';
 import type { Platform } from './platform';
+import { validation } from './lib/errors';
 import { loggerOptions } from './lib/logger';
+import { hasMalformedQuery } from './lib/query-string';
 import { serializerCompiler } from './lib/serializer';
 import authPlugin from './plugins/auth';
 import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
 import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
-import { openapiTransformObject } from './plugins/openapi';
+import { openapiTransform, openapiTransformObject } from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
 import { securityHeadersPlugin } from './plugins/security-headers';
 import { admissionServerFactory } from './plugins/admission';
@@ -119,6 +121,12 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (hasMalformedQuery(request.url)) {
+      throw validation(
+        [{ path: 'querystring', message: 'Malformed %-escape (not %XX, or not UTF-8)' }],
+        'The query string is not valid',
+      );
+    }
   });
   // While draining (SIGTERM), responses close their connection so a proxy never reuses it for a request this
   // instance would refuse (nginx does not retry a refused POST on another upstream).
@@ -200,7 +208,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
     transformObject: openapiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });

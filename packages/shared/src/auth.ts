@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope } from './common';
+import { envelope, text } from './common';
 import { emailSchema, nameSchema, userSchema } from './users';
 
 export const PASSWORD_MIN = 8;
@@ -9,8 +9,7 @@ export const PASSWORD_MAX = 128;
 export const codePointLength = (s: string) => [...s].length;
 
 /** A new password: 8-128 code points, no composition rules (the common-password check is server side). */
-export const passwordSchema = z
-  .string()
+export const passwordSchema = text()
   .max(PASSWORD_MAX * 4)
   .refine((p) => codePointLength(p) >= PASSWORD_MIN, {
     message: `Password must be at least ${PASSWORD_MIN} characters`,
@@ -20,8 +19,7 @@ export const passwordSchema = z
   });
 
 /** A password presented for checking (never hashed when absurdly long). */
-export const presentedPassword = z
-  .string()
+export const presentedPassword = text()
   .min(1)
   .max(PASSWORD_MAX * 4);
 
@@ -35,7 +33,7 @@ export type RegisterBody = z.infer<typeof registerBody>;
 export const loginBody = z.strictObject({ email: emailSchema, password: presentedPassword });
 export type LoginBody = z.infer<typeof loginBody>;
 
-export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
+export const refreshBody = z.strictObject({ refreshToken: text().min(1).max(512).optional() });
 export const logoutBody = refreshBody;
 
 export const authResultSchema = z
@@ -70,10 +68,10 @@ export const changePasswordBody = z.strictObject({
 });
 export const forgotPasswordBody = z.strictObject({ email: emailSchema });
 export const resetPasswordBody = z.strictObject({
-  token: z.string().min(1).max(512),
+  token: text().min(1).max(512),
   password: passwordSchema,
 });
-export const verifyEmailBody = z.strictObject({ token: z.string().min(1).max(512) });
+export const verifyEmailBody = z.strictObject({ token: text().min(1).max(512) });
 
 /** 202 answers (forgot-password, resend-verification): the request was taken, nothing more is said. */
 export const acceptedEnvelope = envelope(z.object({ message: z.string() }));

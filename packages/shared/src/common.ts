@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 export const uuid = z.uuid();
 
+/**
+ * True when a string is well-formed UTF-16: no lone surrogate (`"a\ud800"` in JSON). An ill-formed string cannot
+ * be stored (PostgreSQL refuses it in jsonb; text would get U+FFFD), so every free-text input refuses it with a 400.
+ */
+export const isWellFormed = (s: string) => !/\p{Cs}/u.test(s);
+export const ILL_FORMED_MESSAGE = 'Must be well-formed Unicode (no lone surrogate)';
+/** A string input: z.string() that refuses ill-formed UTF-16. Every free-text field of the contract starts here. */
+export const text = () => z.string().refine(isWellFormed, ILL_FORMED_MESSAGE);
+
 /** True when an ISO date-time names a real calendar day (2030-02-31 is refused, not rolled over). */
 export function isRealCalendarDate(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);

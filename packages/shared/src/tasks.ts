@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, isoDateTime, queryInt } from './common';
+import { envelope, isoDateTime, queryInt, text } from './common';
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
 export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -36,11 +36,11 @@ export type Task = z.infer<typeof taskSchema>;
 const noNul = (s: string) => !s.includes('\u0000');
 const NUL_MESSAGE = 'Must not contain NUL characters';
 
-export const titleSchema = z.string().trim().min(1).max(TITLE_MAX).refine(noNul, NUL_MESSAGE);
-export const descriptionSchema = z.string().max(DESCRIPTION_MAX).refine(noNul, NUL_MESSAGE);
+export const titleSchema = text().trim().min(1).max(TITLE_MAX).refine(noNul, NUL_MESSAGE);
+export const descriptionSchema = text().max(DESCRIPTION_MAX).refine(noNul, NUL_MESSAGE);
 /** Tags are trimmed, lower-cased and de-duplicated; more than 10 distinct is refused. */
 export const tagsSchema = z
-  .array(z.string().trim().toLowerCase().min(1).max(TAG_MAX).refine(noNul, NUL_MESSAGE))
+  .array(text().trim().toLowerCase().min(1).max(TAG_MAX).refine(noNul, NUL_MESSAGE))
   .max(100)
   .transform((tags) => [...new Set(tags)])
   .refine((tags) => tags.length <= TAGS_MAX, { message: `At most ${TAGS_MAX} distinct tags` });
@@ -86,8 +86,8 @@ const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
 export const taskFilterShape = {
   status: commaList(TASK_STATUSES).optional(),
   priority: commaList(TASK_PRIORITIES).optional(),
-  tag: z.string().trim().toLowerCase().min(1).max(TAG_MAX).refine(noNul, NUL_MESSAGE).optional(),
-  q: z.string().trim().max(200).refine(noNul, NUL_MESSAGE).optional(),
+  tag: text().trim().toLowerCase().min(1).max(TAG_MAX).refine(noNul, NUL_MESSAGE).optional(),
+  q: text().trim().max(200).refine(noNul, NUL_MESSAGE).optional(),
   dueBefore: isoDateTime.optional(),
   dueAfter: isoDateTime.optional(),
   overdue: z
@@ -100,7 +100,7 @@ export const listTasksQuery = z.strictObject({
   ...taskFilterShape,
   sort: taskSortSchema.optional(),
   limit: queryInt(1, 100).default(20),
-  cursor: z.string().max(1024).optional(),
+  cursor: text().max(1024).optional(),
   page: queryInt(1, 1_000_000).optional(),
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuery>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, envelopeWithMeta, pageMetaSchema, queryInt, timezone } from './common';
+import { envelope, envelopeWithMeta, pageMetaSchema, queryInt, text, timezone } from './common';
 
 export const roleSchema = z.enum(['user', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
@@ -19,10 +19,9 @@ export const userSchema = z
   .meta({ id: 'User' });
 export type User = z.infer<typeof userSchema>;
 
-export const nameSchema = z.string().trim().min(1).max(100);
+export const nameSchema = text().trim().min(1).max(100);
 /** Email: trimmed, checked, stored lower-cased (email is case-insensitive). */
-export const emailSchema = z
-  .string()
+export const emailSchema = text()
   .trim()
   .max(254)
   .pipe(z.email())
@@ -34,7 +33,7 @@ export const updateProfileBody = z.strictObject({
 });
 export const changeEmailBody = z.strictObject({
   email: emailSchema,
-  currentPassword: z.string().min(1).max(1024),
+  currentPassword: text().min(1).max(1024),
 });
 /**
  * PATCH /users/me: a profile change (`name`, `timezone`), and/or an email change that needs `currentPassword`.
@@ -45,7 +44,7 @@ export const updateMeBody = z
     name: nameSchema.optional(),
     timezone: timezone.optional(),
     email: emailSchema.optional(),
-    currentPassword: z.string().min(1).max(1024).optional(),
+    currentPassword: text().min(1).max(1024).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.email !== undefined && b.currentPassword === undefined) {
@@ -57,12 +56,12 @@ export const updateMeBody = z
   });
 export type UpdateMeBody = z.infer<typeof updateMeBody>;
 
-export const deleteMeBody = z.strictObject({ password: z.string().min(1).max(1024) });
+export const deleteMeBody = z.strictObject({ password: text().min(1).max(1024) });
 
 export const userEnvelope = envelope(userSchema);
 
 export const adminUsersQuery = z.strictObject({
-  q: z.string().max(200).optional(),
+  q: text().max(200).optional(),
   page: queryInt(1, 1_000_000).default(1),
   limit: queryInt(1, 100).default(20),
 });

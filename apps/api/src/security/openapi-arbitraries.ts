@@ -168,8 +168,27 @@ export const NASTY_STRINGS = [
   'a'.repeat(10_000),
 ];
 
+/** One lone surrogate: a high (U+D800-DBFF) or a low (U+DC00-DFFF) half without its partner. */
+export const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+
+/** Ill-formed UTF-16: a lone surrogate inside ordinary text (JSON.stringify sends it as a `\udXXX` escape). */
+export const illFormedString = fc
+  .tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), loneSurrogate, fc.string({ maxLength: 12 }))
+  .map(([before, lone, after]) => `${before}${lone}${after}`);
+
+/** `s` with a lone surrogate put in at a random place (or a pair reversed / split), so it is no longer well-formed. */
+export const withLoneSurrogate = (s: fc.Arbitrary<string>) =>
+  fc
+    .tuple(s, fc.nat(), loneSurrogate)
+    .map(([v, at, lone]) => {
+      const i = at % (v.length + 1);
+      return `${v.slice(0, i)}${lone}${v.slice(i)}`;
+    })
+    .filter((v) => /\p{Cs}/u.test(v));
+
 export const nastyString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
+  { weight: 2, arbitrary: illFormedString },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 200, maxLength: 6000 }) },
@@ -274,8 +293,24 @@ function validString(s: JsonSchema): fc.Arbitrary<string> {
 }
 
 /** A value that breaks the schema: one over the maximum, the wrong type, or plain hostile input. */
-export function invalidValue(s: JsonSchema | undefined): fc.Arbitrary<unknown> {
-  const specific: fc.Arbitrary<unknown>[] = [nastyJson];
+export function invalidValue(
+  s: JsonSchema | undefined,
+  options: { illFormedOnly?: boolean } = {},
+): fc.Arbitrary<unknown> {
+  // Lone surrogates on purpose: a valid value made ill-formed (a 500 in jsonb before issue 13), for strings and
+  // for arrays of strings (tags).
+  const illFormed: fc.Arbitrary<unknown>[] = [];
+  if (s?.type === 'string' && !s.enum && !s.format) illFormed.push(withLoneSurrogate(validString(s)), illFormedString);
+  if (s?.type === 'array' && s.items?.type === 'string') {
+    const items = s.items;
+    illFormed.push(
+      fc
+        .tuple(fc.array(validString(items), { maxLength: 3 }), withLoneSurrogate(validString(items)))
+        .map(([ok, bad]) => [...ok, bad]),
+    );
+  }
+  if (options.illFormedOnly && illFormed.length > 0) return fc.oneof(...illFormed);
+  const specific: fc.Arbitrary<unknown>[] = [nastyJson, ...illFormed];
   if (s?.maxLength !== undefined) specific.push(fc.constant('y'.repeat(s.maxLength + 1)));
   if (s?.minLength) specific.push(fc.constant('y'.repeat(s.minLength - 1)));
   if (s?.maxItems !== undefined && s.maxItems <= 600) {
@@ -293,6 +328,22 @@ export function deepJson(depth: number, kind: 'array' | 'object'): string {
   return kind === 'array'
     ? `${'['.repeat(depth)}${']'.repeat(depth)}`
     : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}
+
+/**
+ * A valid object body with one text field made ill-formed (a lone surrogate in a string, or in one item of a
+ * string array); undefined when the schema has no text field.
+ */
+export function illFormedBody(s: JsonSchema | undefined): fc.Arbitrary<unknown> | undefined {
+  const text = Object.entries(s?.properties ?? {}).filter(
+    ([, p]) => (p.type === 'string' && !p.enum && !p.format) || (p.type === 'array' && p.items?.type === 'string'),
+  );
+  if (text.length === 0) return undefined;
+  return fc
+    .tuple(validValue(s), fc.constantFrom(...text))
+    .chain(([b, [k, p]]) =>
+      invalidValue(p, { illFormedOnly: true }).map((v) => ({ ...(b as Record<string, unknown>), [k]: v })),
+    );
 }
 
 /** Mutate a valid object body: extra keys, a bad field, a missing field, or an entirely different value. */
