@@ -8,7 +8,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@primetrade/shared';
 import { composeModules, type ModuleParts, type Modules } from './composition';
 import type { Platform } from './platform';
@@ -21,7 +21,7 @@ import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
 import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
-import { openapiTransform, openapiTransformObject } from './plugins/openapi';
+import { openapiTransformObject } from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
 import { securityHeadersPlugin } from './plugins/security-headers';
 import { admissionServerFactory } from './plugins/admission';
@@ -208,7 +208,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
         },
       },
     },
-    transform: openapiTransform,
+    transform: jsonSchemaTransform,
     transformObject: openapiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
