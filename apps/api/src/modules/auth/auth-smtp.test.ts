@@ -51,6 +51,7 @@ describe.each(drivers())('auth mails over SMTP on %s', (driver) => {
 
     const forgot = await ctx.app.inject({ method: 'POST', url: `${API}/auth/forgot-password`, payload: { email } });
     expect(forgot.statusCode).toBe(202);
+    await ctx.modules.auth.credentials.settled();
     expect(smtp.mails).toHaveLength(2);
     const reset = await ctx.app.inject({
       method: 'POST',

@@ -79,19 +79,42 @@ export class CredentialService {
   }
 
   /** Always succeeds from the caller's view; mails a single-use reset link when the account exists and is active. */
-  async forgotPassword(email: string, client: ClientInfo): Promise<void> {
-    const user = await repo.findUserByEmail(this.db, email);
-    if (!user?.isActive) {
-      securityEvent(client.log, 'auth.password.reset_requested', {
-        emailRef: emailRef(email),
-        ip: client.ip,
-        sent: false,
-      });
-      return;
-    }
-    const token = await this.issueUserToken(user, 'password_reset', RESET_TOKEN_TTL_SEC);
-    securityEvent(client.log, 'auth.password.reset_requested', { userId: user.id, ip: client.ip, sent: true });
-    await this.deps.mailer.send(resetMail(this.deps.appUrl, user.email, user.name, token));
+  /**
+   * Forgot-password, answered before any work is done: the lookup, the token insert and the mail run after the
+   * response (setImmediate), so a real account answers as fast as an unknown address (no timing oracle). A failure
+   * of that work is logged with the request's logger, never lost; settled() waits for it (shutdown, tests).
+   */
+  forgotPassword(email: string, client: ClientInfo): void {
+    this.afterResponse('auth.password.reset_request', client, async () => {
+      const user = await repo.findUserByEmail(this.db, email);
+      if (!user?.isActive) {
+        securityEvent(client.log, 'auth.password.reset_requested', {
+          emailRef: emailRef(email),
+          ip: client.ip,
+          sent: false,
+        });
+        return;
+      }
+      const token = await this.issueUserToken(user, 'password_reset', RESET_TOKEN_TTL_SEC);
+      securityEvent(client.log, 'auth.password.reset_requested', { userId: user.id, ip: client.ip, sent: true });
+      await this.deps.mailer.send(resetMail(this.deps.appUrl, user.email, user.name, token));
+    });
+  }
+
+  private readonly pending = new Set<Promise<void>>();
+
+  /** Run `work` once the current response is on its way; its failure is logged, not thrown. */
+  private afterResponse(what: string, client: ClientInfo, work: () => Promise<void>): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((err: unknown) => client.log.error({ err, work: what }, 'background work after the response failed'))
+      .finally(() => this.pending.delete(run));
+    this.pending.add(run);
+  }
+
+  /** Resolves when every piece of work started after a response has finished (graceful shutdown, tests). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
   async resetPassword(body: { token: string; password: string }, client: ClientInfo): Promise<void> {

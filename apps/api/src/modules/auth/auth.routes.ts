@@ -231,7 +231,8 @@ export const authRoutes =
       },
       async (request, reply) => {
         await limitUserAction(limits, 'forgot', emailRef(request.body.email), reply);
-        await credentials.forgotPassword(request.body.email, clientInfo(request));
+        // The answer does not wait for the work (lookup, token, mail): the same time for any address.
+        credentials.forgotPassword(request.body.email, clientInfo(request));
         return reply.code(202).send({
           success: true as const,
           data: { message: 'If an account exists for this address, a reset link is on its way' },

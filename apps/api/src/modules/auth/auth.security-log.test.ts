@@ -54,6 +54,10 @@ describe.each(drivers())('auth security on %s', (driver) => {
           payload: { currentPassword: sentinel, newPassword: 'another sentinel phrase' },
         });
         await app.inject({ method: 'POST', url: `${API}/auth/forgot-password`, payload: { email } });
+        // The reset token and its mail are made after the answer.
+        await expect
+          .poll(() => mailer.messages.some((m) => m.to === email && m.text.includes('/reset-password?token=')))
+          .toBe(true);
         await app.inject({
           method: 'GET',
           url: `${API}/auth/me`,

@@ -41,6 +41,8 @@ export function createAuthModule(deps: AuthModuleDeps) {
     /** Is a session still alive (the request-auth plugin asks on every request); told of every revocation. */
     sessionGuard,
     routes: authRoutes({ service, credentials, limits, cookies }),
+    /** Let the work started after a response (forgot-password's token and mail) finish before the app closes. */
+    stop: () => credentials.settled(),
   };
 }
 
