@@ -12,7 +12,7 @@ import type { Mailer } from './infra/mail/mailer';
 import type { JobHandlers, ScheduledJob } from './infra/queue/queue';
 import { mailJobs } from './infra/queue/queued-mailer';
 import { createAdminModule } from './modules/admin';
-import { createAuthModule } from './modules/auth';
+import { authFailureStore, createAuthModule } from './modules/auth';
 import { createEventsModule } from './modules/events';
 import { createHealthModule } from './modules/health';
 import { createOidcModule } from './modules/oidc';
@@ -72,7 +72,8 @@ export function composeJobs(p: JobsPlatform) {
 export function composeModules(p: Platform) {
   const { redis, config } = p;
   const db = p.database.db;
-  const authLimits = { store: p.rateLimitStore, config: config.rateLimit };
+  // Failed password checks are also kept in the database: a lockout outlives Redis losing its data.
+  const authLimits = { store: p.rateLimitStore, config: config.rateLimit, durable: authFailureStore(db) };
   const cookies = { secure: config.secureCookies, accessTokenTtlSec: config.accessTokenTtlSec };
   const auth = createAuthModule({
     db,

@@ -1,18 +1,46 @@
 /**
  * Brute-force limits (api.md): auth requests (login, register, forgot-password) per client IP, failed logins
  * per email, failed password re-checks per user. Counters live in the shared RateLimitStore (Redis when
- * configured), fixed windows.
+ * configured), fixed windows. Failed password checks are also kept in the database (`durable`), and a lockout
+ * takes the stricter of both: Redis restarting empty, or down (each instance then counting alone), never hands
+ * out more guesses.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config';
-import { enforce, hit, type LimitResult, type RateLimitStore } from '../../infra/rate-limit';
+import type { DbOrTx } from '../../infra/db/client';
+import { enforce, hit, type LimitResult, type RateLimitStore, type WindowState } from '../../infra/rate-limit';
 import { hashToken } from '../../infra/tokens';
 import { securityEvent } from '../../lib/security-log';
+import { deleteAuthFailure, findAuthFailure, incrAuthFailure } from './auth.repo';
 
 /** What the limits need: the counter store and the RATE_LIMIT_* settings they read. */
 export interface AuthLimitDeps {
   store: RateLimitStore;
   config: Pick<Config['rateLimit'], 'authIpMax' | 'authWindowSec' | 'loginFailuresMax'>;
+  /** The failure counters that survive Redis losing its data (authFailureStore: the auth_failures table). */
+  durable?: RateLimitStore;
+}
+
+const windowOf = (w: { count: number; windowEndsAt: Date } | undefined): WindowState =>
+  w ? { count: w.count, resetMs: Math.max(0, w.windowEndsAt.getTime() - Date.now()) } : { count: 0, resetMs: 0 };
+
+/** Failed password checks kept in the database (one fixed window per key), for the limits' `durable`. */
+export function authFailureStore(db: DbOrTx): RateLimitStore {
+  return {
+    kind: 'database',
+    incr: async (key, windowSec) => windowOf(await incrAuthFailure(db, key, windowSec)),
+    get: async (key) => windowOf(await findAuthFailure(db, key)),
+    reset: (key) => deleteAuthFailure(db, key),
+  };
+}
+
+/** The stricter of two windows: the higher count (and, at equal counts, the later end). */
+const stricter = (a: WindowState, b: WindowState): WindowState =>
+  a.count !== b.count ? (a.count > b.count ? a : b) : a.resetMs >= b.resetMs ? a : b;
+
+async function failuresOf(limits: AuthLimitDeps, key: string): Promise<WindowState> {
+  const [shared, durable] = await Promise.all([limits.store.get(key), limits.durable?.get(key)]);
+  return durable ? stricter(shared, durable) : shared;
 }
 
 /** Failed logins are counted per email; failed password re-checks of a signed-in user per user id. */
@@ -33,14 +61,15 @@ async function assertNotLockedOut(
   key: string,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<void> {
+): Promise<number> {
   const { loginFailuresMax } = limits.config;
-  const w = await limits.store.get(key);
+  const w = await failuresOf(limits, key);
   if (w.count >= loginFailuresMax) {
     const r: LimitResult = { ...w, limit: loginFailuresMax, allowed: false };
     securityEvent(request.log, 'auth.locked_out', { key: key.split(':')[1], ip: request.ip }, 'warn');
     enforce(reply, r, 'Too many failed sign-in attempts for this account, try again later');
   }
+  return w.count;
 }
 
 /** Count a failure for this key; logs the moment the lockout starts. */
@@ -51,7 +80,11 @@ async function recordFailure(
   fields: Record<string, unknown>,
 ): Promise<void> {
   const { loginFailuresMax, authWindowSec } = limits.config;
-  const w = await limits.store.incr(key, authWindowSec);
+  const [shared, durable] = await Promise.all([
+    limits.store.incr(key, authWindowSec),
+    limits.durable?.incr(key, authWindowSec),
+  ]);
+  const w = durable ? stricter(shared, durable) : shared;
   if (w.count === loginFailuresMax) {
     securityEvent(
       request.log,
@@ -71,10 +104,11 @@ async function withFailureLimit<T>(
   fields: Record<string, unknown>,
   run: () => Promise<T>,
 ): Promise<T> {
-  await assertNotLockedOut(limits, key, request, reply);
+  const failures = await assertNotLockedOut(limits, key, request, reply);
   try {
     const result = await run();
     await limits.store.reset(key);
+    if (failures > 0) await limits.durable?.reset(key);
     return result;
   } catch (err) {
     if ((err as { code?: string }).code === 'INVALID_CREDENTIALS') await recordFailure(limits, key, request, fields);

@@ -2,9 +2,17 @@
  * Queries of the auth module: accounts by id or email, sessions (refresh-token families) and the session guard's
  * lookup, refresh tokens and one-time user tokens. No rules here; the service decides.
  */
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/client';
-import { refreshTokens, sessions, type SessionRow, type UserRow, users, userTokens } from '../../infra/db/schema';
+import {
+  authFailures,
+  refreshTokens,
+  sessions,
+  type SessionRow,
+  type UserRow,
+  users,
+  userTokens,
+} from '../../infra/db/schema';
 import type { SessionState } from '../../infra/session-guard';
 
 export type UserTokenKind = 'password_reset' | 'email_verification';
@@ -200,4 +208,50 @@ export async function lockUsableUserToken(tx: DbOrTx, tokenHash: string, kind: U
 
 export async function useUserToken(tx: DbOrTx, id: string): Promise<void> {
   await tx.update(userTokens).set({ usedAt: new Date() }).where(eq(userTokens.id, id));
+}
+
+/** A failure counter's window: the count and when the window ends (database clock). */
+export interface AuthFailureWindow {
+  count: number;
+  windowEndsAt: Date;
+}
+
+/**
+ * Count one failed password check for `key` in its fixed window (a new window when none is open or it ended);
+ * expired rows are swept a few at a time on the way.
+ */
+export async function incrAuthFailure(db: DbOrTx, key: string, windowSec: number): Promise<AuthFailureWindow> {
+  const ended = sql`${authFailures.windowEndsAt} <= now()`;
+  const [row] = await db
+    .insert(authFailures)
+    .values({ key, count: 1, windowEndsAt: sql`now() + ${windowSec}::int * interval '1 second'` })
+    .onConflictDoUpdate({
+      target: authFailures.key,
+      set: {
+        count: sql`case when ${ended} then 1 else ${authFailures.count} + 1 end`,
+        windowEndsAt: sql`case when ${ended} then excluded.window_ends_at else ${authFailures.windowEndsAt} end`,
+      },
+    })
+    .returning({ count: authFailures.count, windowEndsAt: authFailures.windowEndsAt });
+  const stale = db
+    .select({ key: authFailures.key })
+    .from(authFailures)
+    .where(lt(authFailures.windowEndsAt, sql`now()`))
+    .limit(100);
+  await db.delete(authFailures).where(inArray(authFailures.key, stale));
+  return row ?? { count: 1, windowEndsAt: new Date(Date.now() + windowSec * 1000) };
+}
+
+/** The open window of `key` (undefined when there is none). */
+export async function findAuthFailure(db: DbOrTx, key: string): Promise<AuthFailureWindow | undefined> {
+  const [row] = await db
+    .select({ count: authFailures.count, windowEndsAt: authFailures.windowEndsAt })
+    .from(authFailures)
+    .where(and(eq(authFailures.key, key), gt(authFailures.windowEndsAt, sql`now()`)))
+    .limit(1);
+  return row;
+}
+
+export async function deleteAuthFailure(db: DbOrTx, key: string): Promise<void> {
+  await db.delete(authFailures).where(eq(authFailures.key, key));
 }

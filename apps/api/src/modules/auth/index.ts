@@ -50,6 +50,6 @@ export { type AuthService, emailTaken, type Issued } from './auth.service';
 export type { UserRow } from './auth.repo';
 export type { CredentialService } from './auth.credentials';
 export type { AuthLimitDeps } from './auth-limits';
-export { withReauthLimit } from './auth-limits';
+export { authFailureStore, withReauthLimit } from './auth-limits';
 export { type CookieSettings, clearAuthCookies, setAuthCookies } from './auth-cookies';
 export { toUser } from './user-dto';

@@ -92,3 +92,17 @@ export const userTokens = pgTable(
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+
+/**
+ * Failed password checks per key (a hashed email, or a user id for re-checks), one fixed window each: the durable
+ * side of the login lockout, so it survives Redis restarting empty or being down (rate-limit counters are not).
+ */
+export const authFailures = pgTable(
+  'auth_failures',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    windowEndsAt: ts('window_ends_at').notNull(),
+  },
+  (t) => [index('auth_failures_window_idx').on(t.windowEndsAt)],
+);
