@@ -1,7 +1,10 @@
 /**
  * CSV for export and import (RFC 4180: comma separated, CRLF rows, fields quoted when they hold a comma, a
  * quote or a line break, quotes doubled). Cells that a spreadsheet would run as a formula (= + - @ tab CR at
- * the start) are written with a leading apostrophe, which import removes again, so export → import round-trips.
+ * the start) are written with a leading apostrophe, and so is a cell that starts with an apostrophe itself, so the
+ * guard is never ambiguous. Import removes that apostrophe only in a file that came from an export (its header is
+ * the export's, every field in order) and only where the export would have put one: a leading apostrophe in data
+ * from anywhere else is the user's text and is kept. Export → import round-trips any value.
  * The columns are the task's fields (tasks.mapper.ts); an import reads the writable ones.
  */
 import { createTaskBody, IMPORT_MAX_ROWS, type Task } from '@primetrade/shared';
@@ -16,10 +19,11 @@ const CSV_IMPORT_COLUMNS = new Set<string>(WRITABLE_FIELDS);
 const CSV_REQUIRED_COLUMNS = WRITABLE_FIELDS.filter((f) => !createTaskBody.shape[f].safeParse(undefined).success);
 const REQUIRED = new Set<string>(CSV_REQUIRED_COLUMNS);
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Cells the export writes with a leading apostrophe: a formula start, or an apostrophe (so the guard is undone exactly). */
+const GUARDED_START = /^[=+\-@\t\r']/;
 
 function csvCell(value: string): string {
-  const v = FORMULA_START.test(value) ? `'${value}` : value;
+  const v = GUARDED_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
@@ -31,9 +35,9 @@ export function csvRow(t: Task): string {
   return `${csvCells(t).map(csvCell).join(',')}\r\n`;
 }
 
-/** Undo the export's formula guard. */
+/** Undo the export's guard (a cell of an exported file). */
 function unguard(value: string): string {
-  return value.length > 1 && value[0] === "'" && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.length > 1 && value[0] === "'" && GUARDED_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 class CsvError extends Error {}
@@ -125,11 +129,13 @@ export function csvToObjects(text: string): Array<Record<string, unknown>> {
   for (const f of CSV_REQUIRED_COLUMNS) {
     if (!names.includes(f)) throw validation([{ path: `header.${f}`, message: `A ${f} column is required` }]);
   }
+  // Only an export's cells carry the guard; a CSV made elsewhere is taken as written.
+  const fromExport = names.length === CSV_COLUMNS.length && names.every((n, i) => n === CSV_COLUMNS[i]);
   return records.map((cells) => {
     const obj: Record<string, unknown> = {};
     names.forEach((name, i) => {
       if (!CSV_IMPORT_COLUMNS.has(name)) return;
-      const raw = unguard(cells[i] ?? '');
+      const raw = fromExport ? unguard(cells[i] ?? '') : (cells[i] ?? '');
       const value = fromCsvCell(name as WritableField, raw);
       // An empty cell leaves a field to its default; a required field keeps it (and fails its check).
       if (value !== undefined) obj[name] = value;
