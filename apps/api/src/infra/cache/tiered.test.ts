@@ -1,6 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
+import { freePort } from '../../test/server-process';
 import { CircuitBreaker, createRedis, waitReady } from '../redis/client';
 import { TieredCache } from './tiered';
 
@@ -101,5 +106,62 @@ describe.runIf(redisUrl)('TieredCache shared by two instances (TEST_REDIS_URL)',
     await c1.del(`${prefix}cv:user-3`);
     for (let i = 0; i < 5; i++) await a.bump(`other-${i}`);
     expect(await a.bump('user-3')).not.toBe(before);
+  });
+});
+
+const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+describe.runIf(redisServer)('TieredCache on a Redis that comes back with older data (own redis-server)', () => {
+  let dir = '';
+  let port = 0;
+  let server: ChildProcess | undefined;
+  const start = async () => {
+    server = spawn(
+      redisServer ?? '',
+      ['--port', String(port), '--dir', dir, '--dbfilename', 'dump.rdb', '--save', ''],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const probe = createRedis({ url: `redis://127.0.0.1:${port}` });
+    for (let i = 0; i < 100 && probe.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+    probe.disconnect();
+  };
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pt-redis-'));
+    port = await freePort();
+    await start();
+  });
+  afterAll(() => {
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a restart that loads an older snapshot (or a failover to a lagging replica) never re-issues a version', async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const open = async () => {
+      const client = createRedis({ url }, { enableOfflineQueue: true });
+      const subscriber = createRedis({ url }, { enableOfflineQueue: true });
+      await waitReady(client);
+      const cache = new TieredCache({ client, subscriber, breaker: new CircuitBreaker(), prefix: 's:' });
+      const close = async () => {
+        await cache.close();
+        client.disconnect();
+        subscriber.disconnect();
+      };
+      return { client, cache, close };
+    };
+    const first = await open();
+    const v1 = await first.cache.version('u');
+    await first.client.save(); // the snapshot a later restart will load
+    const v2 = await first.cache.bump('u');
+    const v3 = await first.cache.bump('u');
+    await first.client.shutdown('NOSAVE').catch(() => {});
+    await first.close();
+    await new Promise<void>((r) => (server?.exitCode !== null ? r() : server.once('exit', () => r())));
+    await start();
+    const second = await open();
+    const after = [await second.cache.version('u'), await second.cache.bump('u'), await second.cache.bump('u')];
+    for (const v of after) expect([v1, v2, v3]).not.toContain(v);
+    await second.close();
   });
 });

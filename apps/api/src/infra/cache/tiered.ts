@@ -8,10 +8,11 @@
  * with (the cache is bypassed, reads stay exact), and a bump that could not reach Redis is retried when it
  * returns.
  *
- * Redis losing its data (a restart without persistence, an eviction) must never re-issue a version that was
- * handed out before, or an old ETag / L1 entry would match again: a version is `<epoch>.<n>`, where the epoch is
- * a random id kept in Redis (made with the first version after the data was lost) and n comes from one counter
- * per epoch that is never below any version it issued, so a namespace that lost its key never goes back.
+ * Redis losing its data (a restart without persistence, an eviction, a stale snapshot or replica) must never
+ * re-issue a version that was handed out before, or an old ETag / L1 entry would match again: a version is
+ * `<epoch>.<n>`, where the epoch is a random id kept in Redis (made anew after the data was lost or the server
+ * process changed) and n comes from one counter per epoch that is never below any version it issued, so a
+ * namespace that lost its key never goes back.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -20,12 +21,17 @@ import type { Cache } from './cache';
 import { MemoryCache } from './cache';
 
 /**
- * KEYS[1] the epoch hash {epoch, seq}, KEYS[2] the namespace's version; ARGV[1] a fresh epoch id, ARGV[2] '1' to
- * bump. The epoch is made when missing (Redis lost its data); a new version is seq + 1, and above the current one.
+ * KEYS[1] the epoch hash {epoch, run, seq}, KEYS[2] the namespace's version; ARGV[1] a fresh epoch id, ARGV[2] '1'
+ * to bump. A new epoch is made when the hash is missing (Redis lost its data) or was written by another server
+ * process (run_id: a restart that loaded an older snapshot, a failover to a replica that lagged); a new version is
+ * seq + 1, and above the current one.
  */
 const VERSION_SCRIPT = `
-redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
-local e = redis.call('HGET', KEYS[1], 'epoch')
+local ok, info = pcall(redis.call, 'INFO', 'server')
+local run = ok and string.match(info, 'run_id:(%w+)') or ''
+local m = redis.call('HMGET', KEYS[1], 'epoch', 'run')
+local e = m[1]
+if not e or m[2] ~= run then e = ARGV[1]; redis.call('HSET', KEYS[1], 'epoch', e, 'run', run) end
 local cur = redis.call('GET', KEYS[2])
 if cur and ARGV[2] ~= '1' then return e .. '.' .. cur end
 local n = redis.call('HINCRBY', KEYS[1], 'seq', 1)
