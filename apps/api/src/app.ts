@@ -8,7 +8,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@primetrade/shared';
 import { composeModules, type ModuleParts, type Modules } from './composition';
 import type { Platform } from './platform';
@@ -17,11 +17,12 @@ import { loggerOptions } from './lib/logger';
 import { hasMalformedQuery } from './lib/query-string';
 import { serializerCompiler } from './lib/serializer';
 import authPlugin from './plugins/auth';
+import { clientErrorHandler } from './plugins/client-error';
 import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
 import { domainMetricsPlugin } from './plugins/domain-metrics';
 import metricsPlugin from './plugins/metrics';
-import { openapiTransformObject } from './plugins/openapi';
+import { openapiTransform, openapiTransformObject } from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
 import { securityHeadersPlugin } from './plugins/security-headers';
 import { admissionServerFactory } from './plugins/admission';
@@ -65,6 +66,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
         }
       : {}),
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(config.secureCookies),
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -208,7 +210,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
     transformObject: openapiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, bearer, register } from '../test/auth-http';
 import { createTestContext, drivers, type TestContext } from '../test/context';
+import { PASSWORD_MAX, TAGS_MAX } from '@primetrade/shared';
 import { finishOpenapi } from './openapi';
 
 type Operation = {
@@ -141,5 +142,73 @@ describe.each(drivers())('OpenAPI document shape and the server behind it (%s)',
       headers: auth,
     });
     expect(removed.statusCode).toBe(204);
+  });
+
+  /** Where the document's bounds on GET /tasks' query and the server disagree; [] when they agree. */
+  async function queryBoundProblems(document: Doc, headers: Record<string, string>): Promise<string[]> {
+    type Param = { name: string; in: string; schema: { type?: string; maximum?: number; items?: { enum?: string[] } } };
+    const params = (
+      (document.paths['/api/v1/tasks'] as Record<string, unknown>).get as unknown as { parameters: Param[] }
+    ).parameters;
+    const problems: string[] = [];
+    const status = async (query: string) =>
+      (await ctx.app.inject({ method: 'GET', url: `${API}/tasks?${query}`, headers })).statusCode;
+    for (const p of params.filter((x) => x.in === 'query')) {
+      if (p.schema.type === 'integer' && p.schema.maximum !== undefined) {
+        if ((await status(`${p.name}=${p.schema.maximum}`)) !== 200) problems.push(`${p.name}: maximum refused`);
+        if ((await status(`${p.name}=${p.schema.maximum + 1}`)) !== 400)
+          problems.push(`${p.name}: above maximum taken`);
+      }
+      const values = p.schema.items?.enum;
+      if (values) {
+        if ((await status(`${p.name}=${values.join(',')}`)) !== 200) problems.push(`${p.name}: enum list refused`);
+        if ((await status(`${p.name}=${values[0]},bogus`)) !== 400) problems.push(`${p.name}: non-enum value taken`);
+      }
+    }
+    return problems;
+  }
+
+  it('request schemas are as strict as the server: query bounds and enums, password length, tag count', async () => {
+    const { body } = await register(ctx);
+    const auth = bearer(body.data.accessToken);
+    const params = (
+      (doc.paths['/api/v1/tasks'] as Record<string, unknown>).get as unknown as {
+        parameters: { name: string; schema: object }[];
+      }
+    ).parameters;
+    expect(params.find((p) => p.name === 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(params.find((p) => p.name === 'status')?.schema).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(await queryBoundProblems(doc, auth)).toEqual([]);
+    // A document looser (or stricter) than the server is caught.
+    const planted: Doc = structuredClone(doc);
+    const plantedParams = (
+      (planted.paths['/api/v1/tasks'] as Record<string, unknown>).get as unknown as {
+        parameters: { name: string; schema: { maximum?: number } }[];
+      }
+    ).parameters;
+    const limit = plantedParams.find((p) => p.name === 'limit');
+    if (limit) limit.schema.maximum = 500;
+    expect(await queryBoundProblems(planted, auth)).toEqual(['limit: maximum refused']);
+
+    type Body = {
+      requestBody: {
+        content: {
+          'application/json': { schema: { properties: Record<string, { maxLength?: number; maxItems?: number }> } };
+        };
+      };
+    };
+    const bodyOf = (method: string, path: string) =>
+      ((doc.paths[path] as Record<string, unknown>)[method] as Body).requestBody.content['application/json'].schema
+        .properties;
+    expect(bodyOf('post', '/api/v1/auth/register').password?.maxLength).toBe(PASSWORD_MAX);
+    const tooLong = await register(ctx, { password: 'p'.repeat(PASSWORD_MAX + 1) });
+    expect(tooLong.res.statusCode).toBe(400);
+    expect((await register(ctx, { password: 'p'.repeat(PASSWORD_MAX) })).res.statusCode).toBe(201);
+    expect(bodyOf('post', '/api/v1/tasks').tags?.maxItems).toBe(TAGS_MAX);
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+    const post = (n: number) =>
+      ctx.app.inject({ method: 'POST', url: `${API}/tasks`, headers: auth, payload: { title: 'x', tags: tags(n) } });
+    expect((await post(TAGS_MAX)).statusCode).toBe(201);
+    expect((await post(TAGS_MAX + 1)).statusCode).toBe(400);
   });
 });

@@ -9,8 +9,15 @@
  * - a route that declares no body answers 204, not fastify's "Default Response" 200 — except the few listed in
  *   SPECIAL_ANSWERS (OIDC redirects, the export, the event stream);
  * - every operation lists the errors its kind can answer as the shared `Problem` response (commonErrors).
+ *
+ * `openapiTransform` (app.ts's per-route `transform`) makes request schemas as strict as the server: a query
+ * integer (`queryInt`: digits, then a bounded number) is documented as the bounded integer, a comma list of enum
+ * values (`status=pending,completed`) as an array of the enum sent comma-separated (style form, explode false), a
+ * new password as its real limit in code points (PASSWORD_MAX) and tags as at most TAGS_MAX.
  */
-import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { PASSWORD_MAX, passwordSchema, TAGS_MAX, tagsSchema } from '@primetrade/shared';
+import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
 type Json = Record<string, unknown>;
 type Operation = {
@@ -159,6 +166,11 @@ export function finishOpenapi(input: Document): Document {
       operation.operationId ??= operationId(method, path);
       for (const tag of operation.tags ?? []) tags.add(tag);
       if (!operation.security || operation.security.length === 0) operation.security = [];
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'query' && (parameter as { schema?: Json }).schema?.type === 'array') {
+          Object.assign(parameter, { style: 'form', explode: false });
+        }
+      }
       const special = SPECIAL_ANSWERS[`${method} ${path}`];
       const undeclared = operation.responses['200'] && !operation.responses['200'].content;
       if (special) {
@@ -183,3 +195,29 @@ export function finishOpenapi(input: Document): Document {
 /** app.ts's `transformObject`: the named components, then finishOpenapi. */
 export const openapiTransformObject: typeof jsonSchemaTransformObject = (document) =>
   finishOpenapi(jsonSchemaTransformObject(document) as Document) as ReturnType<typeof jsonSchemaTransformObject>;
+
+type OverrideContext = { zodSchema: z.ZodType; jsonSchema: Json };
+
+/** What the server parses a piped input into, when that says more than the input string's own schema. */
+function strictInput({ zodSchema, jsonSchema }: OverrideContext): void {
+  // fastify-type-provider-zod's own override (replaced by this one) drops empty anyOf branches; keep doing that.
+  if (Array.isArray(jsonSchema.anyOf)) {
+    jsonSchema.anyOf = (jsonSchema.anyOf as Json[]).filter((branch) => Object.keys(branch).length > 0);
+  }
+  if (zodSchema === passwordSchema) jsonSchema.maxLength = PASSWORD_MAX;
+  if (zodSchema === tagsSchema) jsonSchema.maxItems = TAGS_MAX;
+  const def = (zodSchema as unknown as { _zod: { def: { type: string; out?: z.ZodType } } })._zod.def;
+  if (def.type !== 'pipe' || !def.out) return;
+  const out = (def.out as unknown as { _zod: { def: { type: string; element?: { _zod: { def: { type: string } } } } } })
+    ._zod.def;
+  const enumList = out.type === 'array' && out.element?._zod.def.type === 'enum';
+  if (out.type !== 'number' && !enumList) return;
+  const { $schema: _, ...parsed } = z.toJSONSchema(def.out, { io: 'output' }) as Json;
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  Object.assign(jsonSchema, parsed);
+}
+
+/** app.ts's per-route `transform`: fastify-type-provider-zod's, with request schemas as strict as the server. */
+export const openapiTransform = createJsonSchemaTransform({
+  zodToJsonConfig: { override: strictInput as never },
+});
