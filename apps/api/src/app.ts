@@ -17,6 +17,7 @@ import { loggerOptions } from './lib/logger';
 import { hasMalformedQuery } from './lib/query-string';
 import { serializerCompiler } from './lib/serializer';
 import authPlugin from './plugins/auth';
+import { clientErrorHandler } from './plugins/client-error';
 import errorReportingPlugin from './plugins/error-reporting';
 import errorsPlugin, { sendProblem } from './plugins/errors';
 import { domainMetricsPlugin } from './plugins/domain-metrics';
@@ -65,6 +66,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
         }
       : {}),
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(config.secureCookies),
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
