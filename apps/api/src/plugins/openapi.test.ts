@@ -176,7 +176,12 @@ describe.each(drivers())('OpenAPI document shape and the server behind it (%s)',
         parameters: { name: string; schema: object }[];
       }
     ).parameters;
-    expect(params.find((p) => p.name === 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(params.find((p) => p.name === 'limit')?.schema).toEqual({
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: 100,
+    });
     expect(params.find((p) => p.name === 'status')?.schema).toMatchObject({ type: 'array', items: { type: 'string' } });
     expect(await queryBoundProblems(doc, auth)).toEqual([]);
     // A document looser (or stricter) than the server is caught.

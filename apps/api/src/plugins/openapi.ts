@@ -42,10 +42,19 @@ const RATE_LIMIT_HEADERS = {
   'Retry-After': header('Seconds to wait before retrying'),
 };
 
+/** The API-wide limit's headers: the rate-limit plugin sets them on every /api/v1 answer, errors included. */
+const RATE_LIMIT_REFS = Object.fromEntries(
+  ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'].map((name) => [
+    name,
+    { $ref: `#/components/headers/${name}` },
+  ]),
+);
+
 /** The shared responses every operation's errors point at. */
 const RESPONSES = {
   Problem: {
     description: 'An RFC 9457 problem (code, title, detail, request id)',
+    headers: RATE_LIMIT_REFS,
     content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } },
   },
   RateLimited: {
@@ -155,8 +164,25 @@ function dropUnusedSchemas(doc: Document): void {
   for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+/** Every integer schema says its format: int32 when its bounds fit, else int64. */
+function integerFormats(value: unknown): void {
+  if (Array.isArray(value)) for (const v of value) integerFormats(v);
+  else if (value && typeof value === 'object') {
+    const schema = value as Json;
+    if (schema.type === 'integer' && schema.format === undefined) {
+      const fits = typeof schema.minimum === 'number' && typeof schema.maximum === 'number';
+      const small = fits && (schema.minimum as number) >= -INT32_MAX - 1 && (schema.maximum as number) <= INT32_MAX;
+      schema.format = small ? 'int32' : 'int64';
+    }
+    for (const v of Object.values(schema)) integerFormats(v);
+  }
+}
+
 export function finishOpenapi(input: Document): Document {
-  const doc: Document = { ...input, paths: {}, components: { ...input.components, responses: RESPONSES } };
+  const { 'Retry-After': _, ...rateLimitHeaders } = RATE_LIMIT_HEADERS;
+  const components = { ...input.components, responses: RESPONSES, headers: rateLimitHeaders };
+  const doc: Document = { ...input, paths: {}, components };
   const tags = new Set<string>();
   for (const [rawPath, operations] of Object.entries(input.paths ?? {})) {
     const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
@@ -180,6 +206,9 @@ export function finishOpenapi(input: Document): Document {
         operation.responses['204'] = { description: 'Done; no body' };
         delete operation.responses['200'];
       }
+      for (const response of Object.values(operation.responses)) {
+        if (!response.$ref) response.headers = { ...RATE_LIMIT_REFS, ...(response.headers as Json | undefined) };
+      }
       for (const status of commonErrors(method, path, operation)) {
         operation.responses[String(status)] = status === 429 ? rateLimitedRef : problemRef;
       }
@@ -189,6 +218,7 @@ export function finishOpenapi(input: Document): Document {
   }
   doc.tags = [...tags].sort().map((name) => ({ name }));
   dropUnusedSchemas(doc);
+  integerFormats(doc);
   return doc;
 }
 

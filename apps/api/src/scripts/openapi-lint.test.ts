@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Document, type ISpectralDiagnostic, Spectral } from '@stoplight/spectral-core';
 import { Json } from '@stoplight/spectral-parsers';
+import owasp from '@stoplight/spectral-owasp-ruleset';
 import { oas } from '@stoplight/spectral-rulesets';
 import { describe, expect, it } from 'vitest';
 import { OPENAPI_FILE } from './openapi';
@@ -34,9 +35,9 @@ async function swaggerParserErrors(doc: unknown): Promise<string | undefined> {
 }
 
 const ERROR = 0;
-async function spectralErrors(json: string): Promise<ISpectralDiagnostic[]> {
+async function spectralErrors(json: string, ruleset: unknown = oas): Promise<ISpectralDiagnostic[]> {
   const spectral = new Spectral();
-  spectral.setRuleset({ extends: [[oas as never, 'recommended']] });
+  spectral.setRuleset({ extends: [[ruleset as never, 'recommended']] });
   const results = await spectral.run(new Document(json, Json, OPENAPI_FILE));
   return results.filter((r) => r.severity === ERROR);
 }
@@ -77,5 +78,32 @@ describe(`${OPENAPI_FILE} validates`, () => {
   it('Spectral fails on the same planted $ref', async () => {
     const errors = await spectralErrors(JSON.stringify(withBrokenRef()));
     expect(errors.map((e) => e.code)).toContain('invalid-ref');
+  });
+
+  /**
+   * The OWASP API Security ruleset does not pass yet (string/array/integer limits on response schemas, CORS headers,
+   * admin security schemes — see issue 14). The rules it does pass are held at 0 errors here, and the rest may not grow.
+   */
+  const OWASP_HELD = ['owasp:api4:2023-rate-limit', 'owasp:api4:2023-integer-format', 'invalid-ref'];
+  const OWASP_MAX_ERRORS = 153;
+
+  it(`Spectral (OWASP): 0 errors of ${OWASP_HELD.join(', ')}; at most ${OWASP_MAX_ERRORS} errors in all`, async () => {
+    const errors = await spectralErrors(text, owasp);
+    const held = errors.filter((e) => OWASP_HELD.includes(String(e.code)));
+    if (held.length > 0) expect.fail(describeErrors(held));
+    expect(errors.length).toBeLessThanOrEqual(OWASP_MAX_ERRORS);
+  });
+
+  it('Spectral (OWASP) fails on a success answer planted without its RateLimit headers', async () => {
+    const doc = JSON.parse(text) as Doc & {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+    };
+    const ok = doc.paths['/api/v1/tasks']?.get?.responses['200'];
+    if (!ok) throw new Error('GET /api/v1/tasks has no 200');
+    delete ok.headers;
+    const errors = await spectralErrors(JSON.stringify(doc), owasp);
+    expect(errors.map((e) => `${e.code} ${e.path.slice(0, 5).join('.')}`)).toContain(
+      'owasp:api4:2023-rate-limit paths./api/v1/tasks.get.responses.200',
+    );
   });
 });
