@@ -1,18 +1,21 @@
 /**
  * docs/openapi.json checked by tools nobody here wrote: @apidevtools/swagger-parser validates it (the OpenAPI 3.1
- * schema, and every $ref resolves) and Spectral's spectral:oas ruleset finds 0 errors. Each check is shown to fail
+ * schema, and every $ref resolves), Spectral's spectral:oas ruleset and Redocly CLI's lint find 0 errors. Each check is shown to fail
  * on a planted fault in a copy of the document every run. openapi.test.ts keeps the file equal to what the code
  * generates, so these checks hold for the served document too.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Document, type ISpectralDiagnostic, Spectral } from '@stoplight/spectral-core';
 import { Json } from '@stoplight/spectral-parsers';
 import owasp from '@stoplight/spectral-owasp-ruleset';
 import { oas } from '@stoplight/spectral-rulesets';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OPENAPI_FILE } from './openapi';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -105,5 +108,33 @@ describe(`${OPENAPI_FILE} validates`, () => {
     expect(errors.map((e) => `${e.code} ${e.path.slice(0, 5).join('.')}`)).toContain(
       'owasp:api4:2023-rate-limit paths./api/v1/tasks.get.responses.200',
     );
+  });
+
+  /** Redocly CLI's `lint` (its recommended rules) on a file: exit status and the last lines of its report. */
+  async function redoclyLint(file: string): Promise<{ ok: boolean; report: string }> {
+    const bin = path.join(ROOT, 'node_modules/.bin/redocly');
+    try {
+      const { stdout, stderr } = await promisify(execFile)(bin, ['lint', file, '--format=stylish'], { cwd: ROOT });
+      return { ok: true, report: `${stdout}${stderr}` };
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      return { ok: false, report: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    }
+  }
+  const tmp = mkdtempSync(path.join(tmpdir(), 'openapi-lint-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('Redocly lint: 0 errors', async () => {
+    const { ok, report } = await redoclyLint(path.join(ROOT, OPENAPI_FILE));
+    if (!ok) expect.fail(report);
+    expect(report).toMatch(/is valid/);
+  });
+
+  it('Redocly lint fails on the planted $ref', async () => {
+    const file = path.join(tmp, 'openapi.json');
+    writeFileSync(file, JSON.stringify(withBrokenRef()));
+    const { ok, report } = await redoclyLint(file);
+    expect(ok).toBe(false);
+    expect(report).toMatch(/error +no-unresolved-refs/);
   });
 });
