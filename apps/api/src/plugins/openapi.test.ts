@@ -144,6 +144,17 @@ describe.each(drivers())('OpenAPI document shape and the server behind it (%s)',
     expect(removed.statusCode).toBe(204);
   });
 
+  it('a public sign-in route documents the 401 it answers', async () => {
+    const login = doc.paths['/api/v1/auth/login']?.post as Operation;
+    expect(login.responses['401']?.$ref).toBe('#/components/responses/Problem');
+    const wrong = await ctx.app.inject({
+      method: 'POST',
+      url: `${API}/auth/login`,
+      payload: { email: 'nobody@example.test', password: 'not the password' },
+    });
+    expect(wrong.statusCode).toBe(401);
+  });
+
   /** Where the document's bounds on GET /tasks' query and the server disagree; [] when they agree. */
   async function queryBoundProblems(document: Doc, headers: Record<string, string>): Promise<string[]> {
     type Param = { name: string; in: string; schema: { type?: string; maximum?: number; items?: { enum?: string[] } } };

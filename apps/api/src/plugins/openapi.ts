@@ -64,8 +64,15 @@ const RESPONSES = {
   },
 };
 
-/** Statuses some operations answer beyond what their kind implies (spec: 409 unique clash, 412 If-Match). */
+/**
+ * Statuses some operations answer beyond what their kind implies: 409 unique clash, 412 If-Match, and the public
+ * sign-in routes' 401 (wrong credentials, bad refresh token) and 403 (disabled account; CSRF on cookie refresh and
+ * logout).
+ */
 const EXTRA_ERRORS: Record<string, number[]> = {
+  'post /api/v1/auth/login': [401, 403],
+  'post /api/v1/auth/refresh': [401, 403],
+  'post /api/v1/auth/logout': [403],
   'post /api/v1/auth/register': [409],
   'patch /api/v1/users/me': [409],
   'patch /api/v1/admin/users/{id}': [409],
