@@ -28,7 +28,12 @@ type Operation = {
   requestBody?: unknown;
   responses: Record<string, Json>;
 };
-type Document = { paths?: Record<string, Record<string, Operation>>; components?: Json; tags?: Json[] };
+type Document = {
+  info?: Json;
+  paths?: Record<string, Record<string, Operation>>;
+  components?: Json;
+  tags?: Json[];
+};
 
 const PROBLEM_JSON = 'application/problem+json';
 const problemRef = { $ref: '#/components/responses/Problem' };
@@ -171,6 +176,14 @@ function dropUnusedSchemas(doc: Document): void {
   for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }
 
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  auth: 'Sign-up, sign-in (password and OIDC), sessions, tokens, password reset and email verification',
+  users: "The signed-in user's profile, preferences and account",
+  admin: 'Administration: users, roles, statistics and background jobs (admins only)',
+  tasks: 'Tasks: list, search, create, change, delete, bulk, history, statistics, import and export',
+  events: 'Server-sent events: live task changes for the signed-in user',
+};
+
 const INT32_MAX = 2 ** 31 - 1;
 /** Every integer schema says its format: int32 when its bounds fit, else int64. */
 function integerFormats(value: unknown): void {
@@ -223,7 +236,8 @@ export function finishOpenapi(input: Document): Document {
     }
     (doc.paths as Record<string, Record<string, Operation>>)[path] = target;
   }
-  doc.tags = [...tags].sort().map((name) => ({ name }));
+  doc.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  doc.info = { ...input.info, license: { name: 'MIT', identifier: 'MIT' } };
   dropUnusedSchemas(doc);
   integerFormats(doc);
   return doc;
