@@ -184,6 +184,22 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   events: 'Server-sent events: live task changes for the signed-in user',
 };
 
+/** What the access token is, as infra/tokens.ts makes and checks it. */
+const SCHEME_DESCRIPTIONS: Record<string, string> = {
+  bearerAuth:
+    'The access token from sign-in or refresh: a short-lived JWT checked as RFC8725 advises (HS256 only, ' +
+    'explicit typ, iss, aud, exp and iat required, lifetime bounded)',
+  cookieAuth: 'The same access token in an HttpOnly cookie; writes also need the X-CSRF-Token header',
+};
+function describeSchemes(schemes: Record<string, Json> | undefined): Record<string, Json> {
+  return Object.fromEntries(
+    Object.entries(schemes ?? {}).map(([name, scheme]) => [
+      name,
+      { ...scheme, description: scheme.description ?? SCHEME_DESCRIPTIONS[name] },
+    ]),
+  );
+}
+
 const INT32_MAX = 2 ** 31 - 1;
 /** Every integer schema says its format: int32 when its bounds fit, else int64. */
 function integerFormats(value: unknown): void {
@@ -201,7 +217,12 @@ function integerFormats(value: unknown): void {
 
 export function finishOpenapi(input: Document): Document {
   const { 'Retry-After': _, ...rateLimitHeaders } = RATE_LIMIT_HEADERS;
-  const components = { ...input.components, responses: RESPONSES, headers: rateLimitHeaders };
+  const components = {
+    ...input.components,
+    securitySchemes: describeSchemes(input.components?.securitySchemes as Record<string, Json> | undefined),
+    responses: RESPONSES,
+    headers: rateLimitHeaders,
+  };
   const doc: Document = { ...input, paths: {}, components };
   const tags = new Set<string>();
   for (const [rawPath, operations] of Object.entries(input.paths ?? {})) {

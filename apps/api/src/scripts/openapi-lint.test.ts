@@ -87,8 +87,13 @@ describe(`${OPENAPI_FILE} validates`, () => {
    * The OWASP API Security ruleset does not pass yet (string/array/integer limits on response schemas, CORS headers,
    * admin security schemes — see issue 14). The rules it does pass are held at 0 errors here, and the rest may not grow.
    */
-  const OWASP_HELD = ['owasp:api4:2023-rate-limit', 'owasp:api4:2023-integer-format', 'invalid-ref'];
-  const OWASP_MAX_ERRORS = 153;
+  const OWASP_HELD = [
+    'owasp:api4:2023-rate-limit',
+    'owasp:api4:2023-integer-format',
+    'owasp:api2:2023-jwt-best-practices',
+    'invalid-ref',
+  ];
+  const OWASP_MAX_ERRORS = 152;
 
   it(`Spectral (OWASP): 0 errors of ${OWASP_HELD.join(', ')}; at most ${OWASP_MAX_ERRORS} errors in all`, async () => {
     const errors = await spectralErrors(text, owasp);
