@@ -5,6 +5,7 @@
  */
 import type { Task } from '@primetrade/shared';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { createParser } from 'eventsource-parser';
 import { useEffect } from 'react';
 import { removeCachedTask, upsertCachedTask } from '../features/tasks/api/cache';
 import { buildUrl } from '../lib/api-client';
@@ -50,42 +51,22 @@ export function applyEvent(qc: QueryClient, msg: SseMessage): void {
   }
 }
 
-/** Parse an SSE byte stream into messages (WHATWG "event stream interpretation", minus `retry`). */
+/** Feed an SSE byte stream to eventsource-parser (the WHATWG "event stream interpretation"; `retry` is ignored). */
 async function readStream(
   body: ReadableStream<Uint8Array>,
   onMessage: (m: SseMessage) => void,
   onId: (id: string) => void,
 ) {
+  const parser = createParser({
+    onId,
+    onEvent: ({ event, data, id }) => onMessage({ event: event || 'message', data, ...(id ? { id } : {}) }),
+  });
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
-  let event = '';
-  let data: string[] = [];
-  let id: string | undefined;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let nl = buffer.search(/\r\n|\r|\n/);
-    while (nl !== -1) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
-      if (line === '') {
-        if (id !== undefined) onId(id);
-        if (data.length) onMessage({ event: event || 'message', data: data.join('\n'), ...(id ? { id } : {}) });
-        event = '';
-        data = [];
-        id = undefined;
-      } else if (!line.startsWith(':')) {
-        const colon = line.indexOf(':');
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const val = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') event = val;
-        else if (field === 'data') data.push(val);
-        else if (field === 'id' && !val.includes('\u0000')) id = val;
-      }
-      nl = buffer.search(/\r\n|\r|\n/);
-    }
+    parser.feed(decoder.decode(value, { stream: true }));
   }
 }
 
