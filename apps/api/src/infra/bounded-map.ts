@@ -1,56 +1,61 @@
 /**
- * A Map bounded to `max` keys whose entries may expire: the state of the in-process stores (the cache's entries and
- * namespace versions, the rate-limit windows). Map iteration order is insertion order, so the first key is the
- * oldest (or, with `touch`, the least recently used) and is the one evicted when a new key would pass the bound.
- * An expired entry is dropped when it is read or swept.
+ * A map bounded to `max` keys whose entries may expire: the state of the in-process stores (the cache's entries and
+ * namespace versions, the rate-limit windows). An adapter over lru-cache, which does the bookkeeping (recency,
+ * eviction, per-entry TTL); what it adds is the contract the stores were written against:
+ *
+ * - an entry's expiry is a function of its value (`expiresAt`, epoch ms), turned into lru-cache's per-entry TTL on
+ *   `set`, and an entry is dead *at* that instant (lru-cache keeps an entry alive up to and including start + ttl,
+ *   hence the ttl one millisecond short; clocks here are whole milliseconds);
+ * - `get` updates recency only when asked (`touch`, the cache's LRU reads); plain reads (`peek`) leave the order
+ *   alone, so the rate-limit windows are evicted oldest first;
+ * - the clock may be injected (tests); `ttlResolution: 0` makes every check read it rather than a cached time.
  */
-export class BoundedMap<V> {
-  private readonly map = new Map<string, V>();
+import { LRUCache } from 'lru-cache';
+
+export class BoundedMap<V extends {}> {
+  private readonly lru: LRUCache<string, V>;
 
   constructor(
-    private readonly max: number,
+    max: number,
     /** When an entry expires (epoch ms); never by default. */
     private readonly expiresAt: (value: V) => number = () => Number.POSITIVE_INFINITY,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lru = new LRUCache<string, V>({ max, ttlResolution: 0, perf: { now } });
+  }
 
   /** The live entry; `touch` makes it the most recently used (the last to be evicted). */
   get(key: string, { touch = false }: { touch?: boolean } = {}): V | undefined {
-    const value = this.map.get(key);
-    if (value === undefined) return undefined;
-    if (this.expiresAt(value) <= this.now()) {
-      this.map.delete(key);
-      return undefined;
-    }
-    if (touch) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
+    if (touch) return this.lru.get(key); // a stale entry is deleted by lru-cache on get
+    const value = this.lru.peek(key);
+    if (value === undefined) this.lru.delete(key); // absent, or stale: drop it as get would
     return value;
   }
 
-  /** Set as the newest entry, evicting the oldest ones first if the map is full. */
+  /** Set as the newest entry, evicting the least recently used one first if the map is full. */
   set(key: string, value: V): void {
-    this.map.delete(key);
-    while (this.map.size >= this.max) {
-      const oldest = this.map.keys().next().value;
-      if (oldest === undefined) break;
-      this.map.delete(oldest);
+    const until = this.expiresAt(value);
+    if (until === Number.POSITIVE_INFINITY) {
+      this.lru.set(key, value);
+      return;
     }
-    this.map.set(key, value);
+    const start = this.now();
+    const ms = Math.ceil(until) - start;
+    // Already expired: never stored. One millisecond left: lives at most one millisecond too long.
+    if (ms <= 0) this.lru.delete(key);
+    else this.lru.set(key, value, { ttl: Math.max(1, ms - 1), start });
   }
 
   delete(key: string): void {
-    this.map.delete(key);
+    this.lru.delete(key);
   }
 
   /** Drop every expired entry. */
   sweep(): void {
-    const now = this.now();
-    for (const [key, value] of this.map) if (this.expiresAt(value) <= now) this.map.delete(key);
+    this.lru.purgeStale();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.lru.size;
   }
 }
