@@ -4,6 +4,8 @@
  *   make-admin <email>   give an existing user the admin role
  *   reencrypt            re-encrypt field envelopes with the current FIELD_ENCRYPTION_KEYS key
  *   seed [--users N] [--tasks N] [--heavy-user N] [--seed S] [--force]   benchmark data (also `npm run db:seed`)
+ *   backup <file>        back the database up (also `npm run db:backup`; see scripts/backup.ts)
+ *   restore <file>       replace the database with a backup (also `npm run db:restore`)
  * Each command calls what a module exports (its entry) or a maintenance script; none holds SQL of its own.
  */
 import { ConfigError, type Config, loadConfig } from './config';
@@ -12,11 +14,14 @@ import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
 import { reencryptIdTokens } from './modules/oidc';
 import { grantAdminRole } from './modules/users';
+import { backupCommand } from './scripts/backup';
 import { seedCommand } from './scripts/seed';
 
 type Command = (args: string[], ctx: { config: Config; database: Database }) => Promise<number>;
+/** A command that must not have the database open (it copies or replaces it). */
+type Standalone = (args: string[], config: Config) => Promise<number>;
 
-const commands: Record<string, { help: string; run: Command }> = {
+const commands: Record<string, { help: string; run?: Command; standalone?: Standalone }> = {
   migrate: {
     help: 'apply pending migrations',
     run: async (_args, { database }) => {
@@ -55,6 +60,14 @@ const commands: Record<string, { help: string; run: Command }> = {
     help: '[--users 1000] [--tasks 1000000] [--heavy-user 100000] [--seed 42] [--force]  benchmark data',
     run: seedCommand,
   },
+  backup: {
+    help: '<file>  pg_dump custom format, or the PGlite data directory (server stopped)',
+    standalone: (args, config) => backupCommand('backup', args, config),
+  },
+  restore: {
+    help: '<file>  replace the database with a backup (pg_restore --clean, or the PGlite directory)',
+    standalone: (args, config) => backupCommand('restore', args, config),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -75,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  if (command.standalone) return command.standalone(args, config);
+  if (!command.run) throw new Error(`command ${name} has nothing to run`);
   // Maintenance commands (migrations, a bulk seed with its index builds, re-encryption) may run for minutes:
   // without the API's per-statement time limit.
   const database = await openDatabase({ ...config, dbStatementTimeoutMs: 0 });
