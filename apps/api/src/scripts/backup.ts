@@ -37,7 +37,7 @@ function assertNotHeld(dir: string): void {
   if (existsSync(path.join(dir, 'postmaster.pid'))) {
     throw new BackupError(
       `${dir} is in use (postmaster.pid): stop the server first (SIGTERM). If it was killed rather than stopped, ` +
-        'start and stop it once so that the database closes cleanly.',
+        'open and close it once (`npm run db:migrate`) so that the database is closed cleanly.',
     );
   }
 }
