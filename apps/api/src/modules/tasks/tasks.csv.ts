@@ -1,13 +1,16 @@
 /**
  * CSV for export and import (RFC 4180: comma separated, CRLF rows, fields quoted when they hold a comma, a
- * quote or a line break, quotes doubled). Cells that a spreadsheet would run as a formula (= + - @ tab CR at
- * the start) are written with a leading apostrophe, and so is a cell that starts with an apostrophe itself, so the
- * guard is never ambiguous. Import removes that apostrophe only in a file that came from an export (its header is
- * the export's, every field in order) and only where the export would have put one: a leading apostrophe in data
- * from anywhere else is the user's text and is kept. Export → import round-trips any value.
+ * quote or a line break, quotes doubled), read by csv-parse and written by csv-stringify. On top of them, the
+ * formula guard: cells that a spreadsheet would run as a formula (= + - @ tab CR at the start) are written with a
+ * leading apostrophe, and so is a cell that starts with an apostrophe itself, so the guard is never ambiguous.
+ * Import removes that apostrophe only in a file that came from an export (its header is the export's, every field
+ * in order) and only where the export would have put one: a leading apostrophe in data from anywhere else is the
+ * user's text and is kept. Export → import round-trips any value.
  * The columns are the task's fields (tasks.mapper.ts); an import reads the writable ones.
  */
 import { createTaskBody, IMPORT_MAX_ROWS, type Task } from '@primetrade/shared';
+import { CsvError as ParseError, parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { validation } from '../../lib/errors';
 import { csvCells, FIELD_NAMES, fromCsvCell, WRITABLE_FIELDS, type WritableField } from './tasks.mapper';
 
@@ -22,17 +25,22 @@ const REQUIRED = new Set<string>(CSV_REQUIRED_COLUMNS);
 /** Cells the export writes with a leading apostrophe: a formula start, or an apostrophe (so the guard is undone exactly). */
 const GUARDED_START = /^[=+\-@\t\r']/;
 
-function csvCell(value: string): string {
-  const v = GUARDED_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+/** The formula guard: the cell as the export writes it, before CSV quoting. */
+function guard(value: string): string {
+  return GUARDED_START.test(value) ? `'${value}` : value;
+}
+
+/** One CRLF-terminated RFC 4180 record (csv-stringify quotes a cell holding a comma, a quote or a line break). */
+function csvRecord(cells: string[]): string {
+  return stringify([cells], { record_delimiter: '\r\n' });
 }
 
 export function csvHeader(): string {
-  return `${CSV_COLUMNS.join(',')}\r\n`;
+  return csvRecord([...CSV_COLUMNS]);
 }
 
 export function csvRow(t: Task): string {
-  return `${csvCells(t).map(csvCell).join(',')}\r\n`;
+  return csvRecord(csvCells(t).map(guard));
 }
 
 /** Undo the export's guard (a cell of an exported file). */
@@ -43,66 +51,20 @@ function unguard(value: string): string {
 class CsvError extends Error {}
 
 /**
- * Parse CSV text into records (arrays of cells). Accepts CRLF or LF, quoted fields with doubled quotes and
- * embedded line breaks; a UTF-8 BOM is skipped; blank lines are skipped. Stops with CsvError past `maxRecords`.
+ * Parse CSV text into records (arrays of cells) with csv-parse. Accepts CRLF or LF, quoted fields with doubled
+ * quotes and embedded line breaks; a UTF-8 BOM is skipped; blank lines are skipped; rows may differ in length.
+ * Throws CsvError when the text is not CSV or has more than `maxRecords` records.
  */
 export function parseCsv(text: string, maxRecords: number): string[][] {
-  const records: string[][] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  let fieldStarted = false;
-  const endRecord = () => {
-    record.push(field);
-    const blank = record.length === 1 && record[0] === '' && !fieldStarted;
-    if (!blank) {
-      if (records.length >= maxRecords) throw new CsvError(`At most ${maxRecords - 1} rows`);
-      records.push(record);
-    }
-    record = [];
-    field = '';
-    fieldStarted = false;
-  };
-  while (i < n) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"') {
-      if (field !== '') throw new CsvError(`Unexpected quote in an unquoted field (record ${records.length + 1})`);
-      quoted = true;
-      fieldStarted = true;
-      i++;
-    } else if (c === ',') {
-      record.push(field);
-      field = '';
-      fieldStarted = true;
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += c;
-      fieldStarted = true;
-      i++;
-    }
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') throw new CsvError('Unterminated quoted field');
+    throw new CsvError(err.message);
   }
-  if (quoted) throw new CsvError('Unterminated quoted field');
-  if (field !== '' || record.length > 0 || fieldStarted) endRecord();
+  if (records.length > maxRecords) throw new CsvError(`At most ${maxRecords - 1} rows`);
   return records;
 }
 
