@@ -4,7 +4,10 @@
  * The refresh token rotates on every use and a reused one revokes the whole session, so two tabs must never
  * refresh at once. Every refresh runs inside the Web Lock `primetrade-auth-refresh` (shared by all tabs of the
  * origin); inside the lock a tab first reads the time of the last successful refresh (kept in localStorage by
- * whichever tab did it) and skips its own when another tab has just rotated the pair.
+ * whichever tab did it) and skips its own when another tab has just rotated the pair. localStorage reaches other
+ * tabs asynchronously (Chromium keeps a copy per renderer process), so a mark that says "not refreshed" is
+ * confirmed by asking the server with the cookies as they are now (the browser's cookie jar is authoritative): a
+ * session that already works is not rotated again.
  */
 import { readCookie } from './cookies';
 
@@ -75,6 +78,20 @@ async function postRefresh(): Promise<boolean> {
   }
 }
 
+/** Does the session answer with the cookies the browser holds right now? */
+async function sessionWorks(): Promise<boolean> {
+  try {
+    const res = await fetch('/api/v1/auth/me', {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+      cache: 'no-store',
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Refresh unless another tab already did it after `since` (the moment the failed request started).
  * Concurrent callers in this tab share one attempt. Resolves true when the session is usable.
@@ -83,6 +100,7 @@ export function refreshSession(since: number): Promise<boolean> {
   if (!inflight) {
     inflight = withLock(async () => {
       if (lastRefreshAt() > since) return true;
+      if (await sessionWorks()) return true;
       return postRefresh();
     }).finally(() => {
       inflight = null;

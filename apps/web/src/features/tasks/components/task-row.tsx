@@ -1,5 +1,5 @@
 import type { Task } from '@primetrade/shared';
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { cn } from '../../../lib/cn';
 import { formatDate } from '../../../lib/format';
 import { PriorityBadge, StatusBadge } from './badges';
@@ -25,7 +25,14 @@ export const TaskRow = memo(function TaskRow({
   selected: boolean;
   actions: TaskRowActions;
 }) {
-  const done = task.status === 'completed';
+  // The done box answers the click at once. The list cache follows a moment later (the mutation first cancels list
+  // fetches, which is asynchronous); any new task object from the cache (optimistic, server or rollback) ends the
+  // local answer.
+  const [pendingDone, setPendingDone] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (task) setPendingDone(null);
+  }, [task]);
+  const done = pendingDone ?? task.status === 'completed';
   return (
     <div
       className={cn(
@@ -46,7 +53,10 @@ export const TaskRow = memo(function TaskRow({
         type="checkbox"
         className="mt-1 size-4 accent-emerald-600"
         checked={done}
-        onChange={() => actions.onToggleDone(task)}
+        onChange={() => {
+          setPendingDone(!done);
+          actions.onToggleDone(task);
+        }}
         aria-label={done ? `Mark “${task.title}” as not done` : `Mark “${task.title}” as done`}
       />
       <div className="min-w-0 flex-1">
