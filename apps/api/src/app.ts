@@ -215,7 +215,11 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  await app.register(authPlugin, { tokens: platform.tokens, sessions: modules.auth.sessionGuard });
+  await app.register(authPlugin, {
+    tokens: platform.tokens,
+    sessions: modules.auth.sessionGuard,
+    cookies: { secure: config.secureCookies, origins: config.cookieWriteOrigins },
+  });
   await app.register(rateLimitPlugin, {
     store: platform.rateLimitStore,
     apiMax: config.rateLimit.apiMax,
@@ -237,7 +241,11 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   );
 
   if (config.testRoutes) await app.register(testRoutes);
-  await app.register(webPlugin, { serveWeb: config.serveWeb, webDistDir: config.webDistDir });
+  await app.register(webPlugin, {
+    serveWeb: config.serveWeb,
+    webDistDir: config.webDistDir,
+    logStaticRequests: config.logStaticRequests,
+  });
 
   app.setNotFoundHandler((request, reply) => {
     return sendProblem(reply, 404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`);

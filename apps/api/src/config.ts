@@ -76,6 +76,8 @@ const envSchema = z.object({
   RELEASE: z.string().default('dev'),
   WEB_DIST_DIR: z.string().optional(),
   SERVE_WEB: bool.default(true),
+  /** One access-log line per web-app file served (assets, index.html); off by default, API requests always log. */
+  LOG_STATIC_REQUESTS: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: int(100, 60_000).default(10_000),
   CLUSTER_WORKERS: int(0, 256).default(0),
   SSE_HEARTBEAT_MS: int(100, 120_000).default(20_000),
@@ -147,6 +149,7 @@ export interface Config {
   release: string;
   webDistDir: string | undefined;
   serveWeb: boolean;
+  logStaticRequests: boolean;
   shutdownTimeoutMs: number;
   /** Workers for `npm run start:cluster`; 0 = one per core. */
   clusterWorkers: number;
@@ -249,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     release: e.RELEASE,
     webDistDir: e.WEB_DIST_DIR,
     serveWeb: e.SERVE_WEB,
+    logStaticRequests: e.LOG_STATIC_REQUESTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     clusterWorkers: e.CLUSTER_WORKERS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,

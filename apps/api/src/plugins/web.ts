@@ -31,10 +31,14 @@ export interface WebPluginOptions {
   serveWeb: boolean;
   /** WEB_DIST_DIR, else apps/web/dist found from here. */
   webDistDir?: string | undefined;
+  /** LOG_STATIC_REQUESTS: log the web app's files too (else their routes log at `warn` only, i.e. not per request). */
+  logStaticRequests?: boolean;
 }
 
-async function web(app: FastifyInstance, { serveWeb, webDistDir }: WebPluginOptions) {
+async function web(app: FastifyInstance, { serveWeb, webDistDir, logStaticRequests = false }: WebPluginOptions) {
   if (!serveWeb) return;
+  // The access-log line is written at `info`; a file route at `warn` keeps errors and drops the per-file line.
+  const logLevel = logStaticRequests ? undefined : 'warn';
   const dist = findWebDist(webDistDir);
   const indexHtml = dist ? readFileSync(path.join(dist, 'index.html'), 'utf8') : NOT_BUILT;
 
@@ -42,6 +46,7 @@ async function web(app: FastifyInstance, { serveWeb, webDistDir }: WebPluginOpti
     await app.register(fastifyStatic, {
       root: dist,
       prefix: '/',
+      ...(logLevel ? { logLevel } : {}),
       index: false,
       wildcard: false,
       decorateReply: false,
@@ -62,7 +67,7 @@ async function web(app: FastifyInstance, { serveWeb, webDistDir }: WebPluginOpti
       .header('cache-control', 'no-cache')
       .send(indexHtml);
 
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => sendIndex(reply));
+  app.get('/', { schema: { hide: true }, ...(logLevel ? { logLevel } : {}) }, async (_req, reply) => sendIndex(reply));
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/') || url.startsWith('/health/') || url === '/metrics' || path.extname(url) !== '') {
