@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -10,6 +10,8 @@ export default defineConfig({
       'bench/**/*.test.ts',
       'lint-fixtures/*.test.ts',
     ],
+    // The cross-instance suites run in `npm run test:cluster` (vitest.cluster.config.ts).
+    exclude: [...configDefaults.exclude, '**/*.cluster.test.ts'],
     testTimeout: 90_000,
     hookTimeout: 180_000,
     pool: 'forks',
