@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { start, stop, waitHttp } from '../lib/util.mjs';
+import { nginxArgs, renderDeployNginxConf } from './nginx-conf.mjs';
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeout ?? 60_000, ...opts });
@@ -151,9 +152,12 @@ export class Redis {
 }
 
 export class Nginx {
-  /** `retryNonIdempotent: false` is deploy/nginx/nginx.conf's policy (POST/PATCH never replayed by nginx). */
-  constructor(dir, listen, upstreamPorts, { retryNonIdempotent = true } = {}) {
-    this.retryNonIdempotent = retryNonIdempotent;
+  /**
+   * deploy/nginx/nginx.conf itself, rendered for 127.0.0.1:`listen` in front of 127.0.0.1:`upstreamPorts` (only
+   * the listen, upstream server addresses and log paths are substituted: bench/faults/nginx-conf.mjs; checked by
+   * nginx-conf.test.ts), validated with `nginx -t` and run with its own prefix and pid file.
+   */
+  constructor(dir, listen, upstreamPorts) {
     this.prefix = path.join(dir, 'nginx');
     this.listen = listen;
     this.upstreams = upstreamPorts;
@@ -162,19 +166,11 @@ export class Nginx {
 
   async start() {
     mkdirSync(this.prefix, { recursive: true });
-    const tpl = readFileSync(new URL('./nginx.conf', import.meta.url), 'utf8');
-    const conf = tpl
-      .replaceAll('@PREFIX@', this.prefix)
-      .replaceAll('@LISTEN@', String(this.listen))
-      .replace(' non_idempotent;', this.retryNonIdempotent ? ' non_idempotent;' : ';')
-      .replace(
-        '@UPSTREAMS@',
-        this.upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n'),
-      );
+    const conf = renderDeployNginxConf({ listen: this.listen, upstreams: this.upstreams, prefix: this.prefix });
     const file = path.join(this.prefix, 'nginx.conf');
     writeFileSync(file, conf);
-    sh('nginx', ['-t', '-p', this.prefix, '-c', file]);
-    this.proc = start('nginx', 'nginx', ['-p', this.prefix, '-c', file, '-g', 'daemon off;']);
+    sh('nginx', ['-t', ...nginxArgs(this.prefix, file)]);
+    this.proc = start('nginx', 'nginx', nginxArgs(this.prefix, file, { foreground: true }));
     await waitHttp(`${this.url}/health/live`, { child: this.proc, timeoutMs: 20_000 });
   }
 
