@@ -23,8 +23,14 @@ describe('api-client: refresh and retry on 401', () => {
     const res = await api<Array<{ id: string }>>('/tasks');
 
     expect(res.data).toEqual([{ id: 't1' }]);
-    expect(calls(net.calls)).toEqual(['GET /api/v1/tasks', 'POST /api/v1/auth/refresh', 'GET /api/v1/tasks']);
-    const refresh = net.calls[1]!;
+    // Before rotating, the session is tried once as the cookies stand (another tab may have refreshed already).
+    expect(calls(net.calls)).toEqual([
+      'GET /api/v1/tasks',
+      'GET /api/v1/auth/me',
+      'POST /api/v1/auth/refresh',
+      'GET /api/v1/tasks',
+    ]);
+    const refresh = net.calls[2]!;
     expect(refresh.headers.get('x-csrf-token')).toBe('test-csrf');
     expect(refresh.headers.get('x-auth-mode')).toBe('cookie');
   });
@@ -57,7 +63,8 @@ describe('api-client: refresh and retry on 401', () => {
 
     expect(results.map((r) => r.data)).toEqual(['/api/v1/tasks', '/api/v1/tasks/stats', '/api/v1/auth/me']);
     expect(net.calls.filter((c) => c.url === '/api/v1/auth/refresh')).toHaveLength(1);
-    expect(net.calls.filter((c) => c.url !== '/api/v1/auth/refresh')).toHaveLength(6);
+    // Three requests, the one probe of the session before rotating, three retries.
+    expect(net.calls.filter((c) => c.url !== '/api/v1/auth/refresh')).toHaveLength(7);
   });
 
   it('a failed refresh ends the session: the request fails with the 401 and the session-lost listeners run', async () => {
@@ -74,7 +81,26 @@ describe('api-client: refresh and retry on 401', () => {
       expect(error).toMatchObject({ status: 401, code: 'TOKEN_EXPIRED' });
       expect(lost).toHaveBeenCalledTimes(1);
       // No retry without a new session.
-      expect(calls(net.calls)).toEqual(['GET /api/v1/tasks', 'POST /api/v1/auth/refresh']);
+      expect(calls(net.calls)).toEqual(['GET /api/v1/tasks', 'GET /api/v1/auth/me', 'POST /api/v1/auth/refresh']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a 401 INVALID_CREDENTIALS (a wrong current password) is the answer: no refresh, no resend, session kept', async () => {
+    const lost = vi.fn();
+    const stop = onSessionLost(lost);
+    try {
+      const net = fakeFetch(() => problem(401, 'INVALID_CREDENTIALS', 'The current password is not correct'));
+
+      const error = await api('/auth/password', {
+        method: 'POST',
+        json: { currentPassword: 'x', newPassword: 'y' },
+      }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+      expect(calls(net.calls)).toEqual(['POST /api/v1/auth/password']);
+      expect(lost).not.toHaveBeenCalled();
     } finally {
       stop();
     }

@@ -88,11 +88,25 @@ export async function toApiError(res: Response): Promise<ApiError> {
   return ApiError.fromProblem(res.status, body as never, res.headers.get('x-request-id'));
 }
 
-/** Sends a request; on 401 refreshes the session once (serialised across tabs) and retries. */
+/**
+ * Only UNAUTHENTICATED and TOKEN_EXPIRED say the session needs a refresh. Another 401 (INVALID_CREDENTIALS: a wrong
+ * current password in a form) is the answer to show: refreshing and resending would sign the user out and count the
+ * wrong password twice toward the lockout.
+ */
+async function meansSessionExpired(res: Response): Promise<boolean> {
+  try {
+    const body = (await res.clone().json()) as { code?: unknown };
+    return body.code === undefined || body.code === 'UNAUTHENTICATED' || body.code === 'TOKEN_EXPIRED';
+  } catch {
+    return true;
+  }
+}
+
+/** Sends a request; on a 401 for the session refreshes it once (serialised across tabs) and retries. */
 export async function apiFetch(path: string, opts: RequestOptions = {}): Promise<Response> {
   const startedAt = Date.now();
   let res = await send(path, opts);
-  if (res.status === 401 && !opts.noRefresh) {
+  if (res.status === 401 && !opts.noRefresh && (await meansSessionExpired(res))) {
     const refreshed = await refreshSession(startedAt);
     if (refreshed) res = await send(path, opts);
     if (res.status === 401) for (const fn of sessionLostListeners) fn();

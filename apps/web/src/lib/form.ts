@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import type { FieldError } from './api-error';
-import { isApiError } from './api-error';
+import { errorMessage, isApiError } from './api-error';
 
 export type FieldErrors = Record<string, string>;
 
@@ -34,15 +34,27 @@ export function validate<T>(
   return { errors: issuesToFieldErrors(r.error?.issues ?? []) };
 }
 
-/** Field errors from a 400 VALIDATION_FAILED answer of the server. */
-export function serverFieldErrors(e: unknown): FieldErrors {
+/** Error codes whose answer belongs under one field of a form (e.g. INVALID_CREDENTIALS → its password field). */
+export type CodeFields = Readonly<Record<string, string>>;
+
+/** Field errors from a failed request: a 400 VALIDATION_FAILED's per-field errors, or a `codeFields` answer. */
+export function serverFieldErrors(e: unknown, codeFields: CodeFields = {}): FieldErrors {
   if (!isApiError(e)) return {};
+  const field = codeFields[e.code];
+  if (field) return { [field]: e.message };
   const out: FieldErrors = {};
   for (const fe of e.errors as FieldError[]) {
     const key = fe.path.split('.')[0] || '_form';
     out[key] ??= fe.message;
   }
   return out;
+}
+
+/** The message above a form for a failed request, unless `codeFields` puts it under a field. */
+export function formLevelError(e: unknown, codeFields: CodeFields = {}): string | null {
+  if (!e) return null;
+  if (isApiError(e) && codeFields[e.code]) return null;
+  return errorMessage(e);
 }
 
 export interface SchemaFormSubmit {
@@ -61,6 +73,7 @@ export function useSchemaForm<T>(
   schema: { safeParse: (v: unknown) => SafeParseLike<T> },
   fields: readonly string[],
   send: (data: T, submit: SchemaFormSubmit) => void,
+  codeFields: CodeFields = {},
 ): { errors: FieldErrors; onSubmit: (e: FormEvent<HTMLFormElement>) => void } {
   const [errors, setErrors] = useState<FieldErrors>({});
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -70,7 +83,7 @@ export function useSchemaForm<T>(
     const result = validate(schema, Object.fromEntries(fields.map((f) => [f, values.get(f)])));
     if (result.errors) return setErrors(result.errors);
     setErrors({});
-    send(result.data, { form, showServerErrors: (err) => setErrors(serverFieldErrors(err)) });
+    send(result.data, { form, showServerErrors: (err) => setErrors(serverFieldErrors(err, codeFields)) });
   };
   return { errors, onSubmit };
 }

@@ -3,15 +3,19 @@ import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError, TextField } from '../../../components/ui/field';
-import { errorMessage } from '../../../lib/api-error';
-import { useSchemaForm } from '../../../lib/form';
+import { type CodeFields, formLevelError, useSchemaForm } from '../../../lib/form';
 import { useDeleteAccount } from '../api/delete-account';
+
+const WRONG_PASSWORD: CodeFields = { INVALID_CREDENTIALS: 'password' };
 
 export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
   const mutation = useDeleteAccount();
   const [open, setOpen] = useState(false);
-  const { errors, onSubmit } = useSchemaForm(deleteMeBody, ['password'], (data) =>
-    mutation.mutate(data, { onSuccess: onSignedOut }),
+  const { errors, onSubmit } = useSchemaForm(
+    deleteMeBody,
+    ['password'],
+    (data, { showServerErrors }) => mutation.mutate(data, { onSuccess: onSignedOut, onError: showServerErrors }),
+    WRONG_PASSWORD,
   );
   return (
     <>
@@ -25,7 +29,7 @@ export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
         description="Your account, every task and every session are deleted for good."
       >
         <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+          <FormError message={formLevelError(mutation.error, WRONG_PASSWORD)} />
           <TextField
             label="Password"
             name="password"

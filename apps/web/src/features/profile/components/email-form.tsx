@@ -1,10 +1,10 @@
 import { changeEmailBody, type User } from '@primetrade/shared';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
-import { errorMessage } from '../../../lib/api-error';
+import { formLevelError } from '../../../lib/form';
 import { useUpdateMe } from '../api/update-me';
 import { CurrentPasswordField } from './current-password-field';
-import { useCredentialForm } from './use-credential-form';
+import { useCredentialForm, WRONG_CURRENT_PASSWORD } from './use-credential-form';
 
 export function EmailForm({ user }: { user: User }) {
   const mutation = useUpdateMe();
@@ -24,7 +24,7 @@ export function EmailForm({ user }: { user: User }) {
           <span className="text-amber-700">(not verified)</span>
         )}
       </p>
-      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <FormError message={formLevelError(mutation.error, WRONG_CURRENT_PASSWORD)} />
       <TextField label="New email" name="email" type="email" autoComplete="email" error={errors.email} />
       <CurrentPasswordField error={errors.currentPassword} />
       <Button type="submit" busy={mutation.isPending}>

@@ -1,10 +1,10 @@
 import { changePasswordBody } from '@primetrade/shared';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
-import { errorMessage } from '../../../lib/api-error';
+import { formLevelError } from '../../../lib/form';
 import { useChangePassword } from '../api/change-password';
 import { CurrentPasswordField } from './current-password-field';
-import { useCredentialForm } from './use-credential-form';
+import { useCredentialForm, WRONG_CURRENT_PASSWORD } from './use-credential-form';
 
 export function PasswordForm() {
   const mutation = useChangePassword();
@@ -16,7 +16,7 @@ export function PasswordForm() {
   );
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
-      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <FormError message={formLevelError(mutation.error, WRONG_CURRENT_PASSWORD)} />
       <CurrentPasswordField error={errors.currentPassword} />
       <TextField
         label="New password"

@@ -1,5 +1,8 @@
 import { useToast } from '../../../components/ui/toast';
-import { useSchemaForm } from '../../../lib/form';
+import { type CodeFields, useSchemaForm } from '../../../lib/form';
+
+/** A wrong current password is shown under its field (not as a lost session, not above the form). */
+export const WRONG_CURRENT_PASSWORD: CodeFields = { INVALID_CREDENTIALS: 'currentPassword' };
 
 /** A form that changes a credential: once the server accepts it, it is cleared (no password left in the DOM). */
 export function useCredentialForm<T>(
@@ -9,13 +12,17 @@ export function useCredentialForm<T>(
   message: string,
 ) {
   const toast = useToast();
-  return useSchemaForm<T>(schema, fields, (data, { form, showServerErrors }) =>
-    mutate(data, {
-      onSuccess: () => {
-        form.reset();
-        toast(message, 'success');
-      },
-      onError: showServerErrors,
-    }),
+  return useSchemaForm<T>(
+    schema,
+    fields,
+    (data, { form, showServerErrors }) =>
+      mutate(data, {
+        onSuccess: () => {
+          form.reset();
+          toast(message, 'success');
+        },
+        onError: showServerErrors,
+      }),
+    WRONG_CURRENT_PASSWORD,
   );
 }
