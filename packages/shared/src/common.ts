@@ -20,9 +20,13 @@ export function isRealCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
+/** The longest ISO date-time accepted: nanoseconds and an offset take 35 characters; more is not a date. */
+export const ISO_DATE_TIME_MAX = 64;
+
 /** ISO 8601 date-time with an offset (Z or ±hh:mm), checked against the calendar. */
 export const isoDateTime = z.iso
   .datetime({ offset: true })
+  .max(ISO_DATE_TIME_MAX)
   .refine(isRealCalendarDate, { message: 'Not a real calendar date' });
 
 /** True for an IANA time-zone name the runtime knows. */

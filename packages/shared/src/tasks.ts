@@ -76,11 +76,12 @@ export const taskSortSchema = z.enum([...TASK_SORT_FIELDS, ...TASK_SORT_FIELDS.m
   ...string[],
 ]);
 
+/** A comma list of enum values (`status=pending,completed`): at least one, and no more than there are values. */
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
     .transform((s) => s.split(',').map((v) => v.trim()))
-    .pipe(z.array(z.enum(values)).min(1));
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
 
 /** GET /tasks and GET /tasks/export filters. */
 export const taskFilterShape = {

@@ -38,6 +38,23 @@ export const unavailable = (message = 'A service this request needs is unavailab
   new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, { headers: { 'retry-after': '5' } });
 
 /**
+ * The bounds of a problem's text, as the OpenAPI document states them (plugins/openapi.ts): the field errors a body
+ * lists (a body with thousands of unknown keys gets the first 100) and the length of each path, message and detail
+ * (a path or message can echo a client's key names).
+ */
+export const PROBLEM_LIMITS = { errors: 100, path: 200, message: 500, detail: 1000 } as const;
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
+
+/** At most PROBLEM_LIMITS.errors field errors, each path and message clipped to its bound. */
+export function boundFieldErrors(errors: FieldError[]): FieldError[] {
+  return errors.slice(0, PROBLEM_LIMITS.errors).map((e) => ({
+    path: clip(e.path, PROBLEM_LIMITS.path),
+    message: clip(e.message, PROBLEM_LIMITS.message),
+  }));
+}
+
+/**
  * The contract's problem+json body (RFC 9457). `request` is anything with the request id: a Fastify request, or
  * `{ id }` where a response is written before Fastify (admission control) or without it (the worker's endpoint).
  */
@@ -53,10 +70,10 @@ export function problemBody(
     type: 'about:blank',
     title: statusTitle[status] ?? 'Error',
     status,
-    detail,
+    detail: clip(detail, PROBLEM_LIMITS.detail),
     code,
-    message: detail,
-    ...(errors ? { errors } : {}),
+    message: clip(detail, PROBLEM_LIMITS.detail),
+    ...(errors ? { errors: boundFieldErrors(errors) } : {}),
     requestId: request.id,
   };
 }

@@ -106,6 +106,7 @@ describe.each(drivers())('OpenAPI document shape and the server behind it (%s)',
     const components = (doc as unknown as { components: { responses: Record<string, { headers: object }> } })
       .components;
     expect(Object.keys(components.responses.RateLimited?.headers ?? {})).toEqual([
+      'Access-Control-Allow-Origin',
       'RateLimit-Limit',
       'RateLimit-Remaining',
       'RateLimit-Reset',

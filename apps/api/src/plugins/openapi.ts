@@ -15,7 +15,17 @@
  * values (`status=pending,completed`) as an array of the enum sent comma-separated (style form, explode false), a
  * new password as its real limit in code points (PASSWORD_MAX) and tags as at most TAGS_MAX.
  */
-import { PASSWORD_MAX, passwordSchema, TAGS_MAX, tagsSchema } from '@primetrade/shared';
+import {
+  DESCRIPTION_MAX,
+  IMPORT_MAX_ROWS,
+  PASSWORD_MAX,
+  passwordSchema,
+  TAG_MAX,
+  TAGS_MAX,
+  TITLE_MAX,
+  tagsSchema,
+  timezone,
+} from '@primetrade/shared';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -30,6 +40,7 @@ type Operation = {
 };
 type Document = {
   info?: Json;
+  servers?: Json[];
   paths?: Record<string, Record<string, Operation>>;
   components?: Json;
   tags?: Json[];
@@ -39,17 +50,31 @@ const PROBLEM_JSON = 'application/problem+json';
 const problemRef = { $ref: '#/components/responses/Problem' };
 const rateLimitedRef = { $ref: '#/components/responses/RateLimited' };
 
-const header = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } });
+const INT32_MAX = 2 ** 31 - 1;
+const header = (description: string) => ({
+  description,
+  schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX },
+});
+/** @fastify/cors in app.ts: the request's Origin echoed when it is one of CORS_ORIGINS, else no header. */
+const CORS_HEADER = {
+  description:
+    "The request's Origin, echoed when it is one of CORS_ORIGINS (credentials allowed); absent for any other origin",
+  schema: { type: 'string', format: 'uri', maxLength: 2048 },
+};
 const RATE_LIMIT_HEADERS = {
+  'Access-Control-Allow-Origin': { $ref: '#/components/headers/Access-Control-Allow-Origin' },
   'RateLimit-Limit': header('Requests allowed in the window'),
   'RateLimit-Remaining': header('Requests left in the window'),
   'RateLimit-Reset': header('Seconds until the window resets'),
   'Retry-After': header('Seconds to wait before retrying'),
 };
 
-/** The API-wide limit's headers: the rate-limit plugin sets them on every /api/v1 answer, errors included. */
+/**
+ * The API-wide limit's headers (the rate-limit plugin sets them on every /api/v1 answer, errors included) and the
+ * CORS header.
+ */
 const RATE_LIMIT_REFS = Object.fromEntries(
-  ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'].map((name) => [
+  ['Access-Control-Allow-Origin', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'].map((name) => [
     name,
     { $ref: `#/components/headers/${name}` },
   ]),
@@ -116,7 +141,9 @@ const SPECIAL_ANSWERS: Record<string, Record<string, Json>> = {
 };
 
 function location() {
-  return { description: 'Where to go next', schema: { type: 'string', format: 'uri-reference' } };
+  // The provider's authorization URL (its endpoint and the code-flow parameters), or the app's path back (returnTo
+  // is at most 512 characters).
+  return { description: 'Where to go next', schema: { type: 'string', format: 'uri-reference', maxLength: 2048 } };
 }
 
 /** The error statuses an operation can answer, from its kind: public or signed in, admin, input, path ids. */
@@ -200,7 +227,6 @@ function describeSchemes(schemes: Record<string, Json> | undefined): Record<stri
   );
 }
 
-const INT32_MAX = 2 ** 31 - 1;
 /** Every integer schema says its format: int32 when its bounds fit, else int64. */
 function integerFormats(value: unknown): void {
   if (Array.isArray(value)) for (const v of value) integerFormats(v);
@@ -215,15 +241,187 @@ function integerFormats(value: unknown): void {
   }
 }
 
+/**
+ * The bounds of what the server answers (OWASP API4: every string has a maxLength, every array a maxItems), where
+ * the route schemas cannot say them: each is a fact of the code, named next to it. The contract test
+ * (scripts/contract.test.ts) checks real answers against them.
+ */
+const TIME = { format: 'date-time', maxLength: 30 }; // Date#toISOString: 24 characters (27 past the year 9999)
+const PROBLEM = { errors: 100, path: 200, message: 500, detail: 1000 }; // lib/errors.ts PROBLEM_LIMITS
+const FIELD_ERRORS = {
+  '': { maxItems: PROBLEM.errors },
+  'items.path': { maxLength: PROBLEM.path },
+  'items.message': { maxLength: PROBLEM.message },
+};
+const under = (prefix: string, bounds: Record<string, Json>) =>
+  Object.fromEntries(Object.entries(bounds).map(([k, v]) => [k ? `${prefix}.${k}` : prefix, v]));
+
+/** Component schemas: property paths ('.'-separated, `items` steps into an array) and their bounds. */
+const SCHEMA_BOUNDS: Record<string, Record<string, Json>> = {
+  // admin.service.ts jobs(): the 50 most recent failures, id/name/error clipped.
+  AdminJobs: {
+    failed: { maxItems: 50 },
+    'failed.items.id': { maxLength: 200 },
+    'failed.items.name': { maxLength: 100 },
+    'failed.items.error': { maxLength: 1000 },
+  },
+  // infra/tokens.ts: a compact JWT of a few claims; the refresh token is what refreshBody accepts back (≤ 512).
+  AuthResult: {
+    accessToken: { maxLength: 4096 },
+    refreshToken: { maxLength: 512 },
+    accessTokenExpiresAt: TIME,
+    refreshTokenExpiresAt: TIME,
+  },
+  Problem: {
+    type: { maxLength: 2048 },
+    title: { maxLength: 64 },
+    code: { maxLength: 64 },
+    detail: { maxLength: PROBLEM.detail },
+    message: { maxLength: PROBLEM.detail },
+    requestId: { maxLength: 128 }, // app.ts REQUEST_ID_RE, else a UUID
+    ...under('errors', FIELD_ERRORS),
+  },
+  // auth.service.ts clips the user agent to 512 and the address to 64.
+  Session: { userAgent: { maxLength: 512 }, ip: { maxLength: 64 }, createdAt: TIME, lastUsedAt: TIME, expiresAt: TIME },
+  // The create/patch/import validators (TITLE_MAX, DESCRIPTION_MAX, TAGS_MAX, TAG_MAX).
+  Task: {
+    title: { maxLength: TITLE_MAX },
+    description: { maxLength: DESCRIPTION_MAX },
+    tags: { maxItems: TAGS_MAX },
+    'tags.items': { maxLength: TAG_MAX },
+    dueDate: TIME,
+    completedAt: TIME,
+    createdAt: TIME,
+    updatedAt: TIME,
+  },
+  // A history entry's changes are keyed by the task's field names.
+  TaskHistoryEntry: { 'changes.propertyNames': { maxLength: 32 }, createdAt: TIME },
+  // tasks.stats.repo.ts: the last 30 local days, as YYYY-MM-DD.
+  TaskStats: { daily: { maxItems: 30 }, 'daily.items.date': { format: 'date', maxLength: 10 } },
+  // The profile validators: name 100 (OIDC names clipped to 100), email 254, IANA zone names 64.
+  User: {
+    name: { maxLength: 100 },
+    email: { maxLength: 254 },
+    timezone: { maxLength: 64 },
+    createdAt: TIME,
+    updatedAt: TIME,
+  },
+};
+
+/** Inline answer schemas: `method path status` → property paths in the JSON body, and their bounds. */
+const ANSWER_BOUNDS: Record<string, Record<string, Json>> = {
+  'get /api/v1/admin/users 200': { data: { maxItems: 100 } }, // limit ≤ 100
+  'get /api/v1/auth/sessions 200': { data: { maxItems: 100 } }, // auth.repo.ts: .limit(100)
+  'get /api/v1/tasks 200': { data: { maxItems: 100 }, 'meta.nextCursor': { maxLength: 1024 } }, // limit, cursor ≤ 1024
+  'get /api/v1/tasks/{id}/history 200': { data: { maxItems: 1000 } }, // tasks.history.repo.ts: .limit(1000)
+  // oidc.service.ts: one provider at most; its id a slug of ≤ 40, its name OIDC_PROVIDER_NAME (≤ 64).
+  'get /api/v1/auth/oidc/providers 200': {
+    data: { maxItems: 1 },
+    'data.items.id': { maxLength: 40 },
+    'data.items.name': { maxLength: 64 },
+    'data.items.startUrl': { maxLength: 128 },
+  },
+  'post /api/v1/auth/forgot-password 202': { 'data.message': { maxLength: 200 } },
+  'post /api/v1/auth/resend-verification 202': { 'data.message': { maxLength: 200 } },
+  // tasks.import-export.ts: one entry per failed row, its errors bounded as a problem's are.
+  'post /api/v1/tasks/import 200': {
+    'data.failed': { maxItems: IMPORT_MAX_ROWS },
+    ...under('data.failed.items.errors', FIELD_ERRORS),
+  },
+};
+
+/** tasks.routes.ts IMPORT_BODY_LIMIT: an import body is at most 10 MiB. */
+const IMPORT_BODY_MAX = 10 * 1024 * 1024;
+
+/** The schemas `path` names under `schema`, stepping through properties, `items`, `propertyNames` and anyOf. */
+function schemasAt(schema: Json | undefined, path: string[]): Json[] {
+  if (!schema) return [];
+  if (path.length === 0) return [schema];
+  const [step, ...rest] = path as [string, ...string[]];
+  const branches = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
+  if (branches) return branches.flatMap((branch) => schemasAt(branch, path));
+  const next =
+    step === 'items' || step === 'propertyNames'
+      ? (schema[step] as Json | undefined)
+      : ((schema.properties as Record<string, Json> | undefined)?.[step] as Json | undefined);
+  return schemasAt(next, rest);
+}
+
+function applyBounds(root: Json | undefined, bounds: Record<string, Json>, where: string): void {
+  for (const [path, bound] of Object.entries(bounds)) {
+    const targets = schemasAt(root, path ? path.split('.') : []);
+    if (targets.length === 0) throw new Error(`openapi bounds: ${where} has no ${path}`);
+    for (const target of targets) Object.assign(target, bound);
+  }
+}
+
+/** Every uuid is 36 characters (its pattern says so); every bound above applied. */
+function boundAnswers(doc: Document): void {
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) visit(v);
+    else if (value && typeof value === 'object') {
+      const schema = value as Json;
+      if (schema.format === 'uuid' && schema.maxLength === undefined) schema.maxLength = 36;
+      for (const v of Object.values(schema)) visit(v);
+    }
+  };
+  visit(doc);
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, Json>;
+  for (const [name, bounds] of Object.entries(SCHEMA_BOUNDS)) {
+    if (schemas[name]) applyBounds(schemas[name], bounds, name);
+  }
+  for (const [key, bounds] of Object.entries(ANSWER_BOUNDS)) {
+    const [method, path, status] = key.split(' ') as [string, string, string];
+    const operation = doc.paths?.[path]?.[method];
+    if (!operation) continue; // a route another build does not register
+    const content = operation.responses[status]?.content as Record<string, { schema?: Json }> | undefined;
+    applyBounds(content?.['application/json']?.schema, bounds, key);
+  }
+  // An import body's text (CSV, a JSON string, an export's keys) cannot be longer than the body itself.
+  const importBody = doc.paths?.['/api/v1/tasks/import']?.post?.requestBody;
+  const boundText = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) boundText(v);
+    else if (value && typeof value === 'object') {
+      const schema = value as Json;
+      const bounded = ['maxLength', 'enum', 'const'].some((k) => schema[k] !== undefined);
+      if (schema.type === 'string' && !bounded) schema.maxLength = IMPORT_BODY_MAX;
+      for (const v of Object.values(schema)) boundText(v);
+    }
+  };
+  boundText(importBody);
+}
+
+/** The servers say who they are for (OWASP API9: inventory): the deployment's own APP_URL, public. */
+function describeServers(servers: Json[] | undefined): Json[] | undefined {
+  return servers?.map((server) => ({
+    description: 'This deployment (its APP_URL): https in production, http://localhost:3000 in local development',
+    'x-internal': false,
+    ...server,
+  }));
+}
+
+/**
+ * Admin operations need an administrator's token: the same schemes with the role `admin` (OpenAPI 3.1 lets a
+ * non-OAuth requirement name the roles it needs), so they differ from every other operation's (OWASP API5).
+ */
+function adminSecurity(path: string, operation: Operation): void {
+  if (!path.startsWith('/api/v1/admin/') || !operation.security) return;
+  operation.security = (operation.security as Record<string, string[]>[]).map((requirement) =>
+    Object.fromEntries(Object.keys(requirement).map((scheme) => [scheme, ['admin']])),
+  );
+}
+
 export function finishOpenapi(input: Document): Document {
-  const { 'Retry-After': _, ...rateLimitHeaders } = RATE_LIMIT_HEADERS;
+  const { 'Retry-After': _, 'Access-Control-Allow-Origin': __, ...rateLimitHeaders } = RATE_LIMIT_HEADERS;
   const components = {
     ...input.components,
     securitySchemes: describeSchemes(input.components?.securitySchemes as Record<string, Json> | undefined),
     responses: RESPONSES,
-    headers: rateLimitHeaders,
+    headers: { 'Access-Control-Allow-Origin': CORS_HEADER, ...rateLimitHeaders },
   };
   const doc: Document = { ...input, paths: {}, components };
+  const servers = describeServers(input.servers);
+  if (servers) doc.servers = servers;
   const tags = new Set<string>();
   for (const [rawPath, operations] of Object.entries(input.paths ?? {})) {
     const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
@@ -233,6 +431,7 @@ export function finishOpenapi(input: Document): Document {
       operation.operationId ??= operationId(method, path);
       for (const tag of operation.tags ?? []) tags.add(tag);
       if (!operation.security || operation.security.length === 0) operation.security = [];
+      adminSecurity(path, operation);
       for (const parameter of operation.parameters ?? []) {
         if (parameter.in === 'query' && (parameter as { schema?: Json }).schema?.type === 'array') {
           Object.assign(parameter, { style: 'form', explode: false });
@@ -261,6 +460,7 @@ export function finishOpenapi(input: Document): Document {
   doc.info = { ...input.info, license: { name: 'MIT', identifier: 'MIT' } };
   dropUnusedSchemas(doc);
   integerFormats(doc);
+  boundAnswers(doc);
   return doc;
 }
 
@@ -278,6 +478,7 @@ function strictInput({ zodSchema, jsonSchema }: OverrideContext): void {
   }
   if (zodSchema === passwordSchema) jsonSchema.maxLength = PASSWORD_MAX;
   if (zodSchema === tagsSchema) jsonSchema.maxItems = TAGS_MAX;
+  if (zodSchema === timezone) jsonSchema.maxLength = 64; // isValidTimeZone refuses longer names
   const def = (zodSchema as unknown as { _zod: { def: { type: string; out?: z.ZodType } } })._zod.def;
   if (def.type !== 'pipe' || !def.out) return;
   const out = (def.out as unknown as { _zod: { def: { type: string; element?: { _zod: { def: { type: string } } } } } })

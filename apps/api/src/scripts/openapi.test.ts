@@ -25,7 +25,7 @@ describe(`drift gate: ${OPENAPI_FILE}`, () => {
   it('the generation depends on the code only: sorted keys, a fixed servers URL, two-space JSON and a newline', () => {
     const doc = JSON.parse(generated);
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.servers).toEqual([{ url: OPENAPI_SERVER_URL }]);
+    expect(doc.servers.map((server: { url: string }) => server.url)).toEqual([OPENAPI_SERVER_URL]);
     expect(generated).toBe(`${JSON.stringify(sortKeys(doc), null, 2)}\n`);
   });
 

@@ -77,6 +77,12 @@ export class AdminService {
   async jobs() {
     const { queue } = this.deps;
     const [counts, failed] = await Promise.all([queue.counts(), queue.failed(50)]);
-    return { kind: queue.kind, counts, failed };
+    // The bounds the OpenAPI document states (AdminJobs): a job's error is whatever its handler threw.
+    const clip = (s: string, n: number) => s.slice(0, n);
+    return {
+      kind: queue.kind,
+      counts,
+      failed: failed.map((j) => ({ ...j, id: clip(j.id, 200), name: clip(j.name, 100), error: clip(j.error, 1000) })),
+    };
   }
 }

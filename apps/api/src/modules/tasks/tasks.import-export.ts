@@ -6,7 +6,7 @@ import { type ExportTasksQuery, IMPORT_MAX_ROWS, importRowSchema, type Task } fr
 import type { z } from 'zod';
 import type { Db } from '../../infra/db/client';
 import type { ReadRouter } from '../../infra/db/read-router';
-import { type FieldError, validation } from '../../lib/errors';
+import { boundFieldErrors, type FieldError, validation } from '../../lib/errors';
 import { csvHeader, csvRow, csvToObjects } from './tasks.csv';
 import { diff } from './tasks.history';
 import { insertActivity } from './tasks.history.repo';
@@ -32,7 +32,7 @@ export interface ExportFile {
 }
 
 function zodIssues(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return boundFieldErrors(error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
 }
 
 export class TaskTransfer {
