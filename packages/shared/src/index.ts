@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './common';
 export * from './errors';
+export * from './imports';
 export * from './tasks';
 export * from './users';

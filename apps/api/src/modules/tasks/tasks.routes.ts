@@ -11,8 +11,9 @@ import {
   exportTasksQuery,
   historyEnvelope,
   idParams,
-  importResultEnvelope,
-  importTasksBody,
+  importFileBody,
+  importOutcomeEnvelope,
+  importQuery,
   listTasksQuery,
   patchTaskBody,
   replaceTaskBody,
@@ -166,10 +167,16 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
       }),
     );
 
-    // Import: its own scope, so the text/csv parser and the 10 MiB limit apply to this route only.
+    // Import: its own scope, so the text/csv and zip parsers and the 10 MiB limit apply to this route only.
     await app.register(async (child) => {
       child.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
         done(null, body),
+      );
+      // A Vikunja export zip (browsers label .zip files either way), or any file as bytes.
+      child.addContentTypeParser(
+        ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'],
+        { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT },
+        (_req, body, done) => done(null, body),
       );
       child.withTypeProvider<ZodTypeProvider>().post(
         '/import',
@@ -177,16 +184,22 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
           bodyLimit: IMPORT_BODY_LIMIT,
           schema: {
             tags: TAGS,
-            summary: 'Import tasks from CSV (text/csv) or a JSON array; each row validated',
+            summary:
+              'Import tasks from CSV (text/csv) or a JSON array, or from Todoist, Trello or Vikunja (format); dryRun previews',
             security: SECURED,
-            consumes: ['application/json', 'text/csv'],
-            body: importTasksBody,
-            response: { 200: importResultEnvelope },
+            consumes: ['application/json', 'text/csv', 'application/zip'],
+            querystring: importQuery,
+            body: importFileBody,
+            response: { 200: importOutcomeEnvelope },
           },
         },
         async (request) => {
           const csv = /^text\/csv\b/i.test(header(request, 'content-type') ?? '');
-          return { success: true as const, data: await service.transfer.import(uid(request), request.body, { csv }) };
+          const { format = 'native', dryRun = false } = request.query;
+          return {
+            success: true as const,
+            data: await service.imports.import(uid(request), request.body, { format, dryRun, csv }),
+          };
         },
       );
     });

@@ -6,6 +6,7 @@
 import type { Cache } from '../../infra/cache/cache';
 import type { Db } from '../../infra/db/client';
 import type { ReadRouter } from '../../infra/db/read-router';
+import { TaskImports } from './importers';
 import { TaskHistory } from './tasks.history';
 import { IdempotencyKeys } from './tasks.idempotency';
 import { TaskTransfer } from './tasks.import-export';
@@ -32,12 +33,15 @@ export function createTasksService(deps: TasksServiceDeps) {
     // The change's task_activity row is its outbox entry; the relay publishes it (at least once).
     deps.outbox.kick();
   };
+  const transfer = new TaskTransfer({ db, reads, afterWrite, now: deps.now });
   return {
     reads: new TaskReads({ db, cache, cursorKey: deps.cursorKey }),
     writes: new TaskWrites({ db, idempotency: new IdempotencyKeys(db), limit: deps.limits.create, afterWrite }),
     history: new TaskHistory(db),
     stats: new TaskStatsReader({ db, reads, cache }),
-    transfer: new TaskTransfer({ db, reads, afterWrite, now: deps.now }),
+    transfer,
+    /** Imports from other tools and dry runs; writes through transfer.import. */
+    imports: new TaskImports({ insert: (userId, input, opts) => transfer.import(userId, input, opts) }),
   };
 }
 
