@@ -74,7 +74,11 @@ export function composeModules(p: Platform) {
   const db = p.database.db;
   // Failed password checks are also kept in the database: a lockout outlives Redis losing its data.
   const authLimits = { store: p.rateLimitStore, config: config.rateLimit, durable: authFailureStore(db) };
-  const cookies = { secure: config.secureCookies, accessTokenTtlSec: config.accessTokenTtlSec };
+  const cookies = {
+    secure: config.secureCookies,
+    accessTokenTtlSec: config.accessTokenTtlSec,
+    origins: config.cookieWriteOrigins,
+  };
   const auth = createAuthModule({
     db,
     tokens: p.tokens,

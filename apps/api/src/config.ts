@@ -179,6 +179,8 @@ export interface Config {
   oidc: { issuerUrl: string; clientId: string; clientSecret: string | undefined; providerName: string } | undefined;
   /** Cookies get Secure unless the app is served over plain local http. */
   secureCookies: boolean;
+  /** The origins a cookie-authenticated write may come from (Origin/Referer): APP_URL's and CORS_ORIGINS. */
+  cookieWriteOrigins: string[];
   testDatabaseUrl: string | undefined;
   testRedisUrl: string | undefined;
 }
@@ -211,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .split(',')
     .map((o) => o.trim().replace(/\/$/, ''))
     .filter(Boolean);
+  const originOf = (u: string) => URL.parse(u)?.origin;
   const secureCookies = !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(appUrl);
   return {
     nodeEnv: e.NODE_ENV,
@@ -280,6 +283,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     secureCookies,
+    cookieWriteOrigins: [
+      ...new Set([appUrl, ...corsOrigins].map(originOf).filter((o): o is string => Boolean(o && o !== 'null'))),
+    ],
     testDatabaseUrl: e.TEST_DATABASE_URL,
     testRedisUrl: e.TEST_REDIS_URL,
   };

@@ -82,3 +82,15 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const ACCESS_COOKIE = 'access_token';
 export const REFRESH_COOKIE = 'refresh_token';
 export const CSRF_COOKIE = 'csrf_token';
+
+/**
+ * The auth cookies' names. Over https they carry the prefix the browser enforces, so no subdomain or plain-http
+ * page can plant or overwrite them: `__Host-` (Secure, Path=/, no Domain) for the access token and the CSRF value,
+ * `__Secure-` (Secure) for the refresh token, whose Path=/api/v1/auth a `__Host-` cookie may not have. Plain
+ * http://localhost keeps the bare names (a browser refuses prefixed cookies without Secure).
+ */
+export function authCookieNames(secure: boolean): { access: string; refresh: string; csrf: string } {
+  return secure
+    ? { access: `__Host-${ACCESS_COOKIE}`, refresh: `__Secure-${REFRESH_COOKIE}`, csrf: `__Host-${CSRF_COOKIE}` }
+    : { access: ACCESS_COOKIE, refresh: REFRESH_COOKIE, csrf: CSRF_COOKIE };
+}

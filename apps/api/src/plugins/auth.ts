@@ -1,12 +1,14 @@
 /**
- * Resolves the caller on every request (bearer token first, then the access_token cookie) without failing;
- * routes that need a caller add `app.requireAuth` (401 / CSRF 403) or `app.requireAdmin` (403).
+ * Resolves the caller on every request (bearer token first, then the access cookie) without failing; routes that
+ * need a caller add `app.requireAuth` (401 / 403 CSRF_FAILED: a cookie-authenticated write from another origin or
+ * without the CSRF echo) or `app.requireAdmin` (403).
  */
-import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, ErrorCode } from '@primetrade/shared';
+import { authCookieNames } from '@primetrade/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, forbidden, unauthenticated } from '../lib/errors';
-import { safeEqual, type TokenService } from '../infra/tokens';
+import { assertCookieWrite } from '../lib/cookie-writes';
+import { forbidden, unauthenticated } from '../lib/errors';
+import type { TokenService } from '../infra/tokens';
 
 export interface AuthContext {
   userId: string;
@@ -43,15 +45,19 @@ export interface AuthPluginOptions {
   sessions: {
     check(sessionId: string, userId: string): Promise<{ active: boolean; role: AuthContext['role'] }>;
   };
+  /** Cookie names (`__Host-` over https) and the origins a cookie-authenticated write may come from. */
+  cookies: { secure: boolean; origins: readonly string[] };
 }
 
-async function authPlugin(app: FastifyInstance, { tokens, sessions }: AuthPluginOptions) {
+async function authPlugin(app: FastifyInstance, { tokens, sessions, cookies }: AuthPluginOptions) {
+  const names = authCookieNames(cookies.secure);
+  const writePolicy = { origins: cookies.origins, csrfCookie: names.csrf };
   app.decorateRequest('auth', null);
   app.decorateRequest('authFailure', null);
 
   app.addHook('onRequest', async (request) => {
     const fromHeader = bearer(request);
-    const fromCookie = fromHeader === undefined ? request.cookies?.[ACCESS_COOKIE] : undefined;
+    const fromCookie = fromHeader === undefined ? request.cookies?.[names.access] : undefined;
     const token = fromHeader ?? fromCookie;
     if (token === undefined) return;
     if (!token) {
@@ -79,13 +85,7 @@ async function authPlugin(app: FastifyInstance, { tokens, sessions }: AuthPlugin
         request.authFailure === 'expired' ? 'The access token has expired' : 'Authentication required',
       );
     }
-    if (auth.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
-      const header = request.headers[CSRF_HEADER];
-      const cookie = request.cookies?.[CSRF_COOKIE];
-      if (typeof header !== 'string' || !cookie || !safeEqual(header, cookie)) {
-        throw new AppError(ErrorCode.CSRF_FAILED, 'Missing or wrong X-CSRF-Token header');
-      }
-    }
+    if (auth.via === 'cookie' && !SAFE_METHODS.has(request.method)) assertCookieWrite(request, writePolicy);
   });
 
   app.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -230,6 +230,8 @@ describe('security headers, CORS, methods, media types, limits', () => {
   });
 
   it('a cookie-authenticated write without the CSRF token → 403 CSRF_FAILED, with it → 201', async () => {
+    // From the app's own origin: a foreign one is refused before the token is looked at (auth-origin.test.ts).
+    const origin = new URL(ctx.config.appUrl).origin;
     const login = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -244,7 +246,7 @@ describe('security headers, CORS, methods, media types, limits', () => {
     const noToken = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/tasks',
-      headers: { cookie, origin: EVIL },
+      headers: { cookie, origin },
       payload: { title: 'csrf' },
     });
     expectProblem(noToken, 403);
@@ -252,14 +254,14 @@ describe('security headers, CORS, methods, media types, limits', () => {
     const wrong = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/tasks',
-      headers: { cookie, 'x-csrf-token': 'guess' },
+      headers: { cookie, 'x-csrf-token': 'guess', origin },
       payload: { title: 'csrf' },
     });
     expect(wrong.statusCode).toBe(403);
     const ok = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/tasks',
-      headers: { cookie, 'x-csrf-token': jar.csrf_token ?? '' },
+      headers: { cookie, 'x-csrf-token': jar.csrf_token ?? '', origin },
       payload: { title: 'csrf ok' },
     });
     expect(ok.statusCode).toBe(201);

@@ -1,4 +1,9 @@
-/** Auth in cookie mode: the cookies' attributes, CSRF on writes and refresh, logout clearing them; bearer needs no CSRF. */
+/**
+ * Auth in cookie mode: the cookies' attributes, CSRF on writes and refresh, logout clearing them; bearer needs no CSRF.
+ * Secure cookies, so the names carry the `__Host-`/`__Secure-` prefixes; writes come from the app's origin (the
+ * origin check itself is auth-origin.test.ts).
+ */
+import { authCookieNames } from '@primetrade/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestContext } from '../../test/context';
 import {
@@ -14,8 +19,11 @@ import {
 
 describe.each(drivers())('auth security on %s', (driver) => {
   let ctx: TestContext;
+  const N = authCookieNames(true);
+  let origin: string;
   beforeAll(async () => {
     ctx = await createAuthContext(driver, { config: { secureCookies: true } });
+    origin = new URL(ctx.config.appUrl).origin;
   }, 180_000);
   afterAll(async () => ctx?.close());
 
@@ -25,9 +33,9 @@ describe.each(drivers())('auth security on %s', (driver) => {
       expect(res.statusCode).toBe(201);
       expect(Object.keys(body.data)).toEqual(['user']);
       const byName = Object.fromEntries(res.cookies.map((c) => [c.name, c]));
-      const access = byName.access_token;
-      const refreshC = byName.refresh_token;
-      const csrf = byName.csrf_token;
+      const access = byName[N.access];
+      const refreshC = byName[N.refresh];
+      const csrf = byName[N.csrf];
       expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
       expect(access?.maxAge).toBe(ctx.config.accessTokenTtlSec);
       expect(refreshC).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/api/v1/auth' });
@@ -49,37 +57,41 @@ describe.each(drivers())('auth security on %s', (driver) => {
         200,
       );
       const resend = (headers: Record<string, string>) =>
-        ctx.app.inject({ method: 'POST', url: `${API}/auth/resend-verification`, headers: { cookie, ...headers } });
+        ctx.app.inject({
+          method: 'POST',
+          url: `${API}/auth/resend-verification`,
+          headers: { cookie, origin, ...headers },
+        });
       const missing = await resend({});
       expect(missing.statusCode).toBe(403);
       expect(missing.json().code).toBe('CSRF_FAILED');
       const wrong = await resend({ 'x-csrf-token': 'not-the-cookie-value' });
       expect(wrong.statusCode).toBe(403);
       expect(wrong.json().code).toBe('CSRF_FAILED');
-      expect((await resend({ 'x-csrf-token': jar.csrf_token ?? '' })).statusCode).toBe(202);
+      expect((await resend({ 'x-csrf-token': jar[N.csrf] ?? '' })).statusCode).toBe(202);
     });
 
     it('refreshes from the cookie (CSRF checked) and answers with new cookies only', async () => {
       const { email } = await register(ctx);
       const jar = cookieJar(await login(ctx, email, GOOD_PASSWORD, { 'x-auth-mode': 'cookie' }));
       const url = `${API}/auth/refresh`;
-      const noCsrf = await ctx.app.inject({ method: 'POST', url, headers: { cookie: cookieHeader(jar) } });
+      const noCsrf = await ctx.app.inject({ method: 'POST', url, headers: { cookie: cookieHeader(jar), origin } });
       expect(noCsrf.statusCode).toBe(403);
       const res = await ctx.app.inject({
         method: 'POST',
         url,
-        headers: { cookie: cookieHeader(jar), 'x-csrf-token': jar.csrf_token ?? '' },
+        headers: { cookie: cookieHeader(jar), 'x-csrf-token': jar[N.csrf] ?? '', origin },
       });
       expect(res.statusCode).toBe(200);
       expect(Object.keys(res.json().data)).toEqual(['user']);
       const next = cookieJar(res);
-      expect(next.refresh_token).toBeDefined();
-      expect(next.refresh_token).not.toBe(jar.refresh_token);
-      expect(next.access_token).not.toBe(jar.access_token);
+      expect(next[N.refresh]).toBeDefined();
+      expect(next[N.refresh]).not.toBe(jar[N.refresh]);
+      expect(next[N.access]).not.toBe(jar[N.access]);
       // The CSRF value survives a refresh (requests in flight in other tabs still match); a login replaces it.
-      expect(next.csrf_token).toBe(jar.csrf_token);
+      expect(next[N.csrf]).toBe(jar[N.csrf]);
       const again = cookieJar(await login(ctx, email, GOOD_PASSWORD, { 'x-auth-mode': 'cookie' }));
-      expect(again.csrf_token).not.toBe(jar.csrf_token);
+      expect(again[N.csrf]).not.toBe(jar[N.csrf]);
     });
 
     it('logout revokes the cookie session and sends expired cookies with Clear-Site-Data', async () => {
@@ -88,20 +100,20 @@ describe.each(drivers())('auth security on %s', (driver) => {
       const res = await ctx.app.inject({
         method: 'POST',
         url: `${API}/auth/logout`,
-        headers: { cookie: cookieHeader(jar), 'x-csrf-token': jar.csrf_token ?? '' },
+        headers: { cookie: cookieHeader(jar), 'x-csrf-token': jar[N.csrf] ?? '', origin },
       });
       expect(res.statusCode).toBe(204);
       expect(res.headers['clear-site-data']).toBe('"cookies"');
       const cleared = Object.fromEntries(res.cookies.map((c) => [c.name, c]));
-      for (const name of ['access_token', 'refresh_token', 'csrf_token']) {
+      for (const name of [N.access, N.refresh, N.csrf]) {
         expect(cleared[name]?.value).toBe('');
         expect(cleared[name]?.maxAge).toBe(0);
       }
-      expect(cleared.refresh_token?.path).toBe('/api/v1/auth');
+      expect(cleared[N.refresh]?.path).toBe('/api/v1/auth');
       const after = await ctx.app.inject({
         method: 'GET',
         url: `${API}/auth/me`,
-        headers: { cookie: `access_token=${jar.access_token}` },
+        headers: { cookie: `${N.access}=${jar[N.access]}` },
       });
       expect(after.statusCode).toBe(401);
     });

@@ -6,11 +6,9 @@ import {
   acceptedEnvelope,
   authEnvelope,
   changePasswordBody,
-  CSRF_COOKIE,
   forgotPasswordBody,
   idParams,
   loginBody,
-  REFRESH_COOKIE,
   refreshBody,
   registerBody,
   resetPasswordBody,
@@ -25,7 +23,14 @@ import { unauthenticated } from '../../lib/errors';
 import { clientInfo, SECURED } from '../../lib/http';
 import { type CredentialService, emailRef } from './auth.credentials';
 import type { AuthService, Issued } from './auth.service';
-import { assertCsrf, clearAuthCookies, type CookieSettings, setAuthCookies, wantsCookies } from './auth-cookies';
+import {
+  assertCsrf,
+  clearAuthCookies,
+  type CookieSettings,
+  readAuthCookies,
+  setAuthCookies,
+  wantsCookies,
+} from './auth-cookies';
 import { type AuthLimitDeps, limitAuthIp, limitUserAction, withLoginLimit, withReauthLimit } from './auth-limits';
 import { commonPasswords } from './password-policy';
 import { toUser } from './user-dto';
@@ -119,18 +124,13 @@ export const authRoutes =
       },
       async (request, reply) => {
         const fromBody = request.body?.refreshToken;
-        const fromCookie = fromBody ? undefined : request.cookies?.[REFRESH_COOKIE];
+        const jar = readAuthCookies(request, cookies);
+        const fromCookie = fromBody ? undefined : jar.refresh;
         const token = fromBody ?? fromCookie;
         if (!token) throw unauthenticated('No refresh token');
-        if (fromCookie) assertCsrf(request);
+        if (fromCookie) assertCsrf(request, cookies);
         const issued = await service.refresh(token, clientInfo(request));
-        return sendIssued(
-          reply,
-          issued,
-          200,
-          Boolean(fromCookie) || wantsCookies(request),
-          request.cookies?.[CSRF_COOKIE],
-        );
+        return sendIssued(reply, issued, 200, Boolean(fromCookie) || wantsCookies(request), jar.csrf);
       },
     );
 
@@ -145,8 +145,8 @@ export const authRoutes =
       },
       async (request, reply) => {
         const fromBody = request.body?.refreshToken;
-        const fromCookie = fromBody ? undefined : request.cookies?.[REFRESH_COOKIE];
-        if (fromCookie || (!fromBody && request.auth?.via === 'cookie')) assertCsrf(request);
+        const fromCookie = fromBody ? undefined : readAuthCookies(request, cookies).refresh;
+        if (fromCookie || (!fromBody && request.auth?.via === 'cookie')) assertCsrf(request, cookies);
         await service.logout(fromBody ?? fromCookie, request.auth, clientInfo(request));
         clearAuthCookies(reply, cookies);
         return reply.code(204).send();
