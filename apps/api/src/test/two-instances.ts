@@ -302,7 +302,6 @@ export async function startStreamingReplica(primaryUrl: string): Promise<Streami
         "listen_addresses = '127.0.0.1'",
         `unix_socket_directories = '${dir}'`,
         'hot_standby = on',
-        'max_connections = 40',
         'shared_buffers = 16MB',
         'fsync = off',
         "log_min_messages = 'warning'",
