@@ -45,10 +45,10 @@ function get(port: number, urlPath: string): Promise<{ status: number; body: str
   });
 }
 
-async function until(cond: () => boolean, what: string, ms: number): Promise<void> {
+async function until(cond: () => boolean, what: () => string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -131,7 +131,11 @@ describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)'
   });
 
   it(`starts ${WORKERS} workers, replaces one killed with SIGKILL, and drains all on SIGTERM within 10 s`, async () => {
-    await until(() => readyPids().length >= WORKERS, `${WORKERS} workers ready\n${output}`, 120_000);
+    await until(
+      () => readyPids().length >= WORKERS,
+      () => `${WORKERS} workers ready\n${output}`,
+      120_000,
+    );
     const first = readyPids();
     expect(first).toHaveLength(WORKERS);
     expect(first).not.toContain(primary.pid);
@@ -141,8 +145,16 @@ describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)'
     // One worker dies hard: the primary notices and forks a new one, which becomes ready; the port keeps serving.
     const victim = first[0] as number;
     process.kill(victim, 'SIGKILL');
-    await until(() => output.includes(`worker ${victim} exited (SIGKILL)`), 'the primary to see the death', 10_000);
-    await until(() => readyPids().length >= WORKERS + 1, `a replacement worker\n${output}`, 120_000);
+    await until(
+      () => output.includes(`worker ${victim} exited (SIGKILL)`),
+      () => `the primary to see the death\n${output}`,
+      10_000,
+    );
+    await until(
+      () => readyPids().length >= WORKERS + 1,
+      () => `a replacement worker\n${output}`,
+      120_000,
+    );
     const replacement = readyPids().at(-1) as number;
     expect(first).not.toContain(replacement);
     expect(alive(victim)).toBe(false);

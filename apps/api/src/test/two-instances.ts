@@ -108,9 +108,10 @@ async function buildInstance(
   options: TwoInstanceOptions,
   faults: InstanceFaults = {},
 ): Promise<Instance> {
+  const cache = faults.localCache ? { cache: new MemoryCache() } : {};
   let platform = options.queuedMail
-    ? createPlatform(config, database, { jwtSecret, mailTransport: new MemoryMailer() })
-    : testPlatform(config, database, { jwtSecret, ...(faults.localCache ? { cache: new MemoryCache() } : {}) });
+    ? createPlatform(config, database, { jwtSecret, mailTransport: new MemoryMailer(), ...cache })
+    : testPlatform(config, database, { jwtSecret, ...cache });
   if (platform.redis && !(await waitReady(platform.redis.client, 5000))) throw new Error('Redis is not reachable');
   if (faults.noRevocationBus) platform = { ...platform, revocationBus: undefined };
   if (faults.localReadMark) {
