@@ -167,6 +167,8 @@ export class Nginx {
   async start() {
     mkdirSync(this.prefix, { recursive: true });
     const conf = renderDeployNginxConf({ listen: this.listen, upstreams: this.upstreams, prefix: this.prefix });
+    // How long nginx keeps an upstream server it marked failed out of rotation (a rolling restart must wait longer).
+    this.failTimeoutS = Number(/^ *server 127\.0\.0\.1:\d+ [^;]*fail_timeout=(\d+)s?[ ;]/m.exec(conf)?.[1] ?? 10);
     const file = path.join(this.prefix, 'nginx.conf');
     writeFileSync(file, conf);
     sh('nginx', ['-t', ...nginxArgs(this.prefix, file)]);
