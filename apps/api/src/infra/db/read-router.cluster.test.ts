@@ -22,8 +22,9 @@ import {
   waitReplicaCaughtUp,
 } from '../../test/two-instances';
 
-/** The read-your-writes window (READ_YOUR_WRITES_MS): short, so the test sees it expire. */
-const WINDOW_MS = 1500;
+/** The read-your-writes window (READ_YOUR_WRITES_MS): short, so the test sees it expire; long enough that a loaded
+ * machine still reads on B inside it. */
+const WINDOW_MS = 3000;
 
 const exported = async (i: Instance, u: TestUser) => {
   const res = await i.app.inject({ method: 'GET', url: '/api/v1/tasks/export?format=json', headers: u.headers });
