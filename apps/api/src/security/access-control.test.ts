@@ -5,9 +5,12 @@
  *   control (the same request on B's own resource succeeds) and A's rows unchanged (DB snapshot before/after).
  * - Admin routes as a normal user → 403, nothing changed.
  * - Mass assignment: each write schema of the document with an extra field (userId, id, createdAt, role, isAdmin,
- *   emailVerified, version, completedAt) → 400 VALIDATION_FAILED and no row changed anywhere.
+ *   emailVerified, version, completedAt) → 400 VALIDATION_FAILED naming the field and no row changed anywhere, with
+ *   a positive control: the same body without the field is accepted (2xx) by every route.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryMailer } from '../infra/mail/mailer';
 import { seedTask } from '../modules/tasks/index';
 import { createTestContext, drivers, RATE_LIMITS_OFF, type TestContext } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
@@ -54,6 +57,8 @@ function goodBody(s: JsonSchema | undefined): unknown {
 }
 
 const bearer = (u: TestUser) => u.headers;
+const GOOD_PASSWORD = 'violet staple orbit lantern';
+const NEW_PASSWORD = 'amber quiet harbour kettle';
 
 for (const driver of drivers()) {
   describe(`access control (${driver})`, () => {
@@ -62,9 +67,10 @@ for (const driver of drivers()) {
     let a: TestUser;
     let b: TestUser;
     let aTasks: string[];
+    const mailer = new MemoryMailer();
 
     beforeAll(async () => {
-      ctx = await createTestContext(driver, { config: { rateLimit: RATE_LIMITS_OFF } });
+      ctx = await createTestContext(driver, { config: { rateLimit: RATE_LIMITS_OFF }, overrides: { mailer } });
       ops = operationsOf((await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json());
       a = await createUser(ctx.platform, { name: 'Alice' });
       b = await createUser(ctx.platform, { name: 'Bob' });
@@ -76,6 +82,57 @@ for (const driver of drivers()) {
     afterAll(async () => {
       await ctx?.close();
     });
+
+    /** The token a mail to `email` carries in its `path?token=` link. */
+    const mailedToken = (email: string, path: string) => {
+      const text = mailer.last(email)?.text ?? '';
+      const token = new RegExp(`${path}\\?token=([A-Za-z0-9_-]+)`).exec(text)?.[1];
+      if (!token) throw new Error(`no ${path} link mailed to ${email}`);
+      return token;
+    };
+
+    /**
+     * A body `op` accepts from a fresh caller: goodBody's plain values, with the live ones the route checks (the
+     * caller's own email, password and refresh token, a mailed reset or verification token, a real time zone, the
+     * caller's own task), fields filled by name so a new route joins without a case of its own.
+     */
+    async function acceptedBody(op: Operation) {
+      const isAdmin = op.path.startsWith('/api/v1/admin');
+      const needsUnverified = op.path.endsWith('/verify-email');
+      const caller = await createUser(ctx.platform, {
+        role: isAdmin ? 'admin' : 'user',
+        ...(needsUnverified ? { emailVerified: false } : {}),
+      });
+      const target = isAdmin ? (await createUser(ctx.platform)).id : (await seedTask(ctx.database.db, caller.id)).id;
+      const body = { ...(goodBody(op.body?.['application/json']) as Record<string, unknown>) };
+      const signsIn = /\/auth\/(login|forgot-password)$/.test(op.path);
+      const setsPassword = /\/auth\/(register|reset-password)$/.test(op.path);
+      for (const key of Object.keys(body)) {
+        if (key === 'email') body.email = signsIn ? caller.email : `mass-${randomUUID()}@example.test`;
+        if (key === 'password') body.password = setsPassword ? NEW_PASSWORD : caller.password;
+        if (key === 'currentPassword') body.currentPassword = caller.password;
+        if (key === 'newPassword') body.newPassword = NEW_PASSWORD;
+        if (key === 'refreshToken') body.refreshToken = caller.refreshToken;
+        if (key === 'timezone') body.timezone = 'Europe/Paris';
+        if (key === 'ids') body.ids = [target];
+      }
+      if (op.path.endsWith('/reset-password')) {
+        await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email: caller.email } });
+        await ctx.modules.auth.credentials.settled();
+        body.token = mailedToken(caller.email, '/reset-password');
+      }
+      if (needsUnverified) {
+        const sent = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/resend-verification',
+          headers: bearer(caller),
+        });
+        expect(sent.statusCode).toBe(202);
+        await ctx.modules.auth.credentials.settled();
+        body.token = mailedToken(caller.email, '/verify-email');
+      }
+      return { caller, url: op.path.replace('{id}', target), body };
+    }
 
     /** Every route with an {id} under /tasks or /auth/sessions (new routes join the matrix automatically). */
     const idRoutes = () =>
@@ -217,40 +274,50 @@ for (const driver of drivers()) {
       expect(await snapshotUser(ctx.platform, a.id)).toBe(before);
     });
 
-    it('mass assignment: every write schema with an extra field → 400, no row changed', async () => {
-      const admin = await createUser(ctx.platform, { role: 'admin' });
-      const own = await seedTask(ctx.database.db, b.id);
-      const writes = ops.filter((op) => op.body?.['application/json'] && op.path.startsWith('/api/v1/'));
+    it('mass assignment: every write schema with an extra field → 400 naming it, no row changed; without it → 2xx', async () => {
+      const writes = ops.filter(
+        (op) =>
+          op.body?.['application/json'] &&
+          op.path.startsWith('/api/v1/') &&
+          // import rows are checked one by one (see the import test above)
+          !op.path.endsWith('/import') &&
+          !Array.isArray(goodBody(op.body['application/json'])),
+      );
       expect(writes.length).toBeGreaterThanOrEqual(14);
+      // One fresh caller (and task, or admin target) per route, and a body that route accepts from that caller: the
+      // positive control below proves every 400 is the extra field's doing, not a base body refused anyway.
+      const cases = [];
+      for (const op of writes) cases.push({ op, ...(await acceptedBody(op)) });
       const counts = await tableCounts(ctx.platform);
-      const snapB = await snapshotUser(ctx.platform, b.id);
-      const snapA = await snapshotUser(ctx.platform, a.id);
+      const snaps = await Promise.all(
+        [a.id, b.id, ...cases.map((c) => c.caller.id)].map((id) => snapshotUser(ctx.platform, id)),
+      );
       let checked = 0;
-      for (const op of writes) {
+      for (const { op, caller, url, body } of cases) {
         const schema = op.body?.['application/json'];
-        const base = goodBody(schema);
-        const isArray = Array.isArray(base) || op.path.endsWith('/import');
-        if (isArray) continue; // import rows are checked one by one (see the import test above)
-        const url = op.path.replace('{id}', op.path.startsWith('/api/v1/admin') ? a.id : own.id);
-        const user = op.path.startsWith('/api/v1/admin') ? admin : b;
         for (const [field, value] of Object.entries(EXTRA_FIELDS)) {
           if (schema?.properties && field in schema.properties) continue; // a field this route may write (admin: role)
-          const payload = { ...(base as object), [field]: value };
-          const res = await ctx.app.inject({ method: op.method as 'POST', url, headers: bearer(user), payload });
+          const payload = { ...body, [field]: value };
+          const res = await ctx.app.inject({ method: op.method as 'POST', url, headers: bearer(caller), payload });
           expect(res.statusCode, `${op.method} ${op.path} with ${field}`).toBe(400);
           expect(res.json().code).toBe('VALIDATION_FAILED');
+          expect(JSON.stringify(res.json().errors), `${op.method} ${op.path}: the error names ${field}`).toContain(
+            field,
+          );
           checked++;
         }
         // Nested: the bulk patch is a write schema of its own.
         if (op.path.endsWith('/tasks/bulk')) {
           for (const field of Object.keys(EXTRA_FIELDS)) {
+            const patch = { ...(body.patch as object), [field]: EXTRA_FIELDS[field] };
             const res = await ctx.app.inject({
               method: 'POST',
               url,
-              headers: bearer(b),
-              payload: { action: 'update', ids: [own.id], patch: { title: 'x', [field]: EXTRA_FIELDS[field] } },
+              headers: bearer(caller),
+              payload: { ...body, patch },
             });
             expect(res.statusCode, `bulk patch with ${field}`).toBe(400);
+            expect(JSON.stringify(res.json().errors)).toContain(field);
             checked++;
           }
         }
@@ -260,17 +327,23 @@ for (const driver of drivers()) {
       const reg = await ctx.app.inject({
         method: 'POST',
         url: '/api/v1/auth/register',
-        payload: {
-          name: 'Mallory',
-          email: 'mallory@example.test',
-          password: 'violet staple orbit lantern',
-          role: 'admin',
-        },
+        payload: { name: 'Mallory', email: 'mallory@example.test', password: GOOD_PASSWORD, role: 'admin' },
       });
       expect(reg.statusCode).toBe(400);
       expect(await tableCounts(ctx.platform)).toEqual(counts);
-      expect(await snapshotUser(ctx.platform, b.id)).toBe(snapB);
-      expect(await snapshotUser(ctx.platform, a.id)).toBe(snapA);
+      const after = await Promise.all(
+        [a.id, b.id, ...cases.map((c) => c.caller.id)].map((id) => snapshotUser(ctx.platform, id)),
+      );
+      expect(after).toEqual(snaps);
+
+      // Positive control: the same bodies without the extra field are accepted.
+      const control: string[] = [];
+      for (const { op, caller, url, body } of cases) {
+        const res = await ctx.app.inject({ method: op.method as 'POST', url, headers: bearer(caller), payload: body });
+        control.push(`${op.method} ${op.path} → ${res.statusCode}${res.statusCode >= 300 ? ` ${res.body}` : ''}`);
+      }
+      expect(control.filter((line) => !/ → 2\d\d$/.test(line))).toEqual([]);
+      expect(control).toHaveLength(cases.length);
     });
   });
 }

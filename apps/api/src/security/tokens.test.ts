@@ -5,8 +5,10 @@
  * revocation takes effect within 1 s. 0 responses ≥ 500 throughout.
  */
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshTokens, sessions } from '../infra/db/schema';
 import { ACCESS_TYP, JWT_AUDIENCE, JWT_ISSUER } from '../infra/tokens';
 import { seedTask } from '../modules/tasks/index';
 import { createTestContext, drivers, RATE_LIMITS_OFF, type TestContext } from '../test/context';
@@ -244,16 +246,51 @@ for (const driver of drivers()) {
       expect((await refresh(familyB.refreshToken)).statusCode).toBe(200);
     });
 
-    it('10 concurrent refreshes of one token: exactly one winner, the rest 401, no 5xx', async () => {
+    /** Per session of the user: its refresh tokens still usable (not rotated, not expired, session not revoked). */
+    const liveTokens = async (userId: string): Promise<Record<string, number>> => {
+      const rows = await ctx.database.db
+        .select({ sessionId: refreshTokens.sessionId, tokenHash: refreshTokens.tokenHash })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(
+          and(
+            eq(refreshTokens.userId, userId),
+            isNull(refreshTokens.rotatedAt),
+            gt(refreshTokens.expiresAt, new Date()),
+            isNull(sessions.revokedAt),
+          ),
+        );
+      const out: Record<string, number> = {};
+      for (const r of rows) out[r.sessionId] = (out[r.sessionId] ?? 0) + 1;
+      return out;
+    };
+
+    it('10 concurrent refreshes of one token: exactly one winner, the rest 401, no 5xx, ≤ 1 live token per family', async () => {
       const user = await createUser(ctx.platform);
+      expect(await liveTokens(user.id)).toEqual({ [user.sessionId]: 1 });
       const results = await Promise.all(Array.from({ length: 10 }, () => refresh(user.refreshToken)));
       const codes = results.map((r) => r.statusCode);
       expect(codes.filter((c) => c === 200)).toHaveLength(1);
       expect(codes.filter((c) => c === 401)).toHaveLength(9);
-      // With no grace window the losers count as reuse: at most one live token is ever left in the family.
+      // With no grace window the losers count as reuse: at most one live token is ever left in the family, read
+      // from the database (not inferred from the answers).
+      const live = await liveTokens(user.id);
+      for (const [family, n] of Object.entries(live)) expect(n, `live refresh tokens in session ${family}`).toBe(1);
+      expect(Object.keys(live).length).toBeLessThanOrEqual(1);
       const winner = results.find((r) => r.statusCode === 200)?.json().data;
       const next = await refresh(winner.refreshToken);
       expect([200, 401]).toContain(next.statusCode);
+      for (const n of Object.values(await liveTokens(user.id))) expect(n).toBe(1);
+
+      // The check can fail: a second unrotated token planted in a family is counted.
+      const other = await createUser(ctx.platform);
+      await ctx.database.db.insert(refreshTokens).values({
+        sessionId: other.sessionId,
+        userId: other.id,
+        tokenHash: `planted-${other.id}`,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      expect(await liveTokens(other.id)).toEqual({ [other.sessionId]: 2 });
     });
 
     it('logout, logout-all and session deletion refuse the revoked access tokens within 1 s', async () => {
