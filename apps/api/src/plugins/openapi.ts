@@ -55,6 +55,11 @@ const header = (description: string) => ({
   description,
   schema: { type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX },
 });
+/** The tasks routes' entity tags (a quoted hash). */
+const ETAG_HEADER = {
+  description: 'The current entity tag',
+  schema: { type: 'string', maxLength: 128 },
+};
 /** @fastify/cors in app.ts: the request's Origin echoed when it is one of CORS_ORIGINS, else no header. */
 const CORS_HEADER = {
   description:
@@ -445,6 +450,13 @@ export function finishOpenapi(input: Document): Document {
       } else if (undeclared) {
         operation.responses['204'] = { description: 'Done; no body' };
         delete operation.responses['200'];
+      }
+      // A conditional GET (an If-None-Match parameter) answers 304 when the ETag it names is still current.
+      if (method === 'get' && operation.parameters?.some((p) => p.in === 'header' && p.name === 'if-none-match')) {
+        operation.responses['304'] = {
+          description: 'Not modified: If-None-Match names the current ETag; no body',
+          headers: { ETag: ETAG_HEADER },
+        };
       }
       for (const response of Object.values(operation.responses)) {
         if (!response.$ref) response.headers = { ...RATE_LIMIT_REFS, ...(response.headers as Json | undefined) };
