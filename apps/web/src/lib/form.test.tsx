@@ -13,7 +13,7 @@ import { useSchemaForm } from './form';
 /** A form as the app writes them: the shared schema validates, the request goes through the api-client. */
 function SignUpForm() {
   const [failure, setFailure] = useState<unknown>(null);
-  const { errors, onSubmit } = useSchemaForm(
+  const { errors, onSubmit, onChange } = useSchemaForm(
     registerBody,
     ['name', 'email', 'password'],
     (data, { showServerErrors }) =>
@@ -23,7 +23,7 @@ function SignUpForm() {
       }),
   );
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form onSubmit={onSubmit} onChange={onChange} noValidate>
       <FormError message={failure ? errorMessage(failure) : null} />
       <TextField label="Name" name="name" error={errors.name} />
       <TextField label="Email" name="email" error={errors.email} />
@@ -87,6 +87,23 @@ describe('useSchemaForm', () => {
       body: { name: 'Ada', email: 'ada@example.com', password: 'correct horse' },
     });
     for (const label of ['Name', 'Email', 'Password']) expect(screen.getByLabelText(label)).toBeValid();
+  });
+
+  it('says it in words (not the validation library’s), and a field’s error goes away once its value passes', async () => {
+    fakeFetch(() => ok(null, { status: 201 }));
+    render(<SignUpForm />);
+    await fill({ name: '', email: 'nope', password: 'correct horse' });
+    expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Required');
+    expect(screen.getByLabelText('Email')).toHaveAccessibleDescription('Enter a valid email address');
+
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Name'), 'A');
+    expect(screen.getByLabelText('Name')).toBeValid();
+    // Typing does not add errors, and the other stale error stays until its own value passes.
+    await user.type(screen.getByLabelText('Email'), '@example');
+    expect(screen.getByLabelText('Email')).toBeInvalid();
+    await user.type(screen.getByLabelText('Email'), '.com');
+    expect(screen.getByLabelText('Email')).toBeValid();
   });
 
   it("shows the server's per-field errors (400 VALIDATION_FAILED) under their fields", async () => {

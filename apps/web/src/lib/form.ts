@@ -74,8 +74,21 @@ export function useSchemaForm<T>(
   fields: readonly string[],
   send: (data: T, submit: SchemaFormSubmit) => void,
   codeFields: CodeFields = {},
-): { errors: FieldErrors; onSubmit: (e: FormEvent<HTMLFormElement>) => void } {
+): {
+  errors: FieldErrors;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  /** Put on the form: a field's error goes away as soon as its value passes (no new errors while typing). */
+  onChange: (e: FormEvent<HTMLFormElement>) => void;
+} {
   const [errors, setErrors] = useState<FieldErrors>({});
+  const onChange = (e: FormEvent<HTMLFormElement>) => {
+    const name = (e.target as { name?: unknown }).name;
+    if (typeof name !== 'string' || errors[name] === undefined) return;
+    const values = new FormData(e.currentTarget);
+    const result = validate(schema, Object.fromEntries(fields.map((f) => [f, values.get(f)])));
+    if (result.errors?.[name] !== undefined) return;
+    setErrors(({ [name]: _cleared, ...rest }) => rest);
+  };
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -85,5 +98,5 @@ export function useSchemaForm<T>(
     setErrors({});
     send(result.data, { form, showServerErrors: (err) => setErrors(serverFieldErrors(err, codeFields)) });
   };
-  return { errors, onSubmit };
+  return { errors, onSubmit, onChange };
 }

@@ -9,7 +9,7 @@ import { AuthCard } from './auth-card';
 
 export function ForgotPasswordForm() {
   const mutation = useForgotPassword();
-  const { errors, onSubmit } = useSchemaForm(forgotPasswordBody, ['email'], (data) => mutation.mutate(data));
+  const { errors, onSubmit, onChange } = useSchemaForm(forgotPasswordBody, ['email'], (data) => mutation.mutate(data));
 
   return (
     <AuthCard
@@ -25,7 +25,7 @@ export function ForgotPasswordForm() {
           If an account exists for that address, a reset link is on its way. It is valid for 30 minutes.
         </p>
       ) : (
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
+        <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
           <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
           <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
           <Button type="submit" className="w-full" busy={mutation.isPending}>

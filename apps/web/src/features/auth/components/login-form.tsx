@@ -24,7 +24,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const mutation = useLogin();
   const providers = useProviders();
   const [externalError] = useState(oidcError);
-  const { errors, onSubmit } = useSchemaForm(loginBody, ['email', 'password'], (data) =>
+  const { errors, onSubmit, onChange } = useSchemaForm(loginBody, ['email', 'password'], (data) =>
     mutation.mutate(data, { onSuccess: onSignedIn }),
   );
 
@@ -40,7 +40,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
         </>
       }
     >
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
         <FormError message={mutation.error ? errorMessage(mutation.error) : externalError} />
         <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
         <TextField

@@ -9,7 +9,7 @@ import { AuthCard } from './auth-card';
 
 export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
   const mutation = useRegister();
-  const { errors, onSubmit } = useSchemaForm(
+  const { errors, onSubmit, onChange } = useSchemaForm(
     registerBody,
     ['name', 'email', 'password'],
     (data, { showServerErrors }) => mutation.mutate(data, { onSuccess: onRegistered, onError: showServerErrors }),
@@ -27,7 +27,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
         </>
       }
     >
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
         <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
         <TextField label="Name" name="name" autoComplete="name" required error={errors.name} />
         <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />

@@ -11,7 +11,7 @@ const WRONG_PASSWORD: CodeFields = { INVALID_CREDENTIALS: 'password' };
 export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
   const mutation = useDeleteAccount();
   const [open, setOpen] = useState(false);
-  const { errors, onSubmit } = useSchemaForm(
+  const { errors, onSubmit, onChange } = useSchemaForm(
     deleteMeBody,
     ['password'],
     (data, { showServerErrors }) => mutation.mutate(data, { onSuccess: onSignedOut, onError: showServerErrors }),
@@ -28,7 +28,7 @@ export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
         title="Delete your account?"
         description="Your account, every task and every session are deleted for good."
       >
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
+        <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
           <FormError message={formLevelError(mutation.error, WRONG_PASSWORD)} />
           <TextField
             label="Password"

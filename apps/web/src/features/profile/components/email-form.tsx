@@ -8,14 +8,14 @@ import { useCredentialForm, WRONG_CURRENT_PASSWORD } from './use-credential-form
 
 export function EmailForm({ user }: { user: User }) {
   const mutation = useUpdateMe();
-  const { errors, onSubmit } = useCredentialForm(
+  const { errors, onSubmit, onChange } = useCredentialForm(
     changeEmailBody,
     ['email', 'currentPassword'],
     mutation.mutate,
     'Email changed. Check your inbox to verify it.',
   );
   return (
-    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+    <form onSubmit={onSubmit} onChange={onChange} noValidate className="max-w-md space-y-4">
       <p className="text-sm">
         Current: <span className="font-medium">{user.email}</span>{' '}
         {user.emailVerified ? (

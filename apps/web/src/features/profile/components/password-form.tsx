@@ -8,14 +8,14 @@ import { useCredentialForm, WRONG_CURRENT_PASSWORD } from './use-credential-form
 
 export function PasswordForm() {
   const mutation = useChangePassword();
-  const { errors, onSubmit } = useCredentialForm(
+  const { errors, onSubmit, onChange } = useCredentialForm(
     changePasswordBody,
     ['currentPassword', 'newPassword'],
     mutation.mutate,
     'Password changed; your other sessions were signed out.',
   );
   return (
-    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+    <form onSubmit={onSubmit} onChange={onChange} noValidate className="max-w-md space-y-4">
       <FormError message={formLevelError(mutation.error, WRONG_CURRENT_PASSWORD)} />
       <CurrentPasswordField error={errors.currentPassword} />
       <TextField

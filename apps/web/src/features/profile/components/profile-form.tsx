@@ -17,11 +17,14 @@ export function ProfileForm({ user }: { user: User }) {
   const toast = useToast();
   const mutation = useUpdateMe();
   const zones = useMemo(() => timeZones(user.timezone).map((z) => ({ value: z, label: z })), [user.timezone]);
-  const { errors, onSubmit } = useSchemaForm(updateProfileBody, ['name', 'timezone'], (data, { showServerErrors }) =>
-    mutation.mutate(data, { onSuccess: () => toast('Profile saved', 'success'), onError: showServerErrors }),
+  const { errors, onSubmit, onChange } = useSchemaForm(
+    updateProfileBody,
+    ['name', 'timezone'],
+    (data, { showServerErrors }) =>
+      mutation.mutate(data, { onSuccess: () => toast('Profile saved', 'success'), onError: showServerErrors }),
   );
   return (
-    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+    <form onSubmit={onSubmit} onChange={onChange} noValidate className="max-w-md space-y-4">
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
       <TextField label="Name" name="name" defaultValue={user.name} autoComplete="name" error={errors.name} />
       <SelectField
