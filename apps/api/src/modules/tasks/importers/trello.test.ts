@@ -51,5 +51,9 @@ describe('Trello board importer', () => {
     expect(() => importTrello('{"cards": []}')).toThrow(/Not a Trello board export/);
     expect(() => importTrello([{ title: 'a native row' }])).toThrow(/Not a Trello board export/);
     expect(() => importTrello('not json')).toThrow(/not JSON/);
+    // The import's row cap (10,000) holds for cards too.
+    const cards = Array.from({ length: 10_001 }, (_, i) => ({ name: `card ${i}` }));
+    expect(() => importTrello({ lists: [], cards })).toThrow(/At most 10000 tasks/);
+    expect(importTrello({ lists: [], cards: cards.slice(1) }).drafts).toHaveLength(10_000);
   });
 });
