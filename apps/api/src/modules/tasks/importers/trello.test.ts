@@ -55,5 +55,8 @@ describe('Trello board importer', () => {
     const cards = Array.from({ length: 10_001 }, (_, i) => ({ name: `card ${i}` }));
     expect(() => importTrello({ lists: [], cards })).toThrow(/At most 10000 tasks/);
     expect(importTrello({ lists: [], cards: cards.slice(1) }).drafts).toHaveLength(10_000);
+    // Archived cards do not count: 10,000 open ones and 500 archived are fine.
+    const archived = Array.from({ length: 500 }, (_, i) => ({ name: `old ${i}`, closed: true }));
+    expect(importTrello({ lists: [], cards: [...cards.slice(1), ...archived] }).skipped).toBe(500);
   });
 });
