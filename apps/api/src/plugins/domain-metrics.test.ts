@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../test/context';
 import { createUser } from '../test/factories';
 import { postTask } from '../test/tasks-http';
+import { waitFor } from '../test/wait';
 
 function value(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
@@ -39,8 +40,7 @@ describe('business metrics from domain events', () => {
     expect(after).toMatch(/queue_depth\{queue="inprocess"\} 0/);
     // A job run is timed (the reminder scan, in-process here).
     await ctx.platform.queue.add('reminders.scan', {});
-    for (let i = 0; i < 100 && (await ctx.platform.queue.counts()).completed < 1; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await ctx.platform.queue.counts()).completed >= 1, 5000, 'the scan job to complete');
     expect(await scrape()).toMatch(/job_duration_seconds_count\{queue="inprocess",outcome="completed"\} 1/);
   });
 
@@ -53,10 +53,13 @@ describe('business metrics from domain events', () => {
     await ctx.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${id}`, headers: u.headers });
     ctx.modules.tasks.relay.kick();
     await ctx.modules.tasks.relay.idle();
-    await new Promise((r) => setTimeout(r, 50));
-    const left = (await ctx.database.db.execute(
-      sql`select count(*)::int as n from task_reminders where task_id = ${id}`,
-    )) as unknown as { rows: Array<{ n: number }> };
-    expect(left.rows[0]?.n).toBe(0);
+    const left = async () =>
+      (
+        (await ctx.database.db.execute(
+          sql`select count(*)::int as n from task_reminders where task_id = ${id}`,
+        )) as unknown as { rows: Array<{ n: number }> }
+      ).rows[0]?.n;
+    await waitFor(async () => (await left()) === 0, 5000, "the deleted task's reminder markers to go");
+    expect(await left()).toBe(0);
   });
 });

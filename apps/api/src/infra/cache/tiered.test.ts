@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
 import { freePort } from '../../test/server-process';
+import { nextEvent, subscribers, waitFor } from '../../test/wait';
 import { CircuitBreaker, createRedis, waitReady } from '../redis/client';
 import { TieredCache } from './tiered';
 
@@ -41,6 +42,10 @@ describe.runIf(redisUrl)('TieredCache shared by two instances (TEST_REDIS_URL)',
   let a: TieredCache;
   let b: TieredCache;
   const hits: string[] = [];
+  const channel = `${prefix}cache-bump`;
+  /** Resolves when `sub` receives the bump message of namespace `ns` (listen before bumping). */
+  const bumpHeardBy = (sub: ReturnType<typeof createRedis>, ns: string) =>
+    nextEvent<[string, string]>(sub, 'message', (ch, msg) => ch === channel && msg === ns);
   beforeAll(async () => {
     for (const c of conns) await waitReady(c);
     a = new TieredCache({
@@ -57,7 +62,8 @@ describe.runIf(redisUrl)('TieredCache shared by two instances (TEST_REDIS_URL)',
       prefix,
       onHit: (l) => hits.push(`b:${l}`),
     });
-    await new Promise((r) => setTimeout(r, 100));
+    // Both instances' SUBSCRIBE has landed before any bump is published.
+    await waitFor(async () => (await subscribers(c1, channel)) >= 2, 5000, 'both cache subscribers');
   });
   afterAll(async () => {
     await a?.close();
@@ -78,9 +84,10 @@ describe.runIf(redisUrl)('TieredCache shared by two instances (TEST_REDIS_URL)',
     const v = await b.version('user-2');
     await b.set(`stats:user-2:${v}`, { total: 1 }, 60);
     expect(await a.version('user-2')).toBe(v);
+    const heard = bumpHeardBy(s1, 'user-2');
     const next = await b.bump('user-2');
     expect(next).not.toBe(v);
-    await new Promise((r) => setTimeout(r, 20));
+    await heard; // A's subscriber got the message (A's own copy of the version is not expired: it is invalidated)
     expect(await a.version('user-2')).toBe(next);
     expect(await a.get(`stats:user-2:${next}`)).toBeUndefined();
   });
@@ -94,10 +101,11 @@ describe.runIf(redisUrl)('TieredCache shared by two instances (TEST_REDIS_URL)',
     const keys = await c1.keys(`${prefix}*`);
     if (keys.length) await c1.del(...keys);
     const after = new Set<string>();
+    const heard = bumpHeardBy(s1, 'user-3');
     for (let i = 0; i < 3; i++) after.add(await b.bump('user-3'));
     after.add(await b.version('user-3'));
     for (const old of [v1, v2, v3]) expect(after.has(old)).toBe(false);
-    await new Promise((r) => setTimeout(r, 20));
+    await heard;
     const now = await a.version('user-3');
     expect([v1, v2, v3]).not.toContain(now);
     expect(await a.get(`stats:user-3:${now}`)).toBeUndefined();
@@ -123,7 +131,7 @@ describe.runIf(redisServer)('TieredCache on a Redis that comes back with older d
       },
     );
     const probe = createRedis({ url: `redis://127.0.0.1:${port}` });
-    for (let i = 0; i < 100 && probe.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => probe.status === 'ready', 5000, 'the redis-server to accept connections');
     probe.disconnect();
   };
   beforeAll(async () => {

@@ -5,6 +5,7 @@ import { MemoryRateLimitStore } from '../rate-limit';
 import { CircuitBreaker, createRedis, waitReady } from './client';
 import { FallbackRateLimitStore, RedisRateLimitStore } from './rate-limit-store';
 import { RedisRevocationBus } from './revocation-bus';
+import { subscribers, waitFor } from '../../test/wait';
 
 const redisUrl = testConfig().testRedisUrl;
 
@@ -73,7 +74,8 @@ describe.runIf(redisUrl)('Redis shared state (TEST_REDIS_URL)', () => {
     const busA = new RedisRevocationBus(a, subA, channel);
     const busB = new RedisRevocationBus(b, subB, channel);
     const received = new Promise<string[]>((resolve) => busB.onRevoked(resolve));
-    await new Promise((r) => setTimeout(r, 100)); // let SUBSCRIBE complete
+    // Both buses' SUBSCRIBE has landed before anything is published.
+    await waitFor(async () => (await subscribers(a, channel)) >= 2, 5000, 'both revocation subscribers');
     await busA.publish(['s1', 's2']);
     expect(await received).toEqual(['s1', 's2']);
   });

@@ -7,6 +7,7 @@ import { GOOD_PASSWORD } from '../../test/auth-http';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { endedWithin, listen, openStream, secondLogin } from '../../test/sse';
+import { waitFor } from '../../test/wait';
 
 describe.each(drivers())('GET /events ends with its session, and is capped per user, on %s', (driver) => {
   let ctx: TestContext;
@@ -29,10 +30,14 @@ describe.each(drivers())('GET /events ends with its session, and is capped per u
     expect(res.statusCode).toBe(204);
     expect(await endedWithin(stream, t0, 1000)).toBeLessThanOrEqual(1000);
     const owner = await secondLogin(ctx.app, erin);
+    // A stream of the new session sees the task: by then the ended one would have too, had it been open.
+    const watcher = openStream(base, { ...erin, headers: owner });
+    await watcher.ready;
     await ctx.app.inject({ method: 'POST', url: '/api/v1/tasks', headers: owner, payload: { title: 'secret' } });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => watcher.events.some((e) => e.event === 'task.created'), 5000, 'the task on the new stream');
     expect(stream.events.filter((e) => e.event === 'task.created')).toHaveLength(0);
     stream.close();
+    watcher.close();
   });
 
   it("a password change closes the other sessions' streams within 1 s; the changing session's stays open", async () => {
@@ -72,14 +77,18 @@ describe.each(drivers())('GET /events ends with its session, and is capped per u
     await theirs.ready;
     expect(theirs.status()).toBe(200);
     open[0]?.close();
-    // the server sees the close shortly after the client's: retry until the slot is free
+    // the server sees the close shortly after the client's: wait until a new stream is let in
     let again: ReturnType<typeof openStream> | undefined;
-    for (let i = 0; i < 50 && again?.status() !== 200; i++) {
-      again?.close();
-      await new Promise((r) => setTimeout(r, 20));
-      again = openStream(base, gus);
-      await again.ready;
-    }
+    await waitFor(
+      async () => {
+        again?.close();
+        again = openStream(base, gus);
+        await again.ready;
+        return again.status() === 200;
+      },
+      5000,
+      "the closed stream's slot to be freed",
+    );
     expect(again?.status()).toBe(200);
     for (const s of [...open, theirs, again]) s?.close();
   });

@@ -12,6 +12,12 @@ import { createTestContext, drivers, freshPostgres, type TestContext, testPlatfo
 import { createUser } from '../../test/factories';
 import { createTask, endedWithin, listen, openStream, secondLogin, until } from '../../test/sse';
 
+type Stream = ReturnType<typeof openStream>;
+/** Whether the stream has received task.created for a task of this title. */
+const hasTask = (s: Stream, title: string) =>
+  s.events.some((e) => e.event === 'task.created' && (e.data as { title?: string }).title === title);
+const stats = (s: Stream) => s.events.filter((e) => e.event === 'stats.changed').length;
+
 describe.each(drivers())('GET /events on %s', (driver) => {
   let ctx: TestContext;
   let base: string;
@@ -44,14 +50,19 @@ describe.each(drivers())('GET /events on %s', (driver) => {
     });
     await ctx.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${id}`, headers: alice.headers });
     await until(() => a.events.filter((e) => e.event.startsWith('task.')).length >= 3 && a.comments() >= 2);
-    await new Promise((r) => setTimeout(r, 100));
+    // No time is waited for stray events: a marker written after everything else must arrive after it (a duplicate,
+    // or a leak of Alice's events to Bob, would show up before the marker and its stats.changed).
+    await createTask(ctx.app, alice, 'marker');
+    await createTask(ctx.app, bob, 'marker');
+    await until(() => hasTask(a, 'marker') && stats(a) >= 4 && hasTask(b, 'marker') && stats(b) >= 1);
     const taskEvents = a.events.filter((e) => e.event.startsWith('task.'));
-    expect(taskEvents.map((e) => e.event)).toEqual(['task.created', 'task.updated', 'task.deleted']);
+    expect(taskEvents.map((e) => e.event)).toEqual(['task.created', 'task.updated', 'task.deleted', 'task.created']);
     expect(taskEvents[0]?.data).toMatchObject({ id });
     expect(taskEvents[2]?.data).toEqual({ id });
-    expect(a.events.filter((e) => e.event === 'stats.changed')).toHaveLength(3);
+    expect(stats(a)).toBe(4);
     expect(new Set(a.events.map((e) => e.id)).size).toBe(a.events.length);
-    expect(b.events).toHaveLength(0);
+    expect(b.events.map((e) => e.event)).toEqual(['task.created', 'stats.changed']);
+    expect(JSON.stringify(b.events)).not.toContain(id);
     a.close();
     b.close();
   });
@@ -76,8 +87,12 @@ describe.each(drivers())('GET /events on %s', (driver) => {
     await until(() => s1.events.some((e) => e.event === 'task.created'));
     const last = s1.events.at(-1)?.id;
     s1.close();
+    // 'two' is published (and kept for replay) once another open stream of Carol's has received it.
+    const watcher = openStream(base, carol);
+    await watcher.ready;
     await createTask(ctx.app, carol, 'two');
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => hasTask(watcher, 'two'));
+    watcher.close();
     const s2 = openStream(base, carol, last);
     await s2.ready;
     await until(() => s2.events.some((e) => e.event === 'task.created'));
@@ -167,13 +182,20 @@ describe.runIf(redisUrl)('GET /events across two instances sharing Redis', () =>
     const user = await createUser(platform2);
     const stream = openStream(base2, user);
     await stream.ready;
-    await new Promise((r) => setTimeout(r, 150)); // both subscribers are attached
+    // B is reading the shared stream once a write on A has reached it: a warm-up write, waited for.
+    await createTask(first, user, 'warm-up');
+    await until(() => hasTask(stream, 'warm-up') && stats(stream) >= 1);
     const res = await createTask(first, user, 'cross-instance');
     expect(res.statusCode).toBe(201);
-    await until(() => stream.events.some((e) => e.event === 'task.created'));
-    await new Promise((r) => setTimeout(r, 200));
-    expect(stream.events.filter((e) => e.event === 'task.created')).toHaveLength(1);
-    expect(stream.events.filter((e) => e.event === 'stats.changed')).toHaveLength(1);
+    await until(() => hasTask(stream, 'cross-instance'));
+    // Exactly once: a marker written after it arrives after any duplicate would.
+    await createTask(first, user, 'marker');
+    await until(() => hasTask(stream, 'marker') && stats(stream) >= 3);
+    const titles = stream.events
+      .filter((e) => e.event === 'task.created')
+      .map((e) => (e.data as { title: string }).title);
+    expect(titles).toEqual(['warm-up', 'cross-instance', 'marker']);
+    expect(stats(stream)).toBe(3);
     // Redis stream ids resume across instances
     const last = stream.events[0]?.id ?? '';
     expect(last).toMatch(/^\d+-\d+$/);
