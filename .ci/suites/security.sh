@@ -7,7 +7,7 @@
 #     queries, a path id and the JSON bodies of the task, bulk, import, profile and auth routes of the built API on
 #     a fresh PostgreSQL database. Fails on a finding, a missed control, a run without sqlmap's verdict, an
 #     untested parameter, a 500, an API error log line, the scanner missing or its time budget reached
-#     (SQLMAP_BUDGET_SECONDS, default 360 s for the API runs).
+#     (SQLMAP_BUDGET_SECONDS, default 420 s for the API runs).
 # The in-process security tests (fuzz, access control, tokens, headers, OIDC, crypto) run in `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -8,10 +8,10 @@
  *      "all tested parameters do not appear to be injectable" verdict, every expected parameter shows up as tested,
  *      no injection point is reported (stdout, the output-dir `log` file or the results CSV), and the baseline
  *      request answered what it should (so the scan did not test an error path by mistake);
- *   3. nothing was cut by the time budget, no response was a 500 and the API logged no error.
+ *   3. nothing was cut by the time budget, no response was a 5xx and the API logged no error line.
  * Anything else (scanner missing, target unreachable, no verdict line, budget reached) fails.
  *
- * Options (environment): SQLMAP_BUDGET_SECONDS (wall-clock budget of all sqlmap runs against the API, default 360),
+ * Options (environment): SQLMAP_BUDGET_SECONDS (wall-clock budget of all sqlmap runs against the API, default 420),
  * SQLMAP_PARALLEL (concurrent sqlmap processes, default 3), SQLMAP_THREADS (per process, default 4),
  * SQLMAP_LEVEL (≥ 3, default 3), SQLMAP_RISK (≥ 2, default 2), SQLMAP_ONLY (comma list of target names),
  * SQLMAP_FAULT (planted-fixed | unreachable: a planted fault that must make the gate fail),
@@ -41,7 +41,7 @@ const HERE = path.join(ROOT, 'bench/security');
 const env = process.env;
 const LEVEL = Number(env.SQLMAP_LEVEL ?? 3);
 const RISK = Number(env.SQLMAP_RISK ?? 2);
-const BUDGET_S = Number(env.SQLMAP_BUDGET_SECONDS ?? 360);
+const BUDGET_S = Number(env.SQLMAP_BUDGET_SECONDS ?? 420);
 const PARALLEL = Number(env.SQLMAP_PARALLEL ?? 3);
 const THREADS = Number(env.SQLMAP_THREADS ?? 4);
 const TECHNIQUE = 'BEUSTQ';
@@ -283,13 +283,12 @@ async function api(base, method, url, { token, body, headers = {} } = {}) {
 async function metricsTotals(base) {
   const r = await fetch(`${base}/metrics`).catch(() => null);
   if (!r?.ok) return null;
-  const totals = { all: 0, s5xx: 0, s500: 0 };
+  const totals = { all: 0, s5xx: 0 };
   for (const m of (await r.text()).matchAll(/^http_request_duration_seconds_count\{([^}]*)\} (\d+)/gm)) {
     const n = Number(m[2]);
     totals.all += n;
     const status = /status="(\d+)"/.exec(m[1])?.[1] ?? '';
     if (status.startsWith('5')) totals.s5xx += n;
-    if (status === '500') totals.s500 += n;
   }
   return totals;
 }
@@ -368,6 +367,9 @@ async function main() {
     RATE_LIMIT_AUTH_IP_MAX: '1000000',
     RATE_LIMIT_LOGIN_FAILURES_MAX: '1000000',
     RATE_LIMIT_TASK_CREATE_MAX: '1000000',
+    // Load shedding off as well: like the rate limits, it would answer some payloads 503 before any handler ran.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_IN_FLIGHT: '0',
     ...(db.url ? { DATABASE_URL: db.url } : {}),
   };
   const apiProc = startProcess('api', cmd, args, apiEnv);
@@ -498,7 +500,8 @@ async function main() {
       expect: 200,
       weight: 2,
     },
-    { name: 'task-id', url: `${T}/${ids[0]}*`, headers: bearer, expect: 200, weight: 1, points: 1 },
+    // A custom '*' marker: sqlmap then tests only the marked point (the path id), no headers.
+    { name: 'task-id', url: `${T}/${ids[0]}*`, headers: bearer, skip: noHeaders, expect: 200, weight: 1, points: 1 },
     {
       name: 'task-create',
       url: T,
@@ -684,8 +687,8 @@ async function main() {
       `${sent} including the planted control; findings: ${findings} on the API, ` +
       `${controlResults.filter((r) => r.found).length}/${controlResults.length} on the planted control (expected all)`,
   );
-  if (before && after && after.s500 - before.s500 > 0)
-    fail(`the API answered ${after.s500 - before.s500} × 500 during the scan`);
+  if (before && after && after.s5xx - before.s5xx > 0)
+    fail(`the API answered ${after.s5xx - before.s5xx} × 5xx during the scan`);
 }
 
 function judge(r) {
@@ -693,14 +696,16 @@ function judge(r) {
   const expected = expectedNames(t);
   const missing = expected.filter((p) => !r.tested.includes(p));
   const minPoints = t.params ? t.params.length : t.data ? jsonLeaves(JSON.parse(t.data)) : (t.points ?? 1);
-  const s500 = r.statuses['500'] ?? 0;
+  const s5xx = Object.entries(r.statuses)
+    .filter(([k]) => k.startsWith('5'))
+    .reduce((n, [, v]) => n + v, 0);
   let verdict;
   let ok = false;
   if (r.killed) verdict = 'budget reached';
   else if (r.found) verdict = `INJECTABLE: ${r.points.join(', ')}`;
   else if (!r.clean) verdict = 'no verdict';
   else if (missing.length || r.tested.length < minPoints) verdict = `not all tested (${r.tested.length}/${minPoints})`;
-  else if (s500) verdict = `${s500} × 500`;
+  else if (s5xx) verdict = `${s5xx} × 5xx`;
   else {
     const fp = (r.log.match(/false positive or unexploitable injection point detected/g) ?? []).length;
     verdict = `not injectable (${r.tested.length} params${fp ? `; ${fp} false positive discarded by sqlmap` : ''})`;
