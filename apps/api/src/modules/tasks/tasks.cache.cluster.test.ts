@@ -1,7 +1,9 @@
 /**
  * The tiered cache (an L1 per instance in front of Redis) across instances, at app level: two instances on one
- * PostgreSQL and one Redis. After a write through instance A, instance B's stats are exact at once (never its cached
- * answer of the old data version), and a list ETag that B issued before the write is not answered 304 by B.
+ * PostgreSQL and one Redis. After a write through instance A, instance B's stats are exact at once (api.md: "every
+ * count is exact right after a write"; P5 "always exact after a write"), and a list ETag that B issued before the
+ * write is not answered 304 by B (R10: no stale 304). Each is tried over CYCLES write-then-read rounds, since a race
+ * between A's bump reaching B and B's next read shows only in some of them.
  * The planted fault builds B with an in-process cache (versions not shared): both checks fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,8 @@ import { createUser, type TestUser } from '../../test/factories';
 import { clusterServices, type Instance, startTwoInstances, type TwoInstances } from '../../test/two-instances';
 
 const LIST = '/api/v1/tasks?limit=20';
+/** Write-then-read rounds per check. */
+const CYCLES = 20;
 
 const stats = async (i: Instance, u: TestUser) => {
   const res = await i.app.inject({ method: 'GET', url: '/api/v1/tasks/stats', headers: u.headers });
@@ -40,9 +44,9 @@ describe.runIf(clusterServices)('stats and list ETags on B after writes on A (ti
     expect((await stats(c.b, u)).total).toBe(0);
     expect((await stats(c.b, u)).total).toBe(0);
     const first = await create(c.a, u, 'one');
-    expect((await stats(c.b, u)).total).toBe(1);
+    expect.soft((await stats(c.b, u)).total).toBe(1);
     await create(c.a, u, 'two');
-    expect((await stats(c.b, u)).total).toBe(2);
+    expect.soft((await stats(c.b, u)).total).toBe(2);
     const upd = await c.a.app.inject({
       method: 'PATCH',
       url: `/api/v1/tasks/${first.id}`,
@@ -51,13 +55,24 @@ describe.runIf(clusterServices)('stats and list ETags on B after writes on A (ti
     });
     expect(upd.statusCode).toBe(200);
     const afterUpdate = await stats(c.b, u);
-    expect(afterUpdate.total).toBe(2);
-    expect(afterUpdate.byStatus.completed).toBe(1);
+    expect.soft(afterUpdate.total).toBe(2);
+    expect.soft(afterUpdate.byStatus.completed).toBe(1);
     const del = await c.a.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${first.id}`, headers: u.headers });
     expect(del.statusCode).toBe(204);
     const afterDelete = await stats(c.b, u);
-    expect(afterDelete.total).toBe(1);
-    expect(afterDelete.byStatus.completed).toBe(0);
+    expect.soft(afterDelete.total).toBe(1);
+    expect.soft(afterDelete.byStatus.completed).toBe(0);
+
+    // (soft: the rounds below still run and count.) Rounds of: B has the stats cached, A writes, B reads at once.
+    const stale: string[] = [];
+    for (let n = 2; n < 2 + CYCLES; n++) {
+      await stats(c.b, u);
+      await create(c.a, u, `round ${n}`);
+      const total = (await stats(c.b, u)).total;
+      if (total !== n) stale.push(`round ${n}: ${total}`);
+    }
+    console.info(`stats on B right after a write on A: ${stale.length}/${CYCLES} stale ${stale.join(', ')}`);
+    expect(stale).toEqual([]);
   });
 
   it('a list ETag from B is not answered 304 by B after a write on A (no stale 304)', async () => {
@@ -72,9 +87,21 @@ describe.runIf(clusterServices)('stats and list ETags on B after writes on A (ti
     expect((await list(c.a, u, etag)).statusCode).toBe(304);
     await create(c.a, u, 'after');
     const after = await list(c.b, u, etag);
-    expect(after.statusCode).toBe(200);
-    expect(after.headers.etag).not.toBe(etag);
-    expect((after.json().data as Array<{ title: string }>).map((t) => t.title).sort()).toEqual(['after', 'before']);
+    expect.soft(after.statusCode).toBe(200);
+    expect.soft(after.headers.etag).not.toBe(etag);
+    expect
+      .soft((after.json().data as Array<{ title: string }>).map((t) => t.title).sort())
+      .toEqual(['after', 'before']);
+
+    // Rounds of: B issues an ETag, A writes, B is asked with that ETag at once.
+    let stale304 = 0;
+    for (let n = 0; n < CYCLES; n++) {
+      const tag = (await list(c.b, u)).headers.etag as string;
+      await create(c.a, u, `round ${n}`);
+      if ((await list(c.b, u, tag)).statusCode === 304) stale304++;
+    }
+    console.info(`list on B right after a write on A: ${stale304}/${CYCLES} stale 304`);
+    expect(stale304).toBe(0);
   });
 });
 
