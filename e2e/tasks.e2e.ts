@@ -72,7 +72,7 @@ describe('tasks', () => {
     // Delete.
     await edited.getByRole('button', { name: /Delete “/ }).click();
     await edited.waitFor({ state: 'detached' });
-    await page.getByText('No tasks match.').waitFor();
+    await page.getByText('No tasks yet').waitFor();
     await expect
       .poll(async () => (await apiFromPage<{ data: unknown[] }>(page, 'GET', '/api/v1/tasks')).body.data.length)
       .toBe(0);
@@ -136,7 +136,7 @@ describe('tasks', () => {
     await expect.poll(async () => (await page.getByText('In progress').count()) >= 3).toBe(true);
     await page.getByRole('button', { name: 'Delete selected' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-    await page.getByText('No tasks match.').waitFor();
+    await page.getByText('No tasks yet').waitFor();
   });
 
   it('loads more rows on scroll (virtualised list, cursor pages)', async () => {
@@ -228,7 +228,7 @@ describe('tasks', () => {
       if (r.resourceType() === 'script') scripts.push(r.url());
     });
     await page.goto('/tasks');
-    await page.getByText('No tasks match.').waitFor();
+    await page.getByText('No tasks yet').waitFor();
     await page.getByRole('link', { name: 'Profile' }).hover();
     await page.waitForTimeout(1000);
     expect(scripts.some((s) => /\/assets\/charts-/.test(s))).toBe(false);
@@ -241,7 +241,7 @@ describe('tasks', () => {
     const page = await freshPage(browser.context);
     await register(page);
     await page.goto('/tasks');
-    await page.getByText('No tasks match.').waitFor();
+    await page.getByText('No tasks yet').waitFor();
     // Another tab of the same user writes; this one hears it over SSE.
     const other = await browser.context.newPage();
     await other.goto('/dashboard');
@@ -251,7 +251,7 @@ describe('tasks', () => {
     await apiFromPage(other, 'PATCH', `/api/v1/tasks/${created.id}`, { title: 'Renamed in the other tab' });
     await page.getByTestId('task-row').filter({ hasText: 'Renamed in the other tab' }).waitFor();
     await apiFromPage(other, 'DELETE', `/api/v1/tasks/${created.id}`);
-    await page.getByText('No tasks match.').waitFor();
+    await page.getByText('No tasks yet').waitFor();
     await other.close();
 
     await browser.context.setOffline(true);
@@ -264,7 +264,7 @@ describe('tasks', () => {
     const page = await freshPage(browser.context);
     await register(page);
     await page.goto('/tasks');
-    await page.getByText('No tasks match.').waitFor();
+    await page.getByText('No tasks yet').waitFor();
     await page.getByRole('button', { name: 'Import' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import tasks' });
     await dialog.getByLabel('File').setInputFiles({

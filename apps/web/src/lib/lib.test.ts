@@ -1,6 +1,7 @@
 import { createTaskBody, registerBody } from '@primetrade/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
+import { deviceLabel } from './device-label';
 import { safeRedirect } from './format';
 import { validate } from './form';
 import { retryDelay, shouldRetry } from './query-client';
@@ -43,5 +44,28 @@ describe('forms validate with the shared schemas', () => {
   it('returns the parsed data (defaults and normalisation applied)', () => {
     const r = validate(createTaskBody, { title: '  Ship it  ', tags: ['A', 'a'] });
     expect(r.data).toMatchObject({ title: 'Ship it', tags: ['a'], status: 'pending', priority: 'medium' });
+  });
+});
+
+describe('deviceLabel', () => {
+  it('names browsers and systems, API clients by product, and says so when it cannot tell', () => {
+    expect(
+      deviceLabel(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      ),
+    ).toBe('Chrome on Linux');
+    expect(
+      deviceLabel(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      ),
+    ).toBe('Safari on iOS');
+    expect(deviceLabel('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0')).toBe(
+      'Firefox on Windows',
+    );
+    expect(deviceLabel('curl/8.5.0')).toBe('curl');
+    expect(deviceLabel('PostmanRuntime/7.39.0')).toBe('PostmanRuntime');
+    expect(deviceLabel('Mozilla/5.0')).toBe('Unknown device');
+    expect(deviceLabel(null)).toBe('Unknown device');
+    expect(deviceLabel('   ')).toBe('Unknown device');
   });
 });

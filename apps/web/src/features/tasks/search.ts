@@ -76,3 +76,8 @@ export function toApiFilters(s: TaskSearch): Record<string, string | undefined> 
     sort: s.sort,
   };
 }
+
+/** Does the search narrow the list (anything but the sort)? An empty list then means "nothing matches", not "none yet". */
+export function isFiltered(search: TaskSearch): boolean {
+  return Object.entries(search).some(([key, value]) => key !== 'sort' && value !== undefined && value !== false);
+}

@@ -3,6 +3,7 @@ import { FormError } from '../../../components/ui/field';
 import { Spinner } from '../../../components/ui/spinner';
 import { useToast } from '../../../components/ui/toast';
 import { errorMessage } from '../../../lib/api-error';
+import { deviceLabel } from '../../../lib/device-label';
 import { formatDateTime } from '../../../lib/format';
 import { useSessions } from '../api/list-sessions';
 import { useLogoutAll } from '../api/logout-all';
@@ -21,8 +22,8 @@ export function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
         {sessions.data.map((s) => (
           <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
             <div className="min-w-0">
-              <p className="truncate font-medium">
-                {s.userAgent ?? 'Unknown device'}
+              <p className="truncate font-medium" title={s.userAgent ?? undefined}>
+                {deviceLabel(s.userAgent)}
                 {s.current ? (
                   <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">
                     This device

@@ -12,13 +12,20 @@ import { useDeleteTask } from '../api/delete-task';
 import { useExportTasks } from '../api/export-tasks';
 import { useTasks } from '../api/list-tasks';
 import { useSetTaskStatus } from '../api/update-task';
-import { STATUSES, type TaskSearch, toApiFilters } from '../search';
+import { isFiltered, STATUSES, type TaskSearch, toApiFilters } from '../search';
 import { ImportDialog } from './import-dialog';
 import { TaskFilters } from './task-filters';
 import { TaskFormDialog } from './task-form-dialog';
 import { TaskHistoryDialog } from './task-history-dialog';
 import { TaskList } from './task-list';
 import type { TaskRowActions } from './task-row';
+
+/** Every filter unset, the sort kept. */
+function clearedFilters(search: TaskSearch): Partial<TaskSearch> {
+  const patch: Partial<TaskSearch> = {};
+  for (const key of Object.keys(search) as Array<keyof TaskSearch>) if (key !== 'sort') patch[key] = undefined;
+  return patch;
+}
 
 export function TasksPage({
   search,
@@ -158,12 +165,21 @@ export function TasksPage({
       ) : query.isError ? (
         <FormError message={errorMessage(query.error)} />
       ) : tasks.length === 0 ? (
-        <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200">
-          <p className="text-slate-600">No tasks match.</p>
-          <Button className="mt-4" onClick={() => setForm({ open: true, editId: null })}>
-            Create a task
-          </Button>
-        </div>
+        isFiltered(search) ? (
+          <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200">
+            <p className="text-slate-600">No tasks match these filters.</p>
+            <Button className="mt-4" variant="secondary" onClick={() => onSearchChange(clearedFilters(search))}>
+              Show all tasks
+            </Button>
+          </div>
+        ) : (
+          <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200">
+            <p className="text-slate-600">No tasks yet. Everything you plan starts with one.</p>
+            <Button className="mt-4" onClick={() => setForm({ open: true, editId: null })}>
+              Create a task
+            </Button>
+          </div>
+        )
       ) : (
         <TaskList
           tasks={tasks}
