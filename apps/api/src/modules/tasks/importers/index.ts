@@ -15,8 +15,7 @@ import {
   importRowSchema,
 } from '@primetrade/shared';
 import type { z } from 'zod';
-import type { FieldError } from '../../../lib/errors';
-import { validation } from '../../../lib/errors';
+import { type FieldError, validation } from '../../../lib/errors';
 import { csvToObjects } from '../tasks.csv';
 import type { ImportResult } from '../tasks.import-export';
 import { WRITABLE_FIELDS } from '../tasks.mapper';
