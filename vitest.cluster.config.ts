@@ -1,7 +1,7 @@
 /**
  * `npm run test:cluster`: the cross-instance proofs (*.cluster.test.ts: two app instances on one PostgreSQL and one
- * Redis, a streaming replica, the worker process) and the node:cluster primary's test. They need the real services:
- * without TEST_DATABASE_URL and TEST_REDIS_URL this run refuses to start instead of skipping everything.
+ * Redis, a streaming replica, the worker process), the node:cluster primary's test and the nginx tests. They need the
+ * real services: without TEST_DATABASE_URL and TEST_REDIS_URL this run refuses to start instead of skipping them.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -14,7 +14,14 @@ if (missing.length) {
 
 export default defineConfig({
   test: {
-    include: ['apps/*/src/**/*.cluster.test.ts', 'apps/api/src/cluster.test.ts'],
+    include: [
+      'apps/*/src/**/*.cluster.test.ts',
+      'apps/api/src/cluster.test.ts',
+      // The nginx tests (also in npm test): the deploy config's checks and nginx -t, and the fault tests' nginx
+      // being deploy/nginx/nginx.conf templated.
+      'deploy/deploy.test.ts',
+      'bench/faults/*nginx*.test.ts',
+    ],
     testTimeout: 90_000,
     hookTimeout: 180_000,
     pool: 'forks',
