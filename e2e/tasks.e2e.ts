@@ -64,7 +64,7 @@ describe('tasks', () => {
     await edited.getByRole('button', { name: /History of/ }).click();
     const history = page.getByRole('dialog', { name: 'Task history' });
     await history.getByText('Completed').first().waitFor();
-    await history.getByText(/title/).first().waitFor();
+    await history.getByText('Title:').first().waitFor();
     await screenshot(page, 'task-history');
     await page.keyboard.press('Escape');
     await history.waitFor({ state: 'detached' });

@@ -4,6 +4,13 @@ const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
 export const formatDate = (iso: string | null | undefined) => (iso ? dateFmt.format(new Date(iso)) : '');
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTimeFmt.format(new Date(iso)) : '');
 
+/** A due date as people set it: the date alone when it falls at local midnight (an all-day task), else with the time. */
+export function formatDue(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.getHours() === 0 && d.getMinutes() === 0 ? dateFmt.format(d) : dateTimeFmt.format(d);
+}
+
 /** `datetime-local` input value (local time) from an ISO string, and back. */
 export function toLocalInput(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -14,6 +21,9 @@ export function toLocalInput(iso: string | null | undefined): string {
 export const fromLocalInput = (value: string): string | null => (value ? new Date(value).toISOString() : null);
 
 export const labelOf = (value: string) => value.charAt(0).toUpperCase() + value.slice(1).replace('_', ' ');
+
+/** A field's name in words ("dueDate" → "Due date", "completedAt" → "Completed at"). */
+export const fieldLabel = (name: string) => labelOf(name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase());
 
 /** Safe in-app redirect target: a path on this origin only. */
 export function safeRedirect(target: unknown, fallback = '/dashboard'): string {

@@ -2,7 +2,7 @@ import { createTaskBody, registerBody } from '@primetrade/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
 import { deviceLabel } from './device-label';
-import { safeRedirect } from './format';
+import { fieldLabel, formatDue, safeRedirect } from './format';
 import { validate } from './form';
 import { retryDelay, shouldRetry } from './query-client';
 
@@ -67,5 +67,21 @@ describe('deviceLabel', () => {
     expect(deviceLabel('Mozilla/5.0')).toBe('Unknown device');
     expect(deviceLabel(null)).toBe('Unknown device');
     expect(deviceLabel('   ')).toBe('Unknown device');
+  });
+});
+
+describe('words for fields and due dates', () => {
+  it('names fields as people say them', () => {
+    expect(fieldLabel('dueDate')).toBe('Due date');
+    expect(fieldLabel('completedAt')).toBe('Completed at');
+    expect(fieldLabel('title')).toBe('Title');
+  });
+
+  it('shows a due time unless the task is due at local midnight (all day)', () => {
+    const allDay = new Date(2026, 11, 31, 0, 0).toISOString();
+    const atFive = new Date(2026, 11, 31, 17, 30).toISOString();
+    expect(formatDue(allDay)).not.toMatch(/\d:\d\d/);
+    expect(formatDue(atFive)).toMatch(/5:30|17:30/);
+    expect(formatDue(null)).toBe('');
   });
 });

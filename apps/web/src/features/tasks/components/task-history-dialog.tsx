@@ -3,11 +3,15 @@ import { Dialog } from '../../../components/ui/dialog';
 import { FormError } from '../../../components/ui/field';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorMessage } from '../../../lib/api-error';
-import { formatDateTime, labelOf } from '../../../lib/format';
+import { fieldLabel, formatDateTime, labelOf } from '../../../lib/format';
 import { useTaskHistory } from '../api/get-task-history';
 
-const show = (v: unknown) => {
+/** Values whose words are labels of an enum (status, priority). */
+const ENUM_FIELDS = new Set(['status', 'priority']);
+
+const show = (v: unknown, field: string) => {
   if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'string' && ENUM_FIELDS.has(field)) return labelOf(v);
   if (Array.isArray(v)) return v.join(', ') || '—';
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return formatDateTime(v);
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -24,7 +28,7 @@ function Entry({ entry }: { entry: HistoryEntry }) {
         <ul className="mt-1 space-y-0.5 text-xs text-slate-600">
           {changes.map(([field, c]) => (
             <li key={field} className="break-words">
-              <span className="font-medium">{field}</span>: {show(c.from)} → {show(c.to)}
+              <span className="font-medium">{fieldLabel(field)}</span>: {show(c.from, field)} → {show(c.to, field)}
             </li>
           ))}
         </ul>

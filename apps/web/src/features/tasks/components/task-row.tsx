@@ -1,7 +1,7 @@
 import type { Task } from '@primetrade/shared';
 import { memo, useEffect, useState } from 'react';
 import { cn } from '../../../lib/cn';
-import { formatDate } from '../../../lib/format';
+import { formatDue } from '../../../lib/format';
 import { PriorityBadge, StatusBadge } from './badges';
 
 export interface TaskRowActions {
@@ -82,7 +82,7 @@ export const TaskRow = memo(function TaskRow({
           {task.dueDate ? (
             <span className={cn(isOverdue(task) && 'font-medium text-red-700')}>
               {isOverdue(task) ? 'Overdue · ' : 'Due '}
-              {formatDate(task.dueDate)}
+              {formatDue(task.dueDate)}
             </span>
           ) : null}
           {task.tags.map((tag) => (
