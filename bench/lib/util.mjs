@@ -240,3 +240,15 @@ export function onExitCleanup() {
   process.once('SIGINT', bye);
   process.once('SIGTERM', bye);
 }
+
+/**
+ * Failed requests of a load run (load.mjs's autocannon summary): connection errors (autocannon counts timeouts
+ * among them) plus every answer whose status `ok` refuses (default: not 2xx). A benchmark figure made with failed
+ * requests is not a measurement (run.mjs fails the run on any).
+ */
+export function failedRequests(r, ok = (code) => code >= 200 && code < 300) {
+  const bad = Object.entries(r.statusCodeStats ?? {})
+    .filter(([code]) => !ok(Number(code)))
+    .reduce((a, [, v]) => a + (v.count ?? 0), 0);
+  return (r.errors ?? 0) + bad;
+}
