@@ -29,7 +29,6 @@ import {
   BENCH_PASSWORD,
   load,
   onExitCleanup,
-  ROOT,
   round,
   rssMb,
   sleep,
@@ -42,7 +41,11 @@ import {
 import { ensurePackages, Nginx, PgCluster, Redis } from './cluster.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WORKER = path.join(ROOT, 'apps/api/dist/worker.js');
+// FAULTS_API_DIST=<dir>: run the suite against another build's dist/ (e.g. an older commit's, to show a gate
+// failing on the old behaviour).
+const DIST = process.env.FAULTS_API_DIST ? path.resolve(process.env.FAULTS_API_DIST) : path.dirname(API_SERVER);
+const SERVER = path.join(DIST, 'server.js');
+const WORKER = path.join(DIST, 'worker.js');
 
 const { argv, arg } = cliArgs();
 const ONLY = arg('--only', '')
@@ -66,7 +69,8 @@ const PLANTS = {
   'r1-nokill': 'R1: the killer never kills → "kills > 0" misses',
   'r1-lose': 'R1: one acknowledged create dropped from the rows read back → "lost 0" misses',
   'r2-nostop': 'R2: PostgreSQL is not stopped → "readiness showed the database down" and "503 only" miss',
-  'r2-non503': 'R2: one malformed POST while the database is down (answered 400 without it) → "503 only" misses',
+  'r2-non503':
+    'R2: one request without a token while the database is down (401, answered without it) → "503 only" misses',
   'r2-slow-return':
     'R2: the PostgreSQL postmaster is frozen (SIGSTOP) for 11 s after it returns → "full service ≤ 10 s" misses',
   'r3-slowexit': 'R3: the first instance is frozen (SIGSTOP) for 11 s after its SIGTERM → "exit ≤ 10 s" misses',
@@ -74,8 +78,9 @@ const PLANTS = {
   'r4-stale': 'R4: a task inserted behind the cache (SQL) after Redis returns → "stats/list equal the database" misses',
   'r5-nokill': 'R5: the held mail is released instead of the worker killed → "kills > 0" misses',
   'r5-short-lease':
-    'R5: REMINDER_LEASE_SECONDS=3, shorter than the mailing of one batch → a second scan re-claims and mails again, "exactly once" misses',
+    'R5: REMINDER_LEASE_SECONDS=1, shorter than the mailing of one batch → a second scan re-claims and mails again, "exactly once" misses',
   'r5-dup': 'R5: the sink keeps the held mail before the worker is killed (a lost 250) → "exactly once" misses',
+  'r6-no-if-match': 'R6: the writers send no If-Match → "exactly one winner per round" misses',
   'r7-leak':
     'R7: the API process keeps 1 MB more every second (bench/faults/plant-leak.mjs) → "RSS growth ≤ 10 %" misses',
 };
@@ -176,7 +181,7 @@ class Api {
   }
 
   async start() {
-    this.proc = start(this.name, process.execPath, [...this.nodeArgs, API_SERVER], {
+    this.proc = start(this.name, process.execPath, [...this.nodeArgs, SERVER], {
       env: apiEnv(this.port, this.env),
     });
     // GC-PROBE lines (bench/faults/gc-probe.mjs, R7 only).
@@ -465,7 +470,7 @@ async function r2(cluster, redis) {
     })();
     if (planted('r2-non503')) {
       await sleep(3000);
-      record('malformed', await req(base, 'POST', '/api/v1/tasks', { token: clients[0].token, raw: '{' }));
+      record('unauthenticated', await req(base, 'GET', '/api/v1/tasks'));
     }
     await sleep(10_000 - (performance.now() - downAt));
     await probe;
@@ -583,7 +588,7 @@ async function r2(cluster, redis) {
 }
 
 async function r3(cluster, redis) {
-  section('R3 rolling restart behind nginx (SIGTERM one instance at a time, the next after nginx\'s fail_timeout)');
+  section("R3 rolling restart behind nginx (SIGTERM one instance at a time, the next after nginx's fail_timeout)");
   const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url };
   const apis = [];
   for (const [i, p] of API_PORTS.entries()) apis.push(await new Api(`api-r3-${i + 1}`, p, env).start());
@@ -938,7 +943,7 @@ async function r5(cluster, redis) {
   // A scan claims its whole batch, then mails it one by one: the lease must outlast the mailing of a batch (here
   // ~5–10 s on a loaded 2-core machine), or a second scan takes the claims still waiting and mails them again.
   // r5-short-lease shows that happening without any kill.
-  const LEASE_S = planted('r5-short-lease') ? 3 : 20;
+  const LEASE_S = planted('r5-short-lease') ? 1 : 20;
   section(`R5 worker SIGKILLed mid-job: ${N} due reminders, killed twice while sending`);
   const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'pt-r5:' };
   const apiA = await new Api('api-r5', API_PORTS[0], env).start();
@@ -960,7 +965,7 @@ async function r5(cluster, redis) {
   const sink = await smtpSink({
     holdAt: HOLD_AT,
     onHold: async ({ delivered }) => {
-      if (planted('r5-nokill') || planted('r5-short-lease')) return 'release';
+      if (planted('r5-nokill')) return 'release';
       if (planted('r5-dup') && kills === 0) {
         // The sink has the message but the worker never hears 250 (a lost acknowledgement).
         await killWorker(delivered + 1);
@@ -1021,7 +1026,7 @@ async function r5(cluster, redis) {
   const db = new pg.Client({ connectionString: cluster.url });
   await db.connect();
   try {
-    if (!planted('r5-nokill') && !planted('r5-short-lease')) await Promise.race([killed, sleep(120_000)]);
+    if (!planted('r5-nokill')) await Promise.race([killed, sleep(120_000)]);
     const distinct = () => new Set(sink.delivered.map((d) => d.subject)).size;
     await until(() => distinct() >= N, 90_000, `all ${N} reminders at the sink`);
     deliveredAllS = (performance.now() - t0) / 1000;
@@ -1112,7 +1117,7 @@ async function r6(cluster, redis) {
         req(base, 'PATCH', `/api/v1/tasks/${id}`, {
           token: u.token,
           body: { title: `r6-${round_}-${j}` },
-          headers: { 'if-match': etag },
+          headers: planted('r6-no-if-match') ? {} : { 'if-match': etag },
         }),
       ),
     );
@@ -1207,6 +1212,7 @@ async function main() {
   ensurePackages();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-faults-'));
   console.log(`fault tests — own PostgreSQL :${PG_PORT}, Redis :${REDIS_PORT}, nginx :${NGINX_PORT} under ${dir}`);
+  if (process.env.FAULTS_API_DIST) console.log(`API build under test: ${DIST}`);
   if (PLANTED.size) for (const p of PLANTED) console.log(`PLANTED FAULT ${p}: ${PLANTS[p]}`);
   const cluster = new PgCluster(dir, PG_PORT);
   cluster.init();
@@ -1241,10 +1247,15 @@ async function main() {
     cluster.stop();
     if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }
-  mkdirSync(path.join(BENCH, 'results'), { recursive: true });
+  mkdirSync(path.join(BENCH, 'results/tmp'), { recursive: true });
   // A run with a planted fault does not replace the recorded figures.
   writeFileSync(
-    path.join(BENCH, PLANTED.size ? `results/faults-planted-${[...PLANTED].join('-')}.json` : 'results/faults.json'),
+    path.join(
+      BENCH,
+      PLANTED.size || process.env.FAULTS_API_DIST
+        ? `results/tmp/faults-${[...PLANTED].join('-') || 'other-build'}.json`
+        : 'results/faults.json',
+    ),
     `${JSON.stringify({ date: new Date().toISOString(), seconds: Math.round((Date.now() - t00) / 1000), results, violations }, null, 2)}\n`,
   );
   console.log(`\nfault tests done in ${Math.round((Date.now() - t00) / 1000)} s; ${violations.length} violation(s)`);
