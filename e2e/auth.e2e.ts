@@ -23,6 +23,10 @@ describe('sign-up, sign-in, sign-out', () => {
     expect(cookies.find((c) => c.name === 'refresh_token')?.httpOnly).toBe(true);
     expect(await page.evaluate(() => document.cookie)).not.toContain('access_token');
     await screenshot(page, 'dashboard');
+    // Each number opens the list of exactly those tasks.
+    await page.getByRole('link', { name: /^Overdue: 0, show these tasks/ }).click();
+    await page.waitForURL(/\/tasks\?.*overdue=true/);
+    await page.getByText('No tasks match these filters.').waitFor();
   });
 
   it('sends a signed-out visitor to the login page and back afterwards', async () => {

@@ -11,11 +11,51 @@ const Charts = lazy(() => import('./charts'));
 /** The rate may come as a fraction (0-1) or a percentage. */
 const formatRate = (rate: number) => `${Math.round(rate <= 1 ? rate * 100 : rate)}%`;
 
-function Stat({ label, value, tone }: { label: string; value: string | number; tone?: string }) {
-  return (
-    <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
+/** Today as the task list's URL state writes it (the local date). */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const OPEN = 'pending,in_progress';
+
+/** The task list's URL filters a number links to (the list's route validates them). */
+interface ListFilter {
+  status?: string;
+  overdue?: boolean;
+  dueAfter?: string;
+  dueBefore?: string;
+}
+
+/** A number on the dashboard; with `search`, a link to the list of exactly those tasks. */
+function Stat({
+  label,
+  value,
+  tone,
+  search,
+}: {
+  label: string;
+  value: string | number;
+  tone?: string;
+  search?: ListFilter;
+}) {
+  const body = (
+    <>
       <dt className="text-sm text-slate-600">{label}</dt>
       <dd className={`mt-1 text-2xl font-semibold ${tone ?? ''}`}>{value}</dd>
+    </>
+  );
+  if (!search) return <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">{body}</div>;
+  return (
+    <div className="rounded-lg bg-white ring-1 ring-slate-200 hover:ring-indigo-300 focus-within:ring-2 focus-within:ring-indigo-500">
+      <Link
+        to="/tasks"
+        search={search}
+        className="block p-4 focus:outline-none"
+        aria-label={`${label}: ${value}, show these tasks`}
+      >
+        {body}
+      </Link>
     </div>
   );
 }
@@ -37,11 +77,29 @@ export function DashboardPage({ userName }: { userName: string }) {
       ) : (
         <>
           <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-6" data-testid="stats">
-            <Stat label="Total" value={stats.data.total} />
-            <Stat label="Open" value={stats.data.byStatus.pending + stats.data.byStatus.in_progress} />
-            <Stat label="Completed" value={stats.data.byStatus.completed} tone="text-emerald-700" />
-            <Stat label="Overdue" value={stats.data.overdue} tone={stats.data.overdue ? 'text-red-700' : ''} />
-            <Stat label="Due today" value={stats.data.dueToday} />
+            <Stat label="Total" value={stats.data.total} search={{}} />
+            <Stat
+              label="Open"
+              value={stats.data.byStatus.pending + stats.data.byStatus.in_progress}
+              search={{ status: OPEN }}
+            />
+            <Stat
+              label="Completed"
+              value={stats.data.byStatus.completed}
+              tone="text-emerald-700"
+              search={{ status: 'completed' }}
+            />
+            <Stat
+              label="Overdue"
+              value={stats.data.overdue}
+              tone={stats.data.overdue ? 'text-red-700' : ''}
+              search={{ overdue: true }}
+            />
+            <Stat
+              label="Due today"
+              value={stats.data.dueToday}
+              search={{ status: OPEN, dueAfter: today(), dueBefore: today() }}
+            />
             <Stat label="Completion rate" value={formatRate(stats.data.completionRate)} />
           </dl>
           <Suspense fallback={<Spinner label="Loading charts" />}>
