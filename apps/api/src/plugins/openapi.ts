@@ -221,7 +221,8 @@ const SCHEME_DESCRIPTIONS: Record<string, string> = {
   bearerAuth:
     'The access token from sign-in or refresh: a short-lived JWT checked as RFC8725 advises (HS256 only, ' +
     'explicit typ, iss, aud, exp and iat required, lifetime bounded)',
-  cookieAuth: 'The same access token in an HttpOnly cookie; writes also need the X-CSRF-Token header',
+  cookieAuth:
+    'The same access token in an HttpOnly cookie (__Host-access_token when served over https); writes also need the X-CSRF-Token header and an Origin (or Referer) of the app itself',
 };
 function describeSchemes(schemes: Record<string, Json> | undefined): Record<string, Json> {
   return Object.fromEntries(
