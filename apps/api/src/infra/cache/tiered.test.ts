@@ -92,6 +92,15 @@ describe.runIf(redisUrl)('TieredCache shared by two instances (TEST_REDIS_URL)',
     expect(await a.get(`stats:user-2:${next}`)).toBeUndefined();
   });
 
+  it("a bump answered on one instance is seen by the other's very next read, before any PUBLISH arrives", async () => {
+    const v = await b.version('user-4');
+    await b.set(`stats:user-4:${v}`, { total: 1 }, 60);
+    const next = await a.bump('user-4');
+    // No wait for the bump message: the version is Redis's answer, not a copy B kept (a copy raced the PUBLISH).
+    expect(await b.version('user-4')).toBe(next);
+    expect(await b.get(`stats:user-4:${next}`)).toBeUndefined();
+  });
+
   it('never re-issues a version after Redis lost its data (epoch), so an L1 entry under an old key stays unreachable', async () => {
     const v1 = await a.version('user-3');
     await a.set(`stats:user-3:${v1}`, { total: 0 }, 60);

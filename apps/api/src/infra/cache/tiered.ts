@@ -1,8 +1,10 @@
 /**
  * Two-level cache for many instances: L1 in-process (small, LRU) in front of L2 Redis, keyed per user with a
  * namespace version that every write bumps (INCR; no KEYS, no FLUSH). Values live under versioned keys, which
- * never change meaning, so L1 may keep them; only the version is shared state. A bump is published on a
- * channel so every instance drops its cached version at once, and cached versions also expire after 1 s.
+ * never change meaning, so L1 may keep them; only the version is shared state, and it is read from Redis on every
+ * call (one EVAL): a write answered on one instance is seen by the next read on any other. Caching the version in
+ * the process (versionTtlMs > 0, dropped when the bump's PUBLISH arrives) raced that PUBLISH: the two-instance test
+ * (tasks.cache.cluster.test) saw stale stats in 6 of 20 rounds and a 304 for a pre-write ETag in 5 of 20.
  *
  * Redis failing never fails a request: the version then comes out as a fresh local number no key was built
  * with (the cache is bypassed, reads stay exact), and a bump that could not reach Redis is retried when it
@@ -47,6 +49,7 @@ export interface TieredCacheOptions {
   subscriber: Redis;
   breaker: CircuitBreaker;
   prefix: string;
+  /** How long a version read from Redis may be reused in this process; 0 (the default) = never. */
   versionTtlMs?: number;
   l1MaxEntries?: number;
   onHit?: (level: 'l1' | 'l2') => void;
@@ -96,8 +99,11 @@ export class TieredCache implements Cache {
     try {
       const v = await this.o.breaker.run(() => this.remote(ns, false));
       if (this.dirty.has(ns)) return this.bypass();
-      if (this.versions.size > 50_000) this.versions.clear();
-      this.versions.set(ns, { v, until: now + (this.o.versionTtlMs ?? 1000) });
+      const ttl = this.o.versionTtlMs ?? 0;
+      if (ttl > 0) {
+        if (this.versions.size > 50_000) this.versions.clear();
+        this.versions.set(ns, { v, until: now + ttl });
+      }
       return v;
     } catch {
       return this.bypass();
