@@ -1,14 +1,14 @@
 /**
- * `npm run start:cluster` (cluster.ts, the node:cluster primary) as a real process tree — the built entry when the
- * build is current, else the source with tsx (the workers are forked with the primary's --import tsx): N workers start and serve the shared port; a worker
- * killed with SIGKILL is replaced; SIGTERM to the primary drains every worker (a request in flight completes) and
- * the primary exits 0 within 10 s. Needs PostgreSQL (the cluster refuses PGlite): runs with TEST_DATABASE_URL,
+ * `npm run start:cluster` (cluster.ts, the node:cluster primary) as a real process tree — the built entry when it is
+ * newer than its sources, else the source with tsx (the workers are forked with the primary's --import tsx): N
+ * workers start and serve the shared port; a worker killed with SIGKILL is replaced; SIGTERM to the primary drains
+ * every worker (a request in flight completes) and the primary exits 0 within 10 s. Needs PostgreSQL (the cluster refuses PGlite): runs with TEST_DATABASE_URL,
  * in `npm run test:cluster` (not `npm test`: it takes 20–50 s, most of it the workers starting).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,14 +22,29 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const { testDatabaseUrl } = testConfig();
 const WORKERS = 2;
 
+/** The newest modification time of the build's inputs (sources and migrations; tests are not inputs). */
+function newestInput(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'test' && e.name !== 'node_modules') newest = Math.max(newest, newestInput(p));
+    } else if (!/\.test\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * The built entry when the build is current (CI builds before the suites; starting is then seconds, not tens of
- * seconds of tsx compiling in every worker), else the source through tsx.
+ * The built entry when it is newer than every source it is built from (CI builds right before the suites; starting
+ * is then seconds, not tens of seconds of tsx compiling in every worker), else the source through tsx.
  */
 function entry(): string[] {
   const built = path.join(ROOT, 'apps/api/dist/cluster.js');
-  const current = spawnSync(process.execPath, ['scripts/build-if-needed.mjs', '--dry-run'], { cwd: ROOT }).status === 0;
-  return current && existsSync(built) ? [built] : ['--import', 'tsx', 'apps/api/src/cluster.ts'];
+  if (existsSync(built)) {
+    const inputs = ['apps/api/src', 'apps/api/drizzle', 'packages/shared/src'].map((d) => path.join(ROOT, d));
+    if (statSync(built).mtimeMs > Math.max(...inputs.map(newestInput))) return [built];
+  }
+  return ['--import', 'tsx', 'apps/api/src/cluster.ts'];
 }
 
 function get(port: number, urlPath: string): Promise<{ status: number; body: string } | { error: string }> {
