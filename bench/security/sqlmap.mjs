@@ -74,6 +74,23 @@ const sqlmapVersion = version.stdout.split('\n')[0].trim();
 const work = mkdtempSync(path.join(os.tmpdir(), 'pt-sqlmap-'));
 const children = new Set();
 let dbDrop = null;
+const scanners = new Set(); // sqlmap process groups still running
+
+// Interrupted (CI timeout, Ctrl-C): stop our own children and drop the throwaway database before leaving.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    for (const pid of scanners) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+    }
+    await stopAll();
+    if (dbDrop) await dbDrop().catch(() => {});
+    rmSync(work, { recursive: true, force: true });
+    console.error(`sqlmap gate: interrupted by ${signal} (FAIL)`);
+    process.exit(1);
+  });
+}
 
 // ---- processes --------------------------------------------------------------------------------------------------
 
@@ -191,6 +208,7 @@ function runSqlmap(target, deadline) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn('sqlmap', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    scanners.add(child.pid);
     let log = '';
     child.stdout.on('data', (d) => {
       log += d;
@@ -213,6 +231,7 @@ function runSqlmap(target, deadline) {
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      scanners.delete(child.pid);
       writeFileSync(`${dir}.log`, log);
       resolve(parseRun(target, { log, code, killed, ms: Date.now() - started, dir, traffic }));
     });
