@@ -54,7 +54,7 @@ export function TaskList({
               style={{ transform: `translateY(${item.start}px)` }}
             >
               {task ? (
-                <TaskRow task={task} selected={selected.has(task.id)} actions={actions} />
+                <TaskRow task={task} selected={selected.has(task.id)} selecting={selected.size > 0} actions={actions} />
               ) : (
                 <Spinner label="Loading more" />
               )}

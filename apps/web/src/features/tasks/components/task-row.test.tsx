@@ -36,3 +36,16 @@ describe('TaskRow done box', () => {
     expect(screen.getByRole('checkbox', { name: 'Mark “Pay rent” as done' })).not.toBeChecked();
   });
 });
+
+describe('TaskRow: done and selection are two different controls', () => {
+  it('done is a round check; selection is a square box that shows on hover or focus until something is selected', () => {
+    const task = aTask({ title: 'Pay rent' });
+    const { rerender } = render(<TaskRow task={task} selected={false} actions={actions()} />);
+    expect(screen.getByRole('checkbox', { name: 'Mark “Pay rent” as done' })).toHaveClass('rounded-full');
+    const select = screen.getByRole('checkbox', { name: 'Select “Pay rent”' });
+    expect(select).not.toHaveClass('rounded-full');
+    expect(select).toHaveClass('pointer-fine:opacity-0', 'focus-visible:opacity-100');
+    rerender(<TaskRow task={task} selected={false} selecting actions={actions()} />);
+    expect(screen.getByRole('checkbox', { name: 'Select “Pay rent”' })).not.toHaveClass('pointer-fine:opacity-0');
+  });
+});

@@ -19,10 +19,13 @@ function isOverdue(t: Task) {
 export const TaskRow = memo(function TaskRow({
   task,
   selected,
+  selecting = false,
   actions,
 }: {
   task: Task;
   selected: boolean;
+  /** Some row is selected: every row shows its selection box (else it shows on hover or focus, where there is one). */
+  selecting?: boolean;
   actions: TaskRowActions;
 }) {
   // The done box answers the click at once. The list cache follows a moment later (the mutation first cancels list
@@ -36,7 +39,7 @@ export const TaskRow = memo(function TaskRow({
   return (
     <div
       className={cn(
-        'flex items-start gap-3 border-b border-slate-200 px-4 py-3',
+        'group flex items-start gap-3 border-b border-slate-200 px-4 py-3',
         selected ? 'bg-indigo-50' : 'bg-white',
       )}
       data-testid="task-row"
@@ -44,21 +47,38 @@ export const TaskRow = memo(function TaskRow({
     >
       <input
         type="checkbox"
-        className="mt-1 size-4"
+        className={cn(
+          'mt-1 size-4 transition-opacity',
+          // Selection is a square box that stays out of the way: with a mouse it shows on hover or keyboard focus
+          // (always while some row is selected); on touch screens it is always there.
+          !selected &&
+            !selecting &&
+            'pointer-fine:opacity-0 pointer-fine:group-hover:opacity-100 focus-visible:opacity-100',
+        )}
         checked={selected}
         onChange={() => actions.onToggleSelect(task.id)}
         aria-label={`Select “${task.title}”`}
       />
-      <input
-        type="checkbox"
-        className="mt-1 size-4 accent-emerald-600"
-        checked={done}
-        onChange={() => {
-          setPendingDone(!done);
-          actions.onToggleDone(task);
-        }}
-        aria-label={done ? `Mark “${task.title}” as not done` : `Mark “${task.title}” as done`}
-      />
+      {/* Done is a round check, unlike the square selection box. */}
+      <span className="relative mt-0.5 inline-flex size-5 shrink-0">
+        <input
+          type="checkbox"
+          className="peer size-5 cursor-pointer appearance-none rounded-full border-2 border-slate-400 bg-white checked:border-emerald-600 checked:bg-emerald-600 hover:border-emerald-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          checked={done}
+          onChange={() => {
+            setPendingDone(!done);
+            actions.onToggleDone(task);
+          }}
+          aria-label={done ? `Mark “${task.title}” as not done` : `Mark “${task.title}” as done`}
+        />
+        <svg
+          viewBox="0 0 16 16"
+          aria-hidden="true"
+          className="pointer-events-none absolute inset-0 m-auto hidden size-3 text-white peer-checked:block"
+        >
+          <path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+        </svg>
+      </span>
       <div className="min-w-0 flex-1">
         <button
           type="button"
