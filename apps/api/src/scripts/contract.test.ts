@@ -174,6 +174,7 @@ for (const driver of drivers()) {
     }
 
     it('every operation, with generated and hand-made input, as a signed-in user with real ids; then its errors', async () => {
+      const started = performance.now();
       const admin = await createUser(ctx.platform, { role: 'admin' });
       const operations = operationsOf(doc as never);
       expect(operations.length).toBeGreaterThan(30);
@@ -199,7 +200,7 @@ for (const driver of drivers()) {
           '/api/v1/tasks/{id}': taskId,
           '/api/v1/tasks/{id}/history': taskId,
           '/api/v1/auth/sessions/{id}': user.sessionId,
-          '/api/v1/admin/users/{id}': (await createUser(ctx.platform)).id,
+          '/api/v1/admin/users/{id}': op.path === '/api/v1/admin/users/{id}' ? (await createUser(ctx.platform)).id : '',
         };
         const url = (params: Record<string, string>, query: Record<string, string> = {}) => {
           const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
@@ -304,7 +305,7 @@ for (const driver of drivers()) {
       console.log(
         `contract (${driver}): ${operations.length} operations, ${observations.length} answers, ` +
           `${statuses.size} distinct (operation, status) pairs, ${undocumented.length} undocumented, ` +
-          `${mismatches.length} body mismatches`,
+          `${mismatches.length} body mismatches, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
       expect(undocumented, 'answered statuses the document does not list').toEqual([]);
       expect(mismatches, 'answers whose body does not match the documented schema').toEqual([]);
