@@ -295,6 +295,20 @@ for (const driver of drivers()) {
           });
         }
       }
+      // 409s: an email change to a taken address; an Idempotency-Key reused with another body.
+      const mover = await createUser(ctx.platform);
+      await call('patch /api/v1/users/me', 'a taken email', {
+        url: '/api/v1/users/me',
+        headers: mover.headers,
+        payload: { email: taken.email, currentPassword: DEFAULT_PASSWORD },
+      });
+      for (const title of ['first body', 'another body']) {
+        await call('post /api/v1/tasks', `Idempotency-Key reused (${title})`, {
+          url: '/api/v1/tasks',
+          headers: { ...mover.headers, 'idempotency-key': `contract-${mover.id}` },
+          payload: { title },
+        });
+      }
       await call('post /api/v1/auth/register', 'a taken email', {
         url: '/api/v1/auth/register',
         payload: { name: 'Taken', email: taken.email, password: 'violet staple orbit lantern' },
@@ -313,11 +327,20 @@ for (const driver of drivers()) {
       const never = operations.map((o) => `${o.method.toLowerCase()} ${o.path}`).filter((k) => !succeeded.has(k));
       // OIDC is not configured in tests: its routes can only answer their documented 404.
       expect(never.filter((k) => !k.includes('/oidc/{provider}/'))).toEqual([]);
-      for (const status of [400, 401, 403, 404, 409, 412, 413, 415]) {
+      for (const status of [400, 401, 403, 404, 412, 413, 415]) {
         expect(
           [...statuses].some((s) => s.endsWith(` ${status}`)),
           `some answer was ${status}`,
         ).toBe(true);
+      }
+      for (const pair of [
+        'post /api/v1/auth/register 409',
+        'patch /api/v1/users/me 409',
+        'post /api/v1/tasks 409',
+        'get /api/v1/tasks 304',
+        'get /api/v1/tasks/{id} 304',
+      ]) {
+        expect(statuses.has(pair), `answered ${pair}`).toBe(true);
       }
     }, 120_000);
 
