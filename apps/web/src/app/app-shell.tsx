@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouter } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { Button } from '../components/ui/button';
+import { ThemeSwitch } from '../components/ui/theme-switch';
 import { useToast } from '../components/ui/toast';
 import { useLogout } from '../features/auth/api/logout';
 import { useResendVerification } from '../features/auth/api/verify-email';
@@ -12,7 +13,7 @@ import { refreshIfDue } from '../lib/session-refresh';
 import { useRealtime } from './realtime';
 
 const navLink =
-  'rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 data-[status=active]:bg-indigo-50 data-[status=active]:text-indigo-700';
+  'rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 data-[status=active]:bg-indigo-50 data-[status=active]:text-indigo-700 dark:text-slate-200 dark:hover:bg-slate-800 dark:data-[status=active]:bg-indigo-950 dark:data-[status=active]:text-indigo-300';
 
 /** Proactive refresh before the access token expires (the lock in session-refresh serialises tabs). */
 function useProactiveRefresh() {
@@ -48,7 +49,7 @@ function VerifyBanner() {
   const toast = useToast();
   const resend = useResendVerification();
   return (
-    <div className="bg-indigo-50 px-4 py-2 text-center text-sm text-indigo-900">
+    <div className="bg-indigo-50 px-4 py-2 text-center text-sm text-indigo-900 dark:bg-indigo-950 dark:text-indigo-100">
       Please verify your email address.{' '}
       <button
         type="button"
@@ -79,14 +80,14 @@ export function AppShell() {
     <div className="min-h-screen">
       <a
         href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900"
       >
         Skip to content
       </a>
       {me && !me.emailVerified ? <VerifyBanner /> : null}
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-2 px-4 py-3">
-          <Link to="/dashboard" className="mr-4 font-semibold text-indigo-700">
+          <Link to="/dashboard" className="mr-4 font-semibold text-indigo-700 dark:text-indigo-300">
             Primetrade Tasks
           </Link>
           <nav aria-label="Main" className="flex gap-1">
@@ -101,7 +102,8 @@ export function AppShell() {
             </Link>
           </nav>
           <div className="ml-auto flex items-center gap-3">
-            <span className="hidden text-sm text-slate-600 sm:inline" data-testid="user-name">
+            <ThemeSwitch />
+            <span className="hidden text-sm text-slate-600 sm:inline dark:text-slate-300" data-testid="user-name">
               {me?.name}
             </span>
             <Button

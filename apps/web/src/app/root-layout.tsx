@@ -38,7 +38,7 @@ export function NotFound() {
   return (
     <main className="mx-auto max-w-md p-10 text-center">
       <h1 className="text-2xl font-semibold">Page not found</h1>
-      <Link to="/dashboard" className="mt-4 inline-block text-indigo-700 hover:underline">
+      <Link to="/dashboard" className="mt-4 inline-block text-indigo-700 hover:underline dark:text-indigo-300">
         Go to the dashboard
       </Link>
     </main>
@@ -49,8 +49,8 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
   return (
     <main className="mx-auto max-w-md p-10 text-center" role="alert">
       <h1 className="text-2xl font-semibold">Something went wrong</h1>
-      <p className="mt-2 text-sm text-slate-600">{errorMessage(error)}</p>
-      <button type="button" onClick={reset} className="mt-4 text-indigo-700 hover:underline">
+      <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">{errorMessage(error)}</p>
+      <button type="button" onClick={reset} className="mt-4 text-indigo-700 hover:underline dark:text-indigo-300">
         Try again
       </button>
     </main>

@@ -8,7 +8,7 @@ import {
 import { cn } from '../../lib/cn';
 
 const control =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-invalid:border-red-500';
+  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-invalid:border-red-500 dark:border-slate-600 dark:bg-slate-900 dark:placeholder:text-slate-500';
 
 interface FieldShell {
   label: string;
@@ -20,17 +20,17 @@ interface FieldShell {
 function Shell({ id, label, error, hint, className, children }: FieldShell & { id: string; children: ReactNode }) {
   return (
     <div className={cn('space-y-1', className)}>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
         {label}
       </label>
       {children}
       {hint && !error ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
+        <p id={`${id}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p id={`${id}-error`} className="text-xs text-red-600" role="alert">
+        <p id={`${id}-error`} className="text-xs text-red-600 dark:text-red-400" role="alert">
           {error}
         </p>
       ) : null}
@@ -115,7 +115,10 @@ export function SelectField({
 export function FormError({ message }: { message?: string | null | undefined }) {
   if (!message) return null;
   return (
-    <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
+    <div
+      role="alert"
+      className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200 dark:bg-red-950 dark:text-red-300 dark:ring-red-800"
+    >
       {message}
     </div>
   );

@@ -1,6 +1,9 @@
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return (
-    <div role="status" className="flex items-center justify-center gap-2 p-6 text-sm text-slate-500">
+    <div
+      role="status"
+      className="flex items-center justify-center gap-2 p-6 text-sm text-slate-500 dark:text-slate-400"
+    >
       <span className="size-4 animate-spin rounded-full border-2 border-indigo-600 border-t-transparent" />
       <span>{label}…</span>
     </div>

@@ -39,9 +39,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             data-testid="toast"
             className={cn(
               'pointer-events-auto flex items-start justify-between gap-3 rounded-md px-4 py-3 text-sm shadow-lg ring-1',
-              t.tone === 'error' && 'bg-red-50 text-red-800 ring-red-200',
-              t.tone === 'success' && 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-              t.tone === 'info' && 'bg-white text-slate-800 ring-slate-200',
+              t.tone === 'error' &&
+                'bg-red-50 text-red-800 ring-red-200 dark:bg-red-950 dark:text-red-200 dark:ring-red-800',
+              t.tone === 'success' &&
+                'bg-emerald-50 text-emerald-800 ring-emerald-200 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800',
+              t.tone === 'info' &&
+                'bg-white text-slate-800 ring-slate-200 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700',
             )}
           >
             <span>{t.message}</span>

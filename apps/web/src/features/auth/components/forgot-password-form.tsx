@@ -15,13 +15,13 @@ export function ForgotPasswordForm() {
     <AuthCard
       title="Reset your password"
       footer={
-        <Link to="/login" className="text-indigo-600 hover:underline">
+        <Link to="/login" className="text-indigo-600 hover:underline dark:text-indigo-300">
           Back to sign in
         </Link>
       }
     >
       {mutation.isSuccess ? (
-        <p role="status" className="text-sm text-slate-700">
+        <p role="status" className="text-sm text-slate-700 dark:text-slate-200">
           If an account exists for that address, a reset link is on its way. It is valid for 30 minutes.
         </p>
       ) : (

@@ -34,7 +34,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
       footer={
         <>
           New here?{' '}
-          <Link to="/register" className="font-medium text-indigo-600 hover:underline">
+          <Link to="/register" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
             Create an account
           </Link>
         </>
@@ -55,12 +55,12 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
           Sign in
         </Button>
         {providers.data && providers.data.length > 0 ? (
-          <div className="space-y-2 border-t border-slate-200 pt-4">
+          <div className="space-y-2 border-t border-slate-200 pt-4 dark:border-slate-700">
             {providers.data.map((p) => (
               <a
                 key={p.id}
                 href={p.startUrl}
-                className="block w-full rounded-md border border-slate-300 px-4 py-2 text-center text-sm font-medium hover:bg-slate-50"
+                className="block w-full rounded-md border border-slate-300 px-4 py-2 text-center text-sm font-medium hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800"
               >
                 Continue with {p.name}
               </a>
@@ -68,7 +68,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
           </div>
         ) : null}
         <p className="text-center text-sm">
-          <Link to="/forgot-password" className="text-indigo-600 hover:underline">
+          <Link to="/forgot-password" className="text-indigo-600 hover:underline dark:text-indigo-300">
             Forgot your password?
           </Link>
         </p>

@@ -21,7 +21,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
       footer={
         <>
           Already have an account?{' '}
-          <Link to="/login" className="font-medium text-indigo-600 hover:underline">
+          <Link to="/login" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
             Sign in
           </Link>
         </>

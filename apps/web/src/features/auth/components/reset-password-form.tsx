@@ -28,7 +28,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <AuthCard title="Reset your password">
         <FormError message="This link is incomplete. Ask for a new one." />
         <p className="mt-4 text-sm">
-          <Link to="/forgot-password" className="text-indigo-600 hover:underline">
+          <Link to="/forgot-password" className="text-indigo-600 hover:underline dark:text-indigo-300">
             Ask for a new link
           </Link>
         </p>
@@ -41,7 +41,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       {mutation.isSuccess ? (
         <div role="status" className="space-y-3 text-sm">
           <p>Your password is changed and every session was signed out.</p>
-          <Link to="/login" className="font-medium text-indigo-600 hover:underline">
+          <Link to="/login" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
             Sign in
           </Link>
         </div>

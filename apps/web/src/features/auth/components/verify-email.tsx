@@ -28,7 +28,7 @@ export function VerifyEmail({ token }: { token: string }) {
         </p>
       ) : null}
       <p className="mt-4 text-sm">
-        <Link to="/dashboard" className="font-medium text-indigo-600 hover:underline">
+        <Link to="/dashboard" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
           Go to the app
         </Link>
       </p>

@@ -10,8 +10,8 @@ const PRIORITY_COLORS = { low: '#94a3b8', medium: '#0ea5e9', high: '#f59e0b', ur
 
 function Card({ title, children }: { title: string; children: React.ReactNode }) {
   return (
-    <figure className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
-      <figcaption className="mb-3 text-sm font-medium text-slate-700">{title}</figcaption>
+    <figure className="rounded-lg bg-white p-4 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+      <figcaption className="mb-3 text-sm font-medium text-slate-700 dark:text-slate-200">{title}</figcaption>
       {children}
     </figure>
   );
@@ -46,7 +46,14 @@ function StatusDonut({ byStatus }: { byStatus: TaskStats['byStatus'] }) {
     <Card title="By status">
       <div className="flex items-center gap-6">
         <svg viewBox="0 0 100 100" className="size-36 -rotate-90" aria-hidden="true">
-          <circle cx="50" cy="50" r={r} fill="none" stroke="#e2e8f0" strokeWidth="16" />
+          <circle
+            cx="50"
+            cy="50"
+            r={r}
+            fill="none"
+            className="stroke-slate-200 dark:stroke-slate-700"
+            strokeWidth="16"
+          />
           {total > 0
             ? entries.map(([status, n]) => {
                 const len = (n / total) * c;
@@ -90,8 +97,8 @@ function PriorityBars({ byPriority }: { byPriority: TaskStats['byPriority'] }) {
       <div className="space-y-2" aria-hidden="true">
         {entries.map(([p, n]) => (
           <div key={p} className="flex items-center gap-2 text-sm">
-            <span className="w-16 text-slate-600">{labelOf(p)}</span>
-            <div className="h-4 flex-1 rounded bg-slate-100">
+            <span className="w-16 text-slate-600 dark:text-slate-300">{labelOf(p)}</span>
+            <div className="h-4 flex-1 rounded bg-slate-100 dark:bg-slate-800">
               <div className="h-4 rounded" style={{ width: `${(n / max) * 100}%`, background: PRIORITY_COLORS[p] }} />
             </div>
             <span className="w-8 text-right font-medium">{n}</span>
@@ -115,7 +122,7 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
   return (
     <Card title="Last 30 days: created vs completed">
       <svg viewBox={`0 0 ${w} ${h}`} className="h-44 w-full" aria-hidden="true" preserveAspectRatio="none">
-        <line x1={pad} x2={w - pad} y1={h - pad} y2={h - pad} stroke="#cbd5e1" />
+        <line x1={pad} x2={w - pad} y1={h - pad} y2={h - pad} className="stroke-slate-300 dark:stroke-slate-600" />
         {daily.length ? (
           <>
             <path d={path('created')} fill="none" stroke="#6366f1" strokeWidth="2" vectorEffect="non-scaling-stroke" />
@@ -129,12 +136,12 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
           </>
         ) : null}
       </svg>
-      <div className="flex justify-between text-xs text-slate-500" aria-hidden="true">
+      <div className="flex justify-between text-xs text-slate-500 dark:text-slate-400" aria-hidden="true">
         <span>{daily[0]?.date}</span>
         <span>peak {max} a day</span>
         <span>{daily[daily.length - 1]?.date}</span>
       </div>
-      <div className="mt-2 flex gap-4 text-xs text-slate-600" aria-hidden="true">
+      <div className="mt-2 flex gap-4 text-xs text-slate-600 dark:text-slate-300" aria-hidden="true">
         <span className="flex items-center gap-1">
           <span className="h-0.5 w-4 bg-indigo-500" /> Created
         </span>

@@ -41,13 +41,16 @@ function Stat({
 }) {
   const body = (
     <>
-      <dt className="text-sm text-slate-600">{label}</dt>
+      <dt className="text-sm text-slate-600 dark:text-slate-300">{label}</dt>
       <dd className={`mt-1 text-2xl font-semibold ${tone ?? ''}`}>{value}</dd>
     </>
   );
-  if (!search) return <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">{body}</div>;
+  if (!search)
+    return (
+      <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">{body}</div>
+    );
   return (
-    <div className="rounded-lg bg-white ring-1 ring-slate-200 hover:ring-indigo-300 focus-within:ring-2 focus-within:ring-indigo-500">
+    <div className="rounded-lg bg-white ring-1 ring-slate-200 hover:ring-indigo-300 focus-within:ring-2 focus-within:ring-indigo-500 dark:bg-slate-900 dark:ring-slate-700 dark:hover:ring-indigo-500">
       <Link
         to="/tasks"
         search={search}
@@ -66,7 +69,7 @@ export function DashboardPage({ userName }: { userName: string }) {
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Welcome, {userName}</h1>
-        <Link to="/tasks" className="text-sm font-medium text-indigo-700 hover:underline">
+        <Link to="/tasks" className="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
           Go to your tasks →
         </Link>
       </div>
@@ -86,13 +89,13 @@ export function DashboardPage({ userName }: { userName: string }) {
             <Stat
               label="Completed"
               value={stats.data.byStatus.completed}
-              tone="text-emerald-700"
+              tone="text-emerald-700 dark:text-emerald-300"
               search={{ status: 'completed' }}
             />
             <Stat
               label="Overdue"
               value={stats.data.overdue}
-              tone={stats.data.overdue ? 'text-red-700' : ''}
+              tone={stats.data.overdue ? 'text-red-700 dark:text-red-300' : ''}
               search={{ overdue: true }}
             />
             <Stat

@@ -19,9 +19,9 @@ export function EmailForm({ user }: { user: User }) {
       <p className="text-sm">
         Current: <span className="font-medium">{user.email}</span>{' '}
         {user.emailVerified ? (
-          <span className="text-emerald-700">(verified)</span>
+          <span className="text-emerald-700 dark:text-emerald-300">(verified)</span>
         ) : (
-          <span className="text-amber-700">(not verified)</span>
+          <span className="text-amber-700 dark:text-amber-300">(not verified)</span>
         )}
       </p>
       <FormError message={formLevelError(mutation.error, WRONG_CURRENT_PASSWORD)} />

@@ -11,11 +11,14 @@ export function Section({
 }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
   return (
-    <section aria-labelledby={id} className="rounded-lg bg-white p-6 ring-1 ring-slate-200">
+    <section
+      aria-labelledby={id}
+      className="rounded-lg bg-white p-6 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700"
+    >
       <h2 id={id} className="text-lg font-semibold">
         {title}
       </h2>
-      {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
+      {description ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{description}</p> : null}
       <div className="mt-4">{children}</div>
     </section>
   );

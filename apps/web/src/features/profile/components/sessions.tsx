@@ -18,19 +18,19 @@ export function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
   if (sessions.isError) return <FormError message={errorMessage(sessions.error)} />;
   return (
     <div className="space-y-4">
-      <ul className="divide-y divide-slate-200" aria-label="Sessions">
+      <ul className="divide-y divide-slate-200 dark:divide-slate-700" aria-label="Sessions">
         {sessions.data.map((s) => (
           <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
             <div className="min-w-0">
               <p className="truncate font-medium" title={s.userAgent ?? undefined}>
                 {deviceLabel(s.userAgent)}
                 {s.current ? (
-                  <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">
+                  <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">
                     This device
                   </span>
                 ) : null}
               </p>
-              <p className="text-xs text-slate-600">
+              <p className="text-xs text-slate-600 dark:text-slate-300">
                 {s.ip ?? 'unknown address'} · signed in {formatDateTime(s.createdAt)} · last used{' '}
                 {formatDateTime(s.lastUsedAt)}
               </p>

@@ -20,7 +20,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function RowErrors({ failed }: { failed: ImportResult['failed'] }) {
   if (!failed.length) return null;
   return (
-    <ul aria-label="Rows with errors" className="mt-2 max-h-32 list-disc overflow-auto pl-5 text-xs text-red-700">
+    <ul
+      aria-label="Rows with errors"
+      className="mt-2 max-h-32 list-disc overflow-auto pl-5 text-xs text-red-700 dark:text-red-300"
+    >
       {failed.slice(0, 100).map((f) => (
         <li key={f.row}>
           Row {f.row}: {f.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}
@@ -35,7 +38,10 @@ export function ImportPreview({ preview }: { preview: ImportResult }) {
   const rows = preview.preview ?? [];
   const valid = preview.valid ?? rows.length;
   return (
-    <section aria-label="Import preview" className="space-y-2 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200">
+    <section
+      aria-label="Import preview"
+      className="space-y-2 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
+    >
       <p>
         {plural(preview.total ?? valid + preview.failed.length, 'task')} found: {valid} ready to import
         {preview.failed.length ? `, ${preview.failed.length} with errors (left out)` : ''}
@@ -48,7 +54,7 @@ export function ImportPreview({ preview }: { preview: ImportResult }) {
               The first {rows.length} of {valid} tasks to import
             </caption>
             <thead>
-              <tr className="text-slate-500">
+              <tr className="text-slate-500 dark:text-slate-400">
                 <th scope="col" className="py-1 pr-2 font-medium">
                   Title
                 </th>
@@ -69,7 +75,7 @@ export function ImportPreview({ preview }: { preview: ImportResult }) {
             <tbody>
               {rows.map((t, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: preview rows have no id; their order is fixed
-                <tr key={i} className="border-t border-slate-200 align-top">
+                <tr key={i} className="border-t border-slate-200 align-top dark:border-slate-700">
                   <td className="py-1 pr-2 break-words">{t.title}</td>
                   <td className="py-1 pr-2">
                     <StatusBadge status={t.status} />
@@ -85,7 +91,9 @@ export function ImportPreview({ preview }: { preview: ImportResult }) {
               ))}
             </tbody>
           </table>
-          {valid > rows.length ? <p className="mt-1 text-xs text-slate-500">…and {valid - rows.length} more.</p> : null}
+          {valid > rows.length ? (
+            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">…and {valid - rows.length} more.</p>
+          ) : null}
         </div>
       ) : null}
       <RowErrors failed={preview.failed} />
@@ -137,7 +145,7 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
     >
       <form onSubmit={onSubmit} className="space-y-4">
         <FormError message={error ? errorMessage(error) : null} />
-        <label className="block text-sm font-medium text-slate-700">
+        <label className="block text-sm font-medium text-slate-700 dark:text-slate-200">
           File
           <input
             type="file"
@@ -158,7 +166,10 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
         />
         {preview && !result ? <ImportPreview preview={preview} /> : null}
         {result ? (
-          <div role="status" className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200">
+          <div
+            role="status"
+            className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
+          >
             <p>
               Imported {plural(result.imported, 'task')}
               {result.failed.length ? `; ${result.failed.length} row(s) refused:` : '.'}

@@ -4,7 +4,7 @@ import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { PRIORITIES, SORTS, STATUSES, type TaskSearch } from '../search';
 
 const control =
-  'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30';
+  'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 dark:border-slate-600 dark:bg-slate-900';
 
 /** Search box (debounced) and filters; every value lives in the URL. */
 export function TaskFilters({
@@ -34,7 +34,7 @@ export function TaskFilters({
   return (
     <search className="flex flex-wrap items-end gap-3" aria-label="Filter tasks">
       <div className="flex min-w-48 flex-1 flex-col gap-1">
-        <label htmlFor={`${id}-q`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-q`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Search
         </label>
         <input
@@ -48,7 +48,7 @@ export function TaskFilters({
         />
       </div>
       <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-status`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-status`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Status
         </label>
         <select
@@ -67,7 +67,7 @@ export function TaskFilters({
         </select>
       </div>
       <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-priority`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-priority`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Priority
         </label>
         <select
@@ -86,7 +86,7 @@ export function TaskFilters({
         </select>
       </div>
       <div className="flex w-28 flex-col gap-1">
-        <label htmlFor={`${id}-tag`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-tag`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Tag
         </label>
         <input
@@ -102,7 +102,7 @@ export function TaskFilters({
         />
       </div>
       <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-after`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-after`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Due from
         </label>
         <input
@@ -114,7 +114,7 @@ export function TaskFilters({
         />
       </div>
       <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-before`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-before`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Due until
         </label>
         <input
@@ -134,7 +134,7 @@ export function TaskFilters({
         Overdue
       </label>
       <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-sort`} className="text-xs font-medium text-slate-600">
+        <label htmlFor={`${id}-sort`} className="text-xs font-medium text-slate-600 dark:text-slate-300">
           Sort
         </label>
         <select
@@ -154,7 +154,7 @@ export function TaskFilters({
       {hasFilters ? (
         <button
           type="button"
-          className="pb-2 text-sm text-indigo-700 hover:underline"
+          className="pb-2 text-sm text-indigo-700 hover:underline dark:text-indigo-300"
           onClick={() => {
             setQ('');
             onChange({

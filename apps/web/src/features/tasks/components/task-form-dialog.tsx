@@ -139,22 +139,25 @@ function EditForm({ base, etag, onDone }: { base: Task; etag: string | null; onD
     const { latest } = conflict;
     return (
       <div className="space-y-4" data-testid="conflict">
-        <div role="alert" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
+        <div
+          role="alert"
+          className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-800"
+        >
           This task was changed somewhere else while you were editing (now version {latest.version}, updated{' '}
           {formatDateTime(latest.updatedAt)}). Review the newer version below.
         </div>
         <dl className="grid grid-cols-3 gap-x-3 gap-y-1 text-sm">
-          <dt className="text-slate-500">Title</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Title</dt>
           <dd className="col-span-2 break-words">{latest.title}</dd>
-          <dt className="text-slate-500">Status</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Status</dt>
           <dd className="col-span-2">{labelOf(latest.status)}</dd>
-          <dt className="text-slate-500">Priority</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Priority</dt>
           <dd className="col-span-2">{labelOf(latest.priority)}</dd>
-          <dt className="text-slate-500">Due</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Due</dt>
           <dd className="col-span-2">{formatDateTime(latest.dueDate) || '—'}</dd>
-          <dt className="text-slate-500">Tags</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Tags</dt>
           <dd className="col-span-2">{latest.tags.join(', ') || '—'}</dd>
-          <dt className="text-slate-500">Your changes</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Your changes</dt>
           <dd className="col-span-2">{Object.keys(conflict.patch).join(', ')}</dd>
         </dl>
         <div className="flex flex-wrap justify-end gap-2">
@@ -192,7 +195,7 @@ function EditForm({ base, etag, onDone }: { base: Task; etag: string | null; onD
         }
       />
       <TaskFields values={values} onChange={setValues} errors={errors} />
-      <p className="text-xs text-slate-500">
+      <p className="text-xs text-slate-500 dark:text-slate-400">
         Version {start.task.version} · created {formatDateTime(start.task.createdAt)}
         {start.task.completedAt ? ` · completed ${formatDateTime(start.task.completedAt)}` : ''}
       </p>

@@ -20,12 +20,13 @@ const show = (v: unknown, field: string) => {
 function Entry({ entry }: { entry: HistoryEntry }) {
   const changes = Object.entries(entry.changes);
   return (
-    <li className="border-l-2 border-indigo-200 pl-3">
+    <li className="border-l-2 border-indigo-200 pl-3 dark:border-indigo-800">
       <p className="text-sm font-medium">
-        {labelOf(entry.type)} <span className="font-normal text-slate-500">· {formatDateTime(entry.createdAt)}</span>
+        {labelOf(entry.type)}{' '}
+        <span className="font-normal text-slate-500 dark:text-slate-400">· {formatDateTime(entry.createdAt)}</span>
       </p>
       {changes.length ? (
-        <ul className="mt-1 space-y-0.5 text-xs text-slate-600">
+        <ul className="mt-1 space-y-0.5 text-xs text-slate-600 dark:text-slate-300">
           {changes.map(([field, c]) => (
             <li key={field} className="break-words">
               <span className="font-medium">{fieldLabel(field)}</span>: {show(c.from, field)} → {show(c.to, field)}
@@ -41,7 +42,7 @@ function HistoryBody({ id }: { id: string }) {
   const query = useTaskHistory(id);
   if (query.isPending) return <Spinner />;
   if (query.isError) return <FormError message={errorMessage(query.error)} />;
-  if (!query.data.length) return <p className="text-sm text-slate-600">No history yet.</p>;
+  if (!query.data.length) return <p className="text-sm text-slate-600 dark:text-slate-300">No history yet.</p>;
   return (
     <ol className="space-y-3">
       {query.data.map((e) => (

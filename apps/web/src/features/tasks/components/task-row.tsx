@@ -39,8 +39,8 @@ export const TaskRow = memo(function TaskRow({
   return (
     <div
       className={cn(
-        'group flex items-start gap-3 border-b border-slate-200 px-4 py-3',
-        selected ? 'bg-indigo-50' : 'bg-white',
+        'group flex items-start gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-700',
+        selected ? 'bg-indigo-50 dark:bg-indigo-950' : 'bg-white dark:bg-slate-900',
       )}
       data-testid="task-row"
       data-task-id={task.id}
@@ -63,7 +63,7 @@ export const TaskRow = memo(function TaskRow({
       <span className="relative mt-0.5 inline-flex size-5 shrink-0">
         <input
           type="checkbox"
-          className="peer size-5 cursor-pointer appearance-none rounded-full border-2 border-slate-400 bg-white checked:border-emerald-600 checked:bg-emerald-600 hover:border-emerald-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          className="peer size-5 cursor-pointer appearance-none rounded-full border-2 border-slate-400 bg-white checked:border-emerald-600 checked:bg-emerald-600 hover:border-emerald-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-500 dark:bg-slate-900"
           checked={done}
           onChange={() => {
             setPendingDone(!done);
@@ -84,29 +84,32 @@ export const TaskRow = memo(function TaskRow({
           type="button"
           onClick={() => actions.onEdit(task.id)}
           className={cn(
-            'block max-w-full truncate text-left font-medium hover:text-indigo-700',
-            done && 'text-slate-500 line-through',
+            'block max-w-full truncate text-left font-medium hover:text-indigo-700 dark:hover:text-indigo-200',
+            done && 'text-slate-500 line-through dark:text-slate-400',
           )}
           data-testid="task-title"
         >
           {task.title}
         </button>
         {task.description ? (
-          <p className="truncate text-sm text-slate-600" data-testid="task-description">
+          <p className="truncate text-sm text-slate-600 dark:text-slate-300" data-testid="task-description">
             {task.description}
           </p>
         ) : null}
-        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600">
+        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-300">
           <StatusBadge status={task.status} />
           <PriorityBadge priority={task.priority} />
           {task.dueDate ? (
-            <span className={cn(isOverdue(task) && 'font-medium text-red-700')}>
+            <span className={cn(isOverdue(task) && 'font-medium text-red-700 dark:text-red-300')}>
               {isOverdue(task) ? 'Overdue · ' : 'Due '}
               {formatDue(task.dueDate)}
             </span>
           ) : null}
           {task.tags.map((tag) => (
-            <span key={tag} className="rounded-full bg-slate-100 px-2 py-0.5 text-slate-700">
+            <span
+              key={tag}
+              className="rounded-full bg-slate-100 px-2 py-0.5 text-slate-700 dark:bg-slate-800 dark:text-slate-200"
+            >
               #{tag}
             </span>
           ))}
@@ -115,7 +118,7 @@ export const TaskRow = memo(function TaskRow({
       <div className="flex shrink-0 gap-1">
         <button
           type="button"
-          className="rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
+          className="rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
           onClick={() => actions.onHistory(task.id)}
           aria-label={`History of “${task.title}”`}
         >
@@ -123,7 +126,7 @@ export const TaskRow = memo(function TaskRow({
         </button>
         <button
           type="button"
-          className="rounded px-2 py-1 text-xs text-red-700 hover:bg-red-50"
+          className="rounded px-2 py-1 text-xs text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950"
           onClick={() => actions.onDelete(task)}
           aria-label={`Delete “${task.title}”`}
         >

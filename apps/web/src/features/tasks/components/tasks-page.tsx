@@ -139,7 +139,7 @@ export function TasksPage({
             </label>
             <select
               id="bulk-status"
-              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900"
               value=""
               onChange={(e) => e.target.value && bulkStatus(e.target.value as TaskStatus)}
             >
@@ -166,15 +166,15 @@ export function TasksPage({
         <FormError message={errorMessage(query.error)} />
       ) : tasks.length === 0 ? (
         isFiltered(search) ? (
-          <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200">
-            <p className="text-slate-600">No tasks match these filters.</p>
+          <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+            <p className="text-slate-600 dark:text-slate-300">No tasks match these filters.</p>
             <Button className="mt-4" variant="secondary" onClick={() => onSearchChange(clearedFilters(search))}>
               Show all tasks
             </Button>
           </div>
         ) : (
-          <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200">
-            <p className="text-slate-600">No tasks yet. Everything you plan starts with one.</p>
+          <div className="rounded-lg bg-white p-10 text-center ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+            <p className="text-slate-600 dark:text-slate-300">No tasks yet. Everything you plan starts with one.</p>
             <Button className="mt-4" onClick={() => setForm({ open: true, editId: null })}>
               Create a task
             </Button>
