@@ -9,17 +9,17 @@ cd "$(dirname "$0")/../.."
 : "${TEST_REDIS_URL:?TEST_REDIS_URL must be exported (.ci/run does)}"
 
 # The replica test streams from 127.0.0.1:5432: the server needs wal_level=replica (Debian's default),
-# max_wal_senders > 0 (default 10) and a pg_hba rule for replication connections — `host all` does not cover them.
-PSQL=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt)
-if [ "$("${PSQL[@]}" -c "select count(*) from pg_hba_file_rules where error is null and type = 'host' and 'replication' = any(database) and address = '127.0.0.1'")" = 0 ]; then
+# max_wal_senders > 0 (default 10) and a pg_hba rule that lets a replication connection in without a password — `host
+# all` does not cover replication, and Debian's own `host replication all 127.0.0.1/32 scram-sha-256` wants one. The
+# rule goes first (pg_hba is first match) and the configuration is reloaded.
+replication_ok() { psql -w "host=127.0.0.1 user=postgres replication=true" -qAt -c IDENTIFY_SYSTEM >/dev/null 2>&1; }
+if ! replication_ok; then
+  PSQL=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt)
   hba=$("${PSQL[@]}" -c 'show hba_file')
-  echo 'host replication all 127.0.0.1/32 trust  # .ci/suites/cluster.sh: the streaming-replica test' >>"$hba"
+  sed -i '1i host replication all 127.0.0.1/32 trust  # .ci/suites/cluster.sh: the streaming-replica test' "$hba"
   "${PSQL[@]}" -c 'select pg_reload_conf()' >/dev/null
-  # The reload is a signal: wait until a replication connection is accepted.
-  for _ in $(seq 1 40); do
-    psql "host=127.0.0.1 user=postgres replication=true" -qAt -c IDENTIFY_SYSTEM >/dev/null 2>&1 && break
-    sleep 0.25
-  done
+  for _ in $(seq 1 40); do replication_ok && break; sleep 0.25; done  # the reload is a signal
+  replication_ok || { echo "replication from 127.0.0.1 is still refused (see $hba)" >&2; exit 1; }
 fi
 
-timeout 300 npm run test:cluster
+timeout 420 npm run test:cluster

@@ -203,36 +203,38 @@ function asPostgres(cmd: string, args: string[], timeout = 120_000) {
 
 /**
  * Why the server cannot be replicated from, or undefined when it can: wal_level replica (or logical), a free WAL
- * sender, and a pg_hba rule that lets this host connect for replication (`host replication all 127.0.0.1/32 trust`;
- * the `all` database keyword does not cover replication connections). `.ci/suites/cluster.sh` adds the rule.
+ * sender, and a pg_hba rule that lets this host in for replication without a password — tried for real with a
+ * replication connection (IDENTIFY_SYSTEM). The `all` database keyword does not cover replication connections, and
+ * Debian's default `host replication all 127.0.0.1/32 scram-sha-256` wants a password the test does not have:
+ * `.ci/suites/cluster.sh` puts `host replication all 127.0.0.1/32 trust` first and reloads.
  */
 export async function replicationBlocker(url: string): Promise<string | undefined> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
+  const problems: string[] = [];
   try {
     const level = (await c.query<{ wal_level: string }>('show wal_level')).rows[0]?.wal_level;
     const senders = Number(
       (await c.query<{ max_wal_senders: string }>('show max_wal_senders')).rows[0]?.max_wal_senders,
     );
-    const rules = (
-      await c.query<{ type: string; database: string[]; address: string | null }>(
-        'select type, database, address from pg_hba_file_rules where error is null',
-      )
-    ).rows;
-    const problems: string[] = [];
     if (level !== 'replica' && level !== 'logical') problems.push(`wal_level is ${level} (needs replica)`);
     if (!(senders > 0)) problems.push('max_wal_senders is 0');
-    const allowed = rules.some(
-      (r) =>
-        r.type === 'host' &&
-        r.database.includes('replication') &&
-        (r.address === '127.0.0.1' || r.address === 'all' || r.address === '0.0.0.0'),
-    );
-    if (!allowed) problems.push('pg_hba.conf has no "host replication all 127.0.0.1/32 trust" rule (then reload)');
-    return problems.length ? problems.join('; ') : undefined;
   } finally {
     await c.end();
   }
+  const r = new pg.Client({ connectionString: url, replication: 'true' } as pg.ClientConfig);
+  try {
+    await r.connect();
+    await r.query('IDENTIFY_SYSTEM');
+  } catch (err) {
+    problems.push(
+      `a replication connection is refused (${err instanceof Error ? err.message : String(err)}): pg_hba.conf needs ` +
+        '"host replication all 127.0.0.1/32 trust" before any other replication rule, then select pg_reload_conf()',
+    );
+  } finally {
+    await r.end().catch(() => {});
+  }
+  return problems.length ? problems.join('; ') : undefined;
 }
 
 export interface StreamingReplica {
