@@ -32,6 +32,17 @@ export type RawExecutor = (
 ) => Promise<unknown[][]>;
 const rawExecutors = new WeakMap<object, RawExecutor>();
 
+/** The handles of single-session databases (PGlite). */
+const singleSession = new WeakSet<object>();
+
+/**
+ * True for the embedded database (PGlite): one session on this thread, so an open transaction holds the database
+ * for every request until it ends, and a long one freezes them all (R11). Long work there commits in short pieces.
+ */
+export function isSingleSession(db: DbOrTx): boolean {
+  return singleSession.has(db);
+}
+
 export function rawExecutor(db: DbOrTx): RawExecutor {
   const run = rawExecutors.get(db);
   if (!run) throw new Error('no raw executor for this database handle (transactions have none)');
@@ -207,6 +218,7 @@ export async function openPglite(dataDir?: string, template?: string): Promise<D
   });
   yieldBetweenQueries(client);
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  singleSession.add(db);
   rawExecutors.set(
     db,
     async (statement, params) => (await client.query<unknown[]>(statement.text, params, { rowMode: 'array' })).rows,

@@ -7,11 +7,16 @@
  * in order) and only where the export would have put one: a leading apostrophe in data from anywhere else is the
  * user's text and is kept. Export → import round-trips any value.
  * The columns are the task's fields (tasks.mapper.ts); an import reads the writable ones.
+ * csvToObjectsAsync is the import's reader: csv-parse's streaming parser fed in slices, and the rows mapped in
+ * slices, with an event-loop turn whenever 10 ms of work has run, so a 9 MB file is never one synchronous block
+ * (R11: in embedded mode the database and every other request share this thread).
  */
 import { createTaskBody, IMPORT_MAX_ROWS, type Task } from '@primetrade/shared';
+import { parse as parseStream } from 'csv-parse';
 import { CsvError as ParseError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { validation } from '../../lib/errors';
+import { TimeSlicer } from '../../lib/time-slice';
 import { csvCells, FIELD_NAMES, fromCsvCell, WRITABLE_FIELDS, type WritableField } from './tasks.mapper';
 
 /** Every field, in the API's order: the export's header. */
@@ -50,6 +55,15 @@ function unguard(value: string): string {
 
 class CsvError extends Error {}
 
+const PARSE_OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true } as const;
+
+/** csv-parse's error as ours (the message the API answers with). */
+function csvError(err: unknown): unknown {
+  if (!(err instanceof ParseError)) return err;
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') return new CsvError('Unterminated quoted field');
+  return new CsvError(err.message);
+}
+
 /**
  * Parse CSV text into records (arrays of cells) with csv-parse. Accepts CRLF or LF, quoted fields with doubled
  * quotes and embedded line breaks; a UTF-8 BOM is skipped; blank lines are skipped; rows may differ in length.
@@ -58,25 +72,62 @@ class CsvError extends Error {}
 export function parseCsv(text: string, maxRecords: number): string[][] {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
+    records = parse(text, PARSE_OPTIONS);
   } catch (err) {
-    if (!(err instanceof ParseError)) throw err;
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED') throw new CsvError('Unterminated quoted field');
-    throw new CsvError(err.message);
+    throw csvError(err);
   }
   if (records.length > maxRecords) throw new CsvError(`At most ${maxRecords - 1} rows`);
   return records;
 }
 
-/** CSV text → row objects keyed by the header; unknown columns are a 400 for the whole file. */
-export function csvToObjects(text: string): Array<Record<string, unknown>> {
-  let records: string[][];
-  try {
-    records = parseCsv(text, IMPORT_MAX_ROWS + 1);
-  } catch (err) {
-    if (err instanceof CsvError) throw validation([{ path: 'body', message: err.message }], err.message);
-    throw err;
+/** Bytes handed to the streaming parser at a time (a UTF-8 sequence split between two is joined by csv-parse). */
+const PARSE_SLICE_BYTES = 64 * 1024;
+
+/**
+ * parseCsv without the synchronous block: the same parser (csv-parse, same options) as a stream, fed
+ * PARSE_SLICE_BYTES at a time, with a loop turn whenever `slicer` says so. Stops early past `maxRecords`.
+ */
+export async function parseCsvAsync(
+  text: string,
+  maxRecords: number,
+  slicer = new TimeSlicer(),
+  sliceBytes = PARSE_SLICE_BYTES,
+): Promise<string[][]> {
+  const bytes = Buffer.from(text);
+  const records: string[][] = [];
+  const parser = parseStream(PARSE_OPTIONS);
+  let failure: unknown;
+  const ended = new Promise<void>((resolve) => {
+    parser.on('data', (record: string[]) => records.push(record));
+    parser.once('end', resolve);
+    parser.on('error', (err) => {
+      failure ??= err;
+      resolve();
+    });
+  });
+  for (let i = 0; i < bytes.length && failure === undefined && !parser.destroyed; i += sliceBytes) {
+    parser.write(bytes.subarray(i, i + sliceBytes));
+    if (records.length > maxRecords) {
+      parser.destroy();
+      throw new CsvError(`At most ${maxRecords - 1} rows`);
+    }
+    await slicer.pause();
   }
+  if (failure === undefined && !parser.destroyed) parser.end();
+  await ended;
+  if (failure !== undefined) throw csvError(failure);
+  if (records.length > maxRecords) throw new CsvError(`At most ${maxRecords - 1} rows`);
+  return records;
+}
+
+/** The header of an import: its column names, checked (unknown columns are a 400 for the whole file). */
+interface ImportHeader {
+  names: string[];
+  /** An export's own header: its cells carry the formula guard. */
+  fromExport: boolean;
+}
+
+function importHeader(records: string[][]): ImportHeader {
   const header = records.shift();
   if (!header) throw validation([{ path: 'body', message: 'The CSV has no header row' }]);
   const names = header.map((h) => h.trim());
@@ -93,17 +144,57 @@ export function csvToObjects(text: string): Array<Record<string, unknown>> {
   }
   // Only an export's cells carry the guard; a CSV made elsewhere is taken as written.
   const fromExport = names.length === CSV_COLUMNS.length && names.every((n, i) => n === CSV_COLUMNS[i]);
-  return records.map((cells) => {
-    const obj: Record<string, unknown> = {};
-    names.forEach((name, i) => {
-      if (!CSV_IMPORT_COLUMNS.has(name)) return;
-      const raw = fromExport ? unguard(cells[i] ?? '') : (cells[i] ?? '');
-      const value = fromCsvCell(name as WritableField, raw);
-      // An empty cell leaves a field to its default; a required field keeps it (and fails its check).
-      if (value !== undefined) obj[name] = value;
-      else if (REQUIRED.has(name)) obj[name] = raw;
-    });
-    if (cells.length > names.length) obj.__extraCells = cells.length - names.length;
-    return obj;
+  return { names, fromExport };
+}
+
+/** One record as a row object keyed by the header. */
+function rowObject({ names, fromExport }: ImportHeader, cells: string[]): Record<string, unknown> {
+  const obj: Record<string, unknown> = {};
+  names.forEach((name, i) => {
+    if (!CSV_IMPORT_COLUMNS.has(name)) return;
+    const raw = fromExport ? unguard(cells[i] ?? '') : (cells[i] ?? '');
+    const value = fromCsvCell(name as WritableField, raw);
+    // An empty cell leaves a field to its default; a required field keeps it (and fails its check).
+    if (value !== undefined) obj[name] = value;
+    else if (REQUIRED.has(name)) obj[name] = raw;
   });
+  if (cells.length > names.length) obj.__extraCells = cells.length - names.length;
+  return obj;
+}
+
+/** A CsvError as the API's 400. */
+function asValidation(err: unknown): unknown {
+  return err instanceof CsvError ? validation([{ path: 'body', message: err.message }], err.message) : err;
+}
+
+/** CSV text → row objects keyed by the header; unknown columns are a 400 for the whole file. */
+export function csvToObjects(text: string): Array<Record<string, unknown>> {
+  let records: string[][];
+  try {
+    records = parseCsv(text, IMPORT_MAX_ROWS + 1);
+  } catch (err) {
+    throw asValidation(err);
+  }
+  const header = importHeader(records);
+  return records.map((cells) => rowObject(header, cells));
+}
+
+/** csvToObjects in time slices (the import's path): the same rows and the same errors, no long block. */
+export async function csvToObjectsAsync(
+  text: string,
+  slicer = new TimeSlicer(),
+): Promise<Array<Record<string, unknown>>> {
+  let records: string[][];
+  try {
+    records = await parseCsvAsync(text, IMPORT_MAX_ROWS + 1, slicer);
+  } catch (err) {
+    throw asValidation(err);
+  }
+  const header = importHeader(records);
+  const rows: Array<Record<string, unknown>> = [];
+  for (const cells of records) {
+    rows.push(rowObject(header, cells));
+    if (rows.length % 64 === 0) await slicer.pause();
+  }
+  return rows;
 }

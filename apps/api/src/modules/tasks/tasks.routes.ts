@@ -29,6 +29,11 @@ import { SECURED } from '../../lib/http';
 import type { TasksService } from './tasks.service';
 
 const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
+/**
+ * An import answers only when it is done; in embedded mode it yields to other requests (R11) and may outlast the
+ * server's 60 s idle-connection timeout on a slow or busy machine, which would cut the connection mid-import.
+ */
+const IMPORT_SOCKET_TIMEOUT_MS = 10 * 60_000;
 const TAGS = ['tasks'];
 
 const idempotencyHeaders = z.looseObject({
@@ -194,6 +199,7 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
           },
         },
         async (request) => {
+          request.raw.socket?.setTimeout?.(IMPORT_SOCKET_TIMEOUT_MS); // (app.inject has no socket)
           const csv = /^text\/csv\b/i.test(header(request, 'content-type') ?? '');
           const { format = 'native', dryRun = false } = request.query;
           return {
