@@ -1196,7 +1196,17 @@ async function r7(cluster, redis) {
   );
   gate(id, 'GC probe answered with a forced GC', before.gc && after.gc ? 'yes' : 'no', 'yes', before.gc && after.gc);
   gate(id, 'requests served in the soak', soak.total, '> 0', soak.total > 0);
-  gate(id, 'errors/timeouts/non-2xx in warm-up and soak', errors, '0', errors === 0);
+  const kinds = (r) =>
+    `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx} ${JSON.stringify(
+      Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).filter(([k]) => !k.startsWith('2'))),
+    )}`;
+  gate(
+    id,
+    'errors/timeouts/non-2xx in warm-up and soak',
+    `${errors}${errors ? ` (warm-up: ${kinds(warm)}; soak: ${kinds(soak)})` : ''}`,
+    '0',
+    errors === 0,
+  );
   gate(
     id,
     'RSS growth (after a full GC, warm-up → end)',
