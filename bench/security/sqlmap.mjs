@@ -458,8 +458,9 @@ async function main() {
     body: { name: 'Writer', email: 'writer@example.test', password: PASSWORD },
   });
   const writerToken = wreg.json?.data?.accessToken;
+  const writerId = wreg.json?.data?.user?.id;
   const writerIds = [];
-  for (const title of ['delta draft', 'epsilon plan']) {
+  for (const title of ['delta draft', 'epsilon plan', 'zeta notes']) {
     const r = await api(base, 'POST', '/api/v1/tasks', { token: writerToken, body: { title, tags: ['work'] } });
     if (r.status !== 201) {
       fail(`seed: create task (writer) answered ${r.status}: ${r.text.slice(0, 300)}`);
@@ -571,6 +572,33 @@ async function main() {
       weight: 4,
     },
     {
+      name: 'task-put',
+      url: `${T}/${writerIds[2]}`,
+      method: 'PUT',
+      data: {
+        title: 'zeta notes',
+        description: 'x',
+        status: 'pending',
+        priority: 'urgent',
+        dueDate: null,
+        tags: ['work'],
+      },
+      headers: writer,
+      skip: noHeaders,
+      expect: 200,
+      weight: 4,
+    },
+    {
+      name: 'preferences',
+      url: `${base}/api/v1/users/me/preferences`,
+      method: 'PATCH',
+      data: { remindersEnabled: true, reminderLeadMinutes: 60 },
+      headers: writer,
+      skip: noHeaders,
+      expect: 200,
+      weight: 1,
+    },
+    {
       name: 'bulk',
       url: `${T}/bulk`,
       data: { action: 'update', ids: [writerIds[1]], patch: { priority: 'low', tags: ['work'] } },
@@ -649,6 +677,16 @@ async function main() {
             headers: [`Authorization: Bearer ${adminToken}`],
             expect: 200,
             weight: 3,
+          },
+          {
+            name: 'admin-user-patch',
+            url: `${base}/api/v1/admin/users/${writerId}`,
+            method: 'PATCH',
+            data: { role: 'user', isActive: true },
+            headers: [`Authorization: Bearer ${adminToken}`],
+            skip: noHeaders,
+            expect: 200,
+            weight: 1,
           },
         ]
       : []),
