@@ -272,7 +272,12 @@ describe('tasks', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from('title,priority,tags\nImported one,high,a;b\nImported two,low,\n,medium,\n'),
     });
-    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    // A dry run first: the preview counts the rows and names the bad one; nothing is written until confirmed.
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    await dialog.getByRole('button', { name: 'Import 2 tasks' }).waitFor();
+    await screenshot(page, 'import-preview');
+    expect((await apiFromPage<{ data: unknown[] }>(page, 'GET', '/api/v1/tasks')).body.data).toHaveLength(0);
+    await dialog.getByRole('button', { name: 'Import 2 tasks' }).click();
     await dialog.getByText(/Imported 2 tasks/).waitFor();
     expect(await dialog.getByText(/Row \d+:/).count()).toBe(1);
     await page.keyboard.press('Escape');
