@@ -1,7 +1,6 @@
 /**
  * POST /tasks/import from other tools (Todoist CSV, Trello board JSON, Vikunja export) and the dry-run preview.
- * Without `format` and `dryRun` the route is the first-round import, unchanged (tasks.ts: importTasksBody,
- * importResultEnvelope).
+ * Without `format` and `dryRun` the route is the first-round import, unchanged (the answer is `{ imported, failed }`).
  */
 import { z } from 'zod';
 import { envelope } from './common';

@@ -180,9 +180,6 @@ export const historyEntrySchema = z
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 export const historyEnvelope = envelope(z.array(historyEntrySchema));
 
-/** POST /tasks/import: a JSON array of task objects (a text/csv body arrives as a string). Rows are checked one by one. */
-export const importTasksBody = z.union([z.array(z.unknown()).max(IMPORT_MAX_ROWS), z.string()]);
-
 /** The fields of a task that are the server's (not in the create body): an import accepts and ignores them. */
 type ServerField = Exclude<keyof Task, keyof CreateTaskBody>;
 const serverFields = Object.fromEntries(
@@ -194,14 +191,3 @@ const serverFields = Object.fromEntries(
 /** A row of an import: the create fields; the read-only fields of an export (id, version, ...) are ignored. */
 export const importRowSchema = z.strictObject({ ...createTaskBody.shape, ...serverFields });
 
-export const importResultEnvelope = envelope(
-  z.object({
-    imported: z.number().int(),
-    failed: z.array(
-      z.object({
-        row: z.number().int(),
-        errors: z.array(z.object({ path: z.string(), message: z.string() })),
-      }),
-    ),
-  }),
-);
