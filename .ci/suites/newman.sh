@@ -3,9 +3,9 @@
 # (docs/postman/, generated from docs/openapi.json by `npm run postman`) against the built server, started here on a
 # free port with its own DATA_DIR (embedded database, mail to the outbox, no Redis). The account the collection signs
 # in with is registered first and made an admin with the CLI (the embedded database is held by the server, so it is
-# stopped for that and started again). Fails on any failed request or assertion. Measured 88 s on the 2-core box at
-# load 27 (a rebuild by build-if-needed, two server starts; newman's own run 10.9 s for 40 requests); after CI's
-# build the rebuild is skipped. Bounded: 90 s per server start, 120 s for the newman run.
+# stopped for that and started again). Fails on any failed request or assertion. Measured on the 2-core box: 27 s at
+# load 15 (newman's own run 4.9 s for 40 requests), 88 s at load 27; both with a rebuild by build-if-needed, which
+# CI's build makes a no-op. Bounded: 90 s per server start, 120 s for the newman run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 start=$(date +%s)
