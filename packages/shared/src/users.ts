@@ -118,3 +118,4 @@ export const adminJobsSchema = z
   })
   .meta({ id: 'AdminJobs' });
 export const adminJobsEnvelope = envelope(adminJobsSchema);
+export type AdminJobs = z.infer<typeof adminJobsSchema>;

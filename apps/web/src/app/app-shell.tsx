@@ -100,6 +100,11 @@ export function AppShell() {
             <Link to="/profile" className={navLink}>
               Profile
             </Link>
+            {me?.role === 'admin' ? (
+              <Link to="/admin" className={navLink}>
+                Admin
+              </Link>
+            ) : null}
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <ThemeSwitch />

@@ -109,6 +109,13 @@ const profileRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/profile-route'), 'ProfileRoute'),
 });
 
+/** Administrators only: the page itself says "Not allowed" to anyone else (and the API answers them 403). */
+const adminRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin',
+  component: lazyRouteComponent(() => import('./routes/admin-route'), 'AdminRoute'),
+});
+
 export const routeTree = rootRoute.addChildren([
   indexRoute,
   loginRoute,
@@ -116,7 +123,7 @@ export const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   verifyRoute,
-  appRoute.addChildren([dashboardRoute, tasksRoute, profileRoute]),
+  appRoute.addChildren([dashboardRoute, tasksRoute, profileRoute, adminRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

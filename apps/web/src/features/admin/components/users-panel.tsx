@@ -1,0 +1,222 @@
+import type { User } from '@primetrade/shared';
+import { useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { FormError, TextField } from '../../../components/ui/field';
+import { Spinner } from '../../../components/ui/spinner';
+import { useToast } from '../../../components/ui/toast';
+import { errorMessage } from '../../../lib/api-error';
+import { formatDate } from '../../../lib/format';
+import { useDebouncedValue } from '../../../lib/use-debounced-value';
+import { useAdminUsers } from '../api/list-users';
+import { type UserChange, useUpdateUser } from '../api/update-user';
+
+export const PAGE_SIZE = 20;
+
+/** The confirmation each change asks for. */
+function describe(user: User, change: UserChange) {
+  const who = user.name || user.email;
+  if (change.isActive === false)
+    return {
+      title: `Disable ${who}?`,
+      text: `${user.email} is signed out on every device at once and cannot sign in until the account is enabled again.`,
+      action: 'Disable account',
+      done: `${who} is disabled`,
+      danger: true,
+    };
+  if (change.isActive === true)
+    return {
+      title: `Enable ${who}?`,
+      text: `${user.email} can sign in again.`,
+      action: 'Enable account',
+      done: `${who} is enabled`,
+      danger: false,
+    };
+  if (change.role === 'admin')
+    return {
+      title: `Make ${who} an administrator?`,
+      text: `${user.email} will see every account, the stats and the jobs, and can disable accounts and change roles.`,
+      action: 'Make admin',
+      done: `${who} is now an administrator`,
+      danger: false,
+    };
+  return {
+    title: `Remove ${who}'s admin role?`,
+    text: `${user.email} becomes a regular user and loses the admin area at their next request.`,
+    action: 'Remove admin',
+    done: `${who} is now a regular user`,
+    danger: true,
+  };
+}
+
+const badge = 'rounded px-1.5 py-0.5 text-xs font-medium';
+
+/** GET/PATCH /admin/users: search, pages, role change and disable/enable, each confirmed first. */
+export function UsersPanel({ me }: { me: User }) {
+  const toast = useToast();
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const search = useDebouncedValue(q, 300);
+  const users = useAdminUsers({ q: search, page, limit: PAGE_SIZE });
+  const update = useUpdateUser();
+  const [pending, setPending] = useState<{ user: User; change: UserChange } | null>(null);
+  const confirm = pending ? describe(pending.user, pending.change) : null;
+  const meta = users.data?.meta;
+
+  const apply = () => {
+    if (!pending || !confirm) return;
+    update.mutate(
+      { id: pending.user.id, change: pending.change },
+      {
+        onSuccess: () => toast(confirm.done, 'success'),
+        onError: (e) => toast(errorMessage(e), 'error'),
+        onSettled: () => setPending(null),
+      },
+    );
+  };
+
+  return (
+    <section
+      aria-labelledby="admin-users"
+      className="rounded-lg bg-white p-5 ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700"
+    >
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h2 id="admin-users" className="text-lg font-semibold">
+          Users
+        </h2>
+        <TextField
+          label="Search users"
+          type="search"
+          placeholder="Name or email"
+          value={q}
+          maxLength={200}
+          className="w-full sm:w-72"
+          onChange={(e) => {
+            setQ(e.target.value);
+            setPage(1);
+          }}
+        />
+      </div>
+      {users.isPending ? (
+        <Spinner label="Loading users" />
+      ) : users.isError ? (
+        <FormError message={errorMessage(users.error)} />
+      ) : users.data.users.length === 0 ? (
+        <p className="mt-4 text-sm text-slate-600 dark:text-slate-300">
+          {search.trim() ? `No user matches “${search.trim()}”.` : 'No users yet.'}
+        </p>
+      ) : (
+        <div className="mt-4 overflow-x-auto">
+          <table className="w-full text-left text-sm" aria-busy={users.isFetching || undefined}>
+            <caption className="sr-only">Users</caption>
+            <thead className="text-xs text-slate-600 dark:text-slate-300">
+              <tr>
+                <th className="py-2 pr-3 font-medium">Name</th>
+                <th className="py-2 pr-3 font-medium">Role</th>
+                <th className="py-2 pr-3 font-medium">Status</th>
+                <th className="hidden py-2 pr-3 font-medium sm:table-cell">Joined</th>
+                <th className="py-2 text-right font-medium">Actions</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
+              {users.data.users.map((u) => {
+                const self = u.id === me.id;
+                return (
+                  <tr key={u.id} data-testid="admin-user-row">
+                    <td className="max-w-64 py-2 pr-3">
+                      <div className="truncate font-medium">
+                        {u.name}
+                        {self ? <span className="ml-2 text-xs text-slate-600 dark:text-slate-300">(you)</span> : null}
+                      </div>
+                      <div className="truncate text-xs text-slate-600 dark:text-slate-300">{u.email}</div>
+                    </td>
+                    <td className="py-2 pr-3">
+                      <span
+                        className={`${badge} ${u.role === 'admin' ? 'bg-indigo-100 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
+                      >
+                        {u.role === 'admin' ? 'Admin' : 'User'}
+                      </span>
+                    </td>
+                    <td className="py-2 pr-3">
+                      <span
+                        className={`${badge} ${u.isActive ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200' : 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200'}`}
+                      >
+                        {u.isActive ? 'Active' : 'Disabled'}
+                      </span>
+                    </td>
+                    <td className="hidden py-2 pr-3 sm:table-cell">{formatDate(u.createdAt)}</td>
+                    <td className="py-2">
+                      {self ? (
+                        <p className="text-right text-xs text-slate-600 dark:text-slate-300">
+                          Your own role and access cannot be changed here
+                        </p>
+                      ) : (
+                        <div className="flex flex-wrap justify-end gap-2">
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            aria-label={`${u.role === 'admin' ? 'Remove admin' : 'Make admin'}: ${u.email}`}
+                            onClick={() =>
+                              setPending({ user: u, change: { role: u.role === 'admin' ? 'user' : 'admin' } })
+                            }
+                          >
+                            {u.role === 'admin' ? 'Remove admin' : 'Make admin'}
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant={u.isActive ? 'danger' : 'secondary'}
+                            aria-label={`${u.isActive ? 'Disable' : 'Enable'}: ${u.email}`}
+                            onClick={() => setPending({ user: u, change: { isActive: !u.isActive } })}
+                          >
+                            {u.isActive ? 'Disable' : 'Enable'}
+                          </Button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {meta && meta.total > 0 ? (
+        <nav aria-label="Users pages" className="mt-4 flex items-center justify-between gap-2 text-sm">
+          <span className="text-slate-600 dark:text-slate-300">
+            Page {meta.page} of {Math.max(meta.totalPages, 1)} · {meta.total} {meta.total === 1 ? 'user' : 'users'}
+          </span>
+          <div className="flex gap-2">
+            <Button size="sm" variant="secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+              Previous
+            </Button>
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={page >= meta.totalPages}
+              onClick={() => setPage((p) => p + 1)}
+            >
+              Next
+            </Button>
+          </div>
+        </nav>
+      ) : null}
+      <Dialog
+        open={pending !== null}
+        onOpenChange={(open) => {
+          if (!open && !update.isPending) setPending(null);
+        }}
+        title={confirm?.title ?? ''}
+        description={confirm?.text}
+      >
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" disabled={update.isPending} onClick={() => setPending(null)}>
+            Cancel
+          </Button>
+          <Button variant={confirm?.danger ? 'danger' : 'primary'} busy={update.isPending} onClick={apply}>
+            {confirm?.action}
+          </Button>
+        </div>
+      </Dialog>
+    </section>
+  );
+}
