@@ -10,6 +10,7 @@ import { onSessionLost } from '../lib/api-client';
 import { errorMessage } from '../lib/api-error';
 import { endLocalSession, useMe } from '../lib/session';
 import { refreshIfDue } from '../lib/session-refresh';
+import { KeyboardLayer } from './keyboard';
 import { useRealtime } from './realtime';
 
 const navLink =
@@ -125,6 +126,7 @@ export function AppShell() {
       <main id="main" className="mx-auto max-w-6xl px-4 py-6">
         <Outlet />
       </main>
+      <KeyboardLayer />
     </div>
   );
 }

@@ -1,10 +1,19 @@
 import type { Task } from '@primetrade/shared';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
+import { cn } from '../../../lib/cn';
 import { Spinner } from '../../../components/ui/spinner';
 import { TaskRow, type TaskRowActions } from './task-row';
 
-/** Virtualised rows; reaching the end loads the next cursor page. */
+/**
+ * Virtualised rows; reaching the end loads the next cursor page.
+ *
+ * Keyboard focus is a roving tabindex over the rows (the `<li>`s): the current row (`focusedId`, else the first)
+ * is the list's one Tab stop, j/k (tasks-page) move real DOM focus to the next row. Not aria-activedescendant:
+ * each row holds its own checkboxes and buttons, which must stay reachable and announced as themselves, and an
+ * active descendant must exist in the DOM while a virtualised row may not. A focus request first scrolls the
+ * row into view (`scrollToIndex`, so a row that is not rendered gets rendered), then focuses it once it exists.
+ */
 export function TaskList({
   tasks,
   selected,
@@ -12,6 +21,9 @@ export function TaskList({
   hasNextPage,
   isFetchingNextPage,
   fetchNextPage,
+  focusedId = null,
+  focusRequest = 0,
+  onRowFocus,
 }: {
   tasks: Task[];
   selected: ReadonlySet<string>;
@@ -19,6 +31,12 @@ export function TaskList({
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => unknown;
+  /** The current row (keyboard). */
+  focusedId?: string | null;
+  /** Incremented to move DOM focus to `focusedId` (scrolling it into view). */
+  focusRequest?: number;
+  /** Focus entered a row (by keyboard or mouse): it becomes the current row. */
+  onRowFocus?: (id: string) => void;
 }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -36,6 +54,26 @@ export function TaskList({
     if (last.index >= tasks.length - 5 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [last, tasks.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const pendingFocus = useRef<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each focus request only (focusedId is read then)
+  useEffect(() => {
+    if (!focusRequest || !focusedId) return;
+    const index = tasks.findIndex((t) => t.id === focusedId);
+    if (index < 0) return;
+    pendingFocus.current = focusedId;
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [focusRequest]);
+  // After every render: focus the requested row as soon as the virtualiser has rendered it.
+  useEffect(() => {
+    const id = pendingFocus.current;
+    if (!id) return;
+    const el = parentRef.current?.querySelector<HTMLElement>(`li[data-row-id="${CSS.escape(id)}"]`);
+    if (!el) return;
+    pendingFocus.current = null;
+    el.focus();
+  });
+  const tabStop = focusedId && tasks.some((t) => t.id === focusedId) ? focusedId : tasks[0]?.id;
+
   return (
     <div
       ref={parentRef}
@@ -49,8 +87,16 @@ export function TaskList({
             <li
               key={item.key}
               data-index={item.index}
+              data-row-id={task?.id}
               ref={virtualizer.measureElement}
-              className="absolute top-0 left-0 w-full"
+              tabIndex={task ? (task.id === tabStop ? 0 : -1) : undefined}
+              onFocus={task && onRowFocus ? () => onRowFocus(task.id) : undefined}
+              aria-current={task && task.id === focusedId ? 'true' : undefined}
+              className={cn(
+                'absolute top-0 left-0 w-full',
+                // The focus ring sits inside the row (the list clips what is outside it).
+                'outline-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400',
+              )}
               style={{ transform: `translateY(${item.start}px)` }}
             >
               {task ? (

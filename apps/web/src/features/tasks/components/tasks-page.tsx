@@ -1,5 +1,5 @@
 import type { Task, TaskStatus } from '@primetrade/shared';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError } from '../../../components/ui/field';
@@ -7,12 +7,14 @@ import { Spinner } from '../../../components/ui/spinner';
 import { useToast } from '../../../components/ui/toast';
 import { errorMessage } from '../../../lib/api-error';
 import { labelOf } from '../../../lib/format';
+import { type Command, useCommands, useShortcuts } from '../../../lib/shortcuts';
 import { useBulkTasks } from '../api/bulk-tasks';
 import { useDeleteTask } from '../api/delete-task';
 import { useExportTasks } from '../api/export-tasks';
 import { useTasks } from '../api/list-tasks';
 import { useSetTaskStatus } from '../api/update-task';
 import { isFiltered, STATUSES, type TaskSearch, toApiFilters } from '../search';
+import { ConfirmDeleteDialog } from './confirm-delete-dialog';
 import { ImportDialog } from './import-dialog';
 import { TaskFilters } from './task-filters';
 import { TaskFormDialog } from './task-form-dialog';
@@ -44,6 +46,11 @@ export function TasksPage({
   const [historyId, setHistoryId] = useState<string | null>(null);
   const [importOpen, setImportOpen] = useState(false);
   const [confirmBulkDelete, setConfirmBulkDelete] = useState(false);
+  // Keyboard: the current row (roving tabindex in TaskList) and the task whose deletion `#` asks to confirm.
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
+  const [confirmDelete, setConfirmDelete] = useState<Task | null>(null);
+  const focusAfterDelete = useRef<string | null>(null);
 
   const onError = useCallback((e: unknown) => toast(`Not saved: ${errorMessage(e)}`, 'error'), [toast]);
   const setStatus = useSetTaskStatus(onError);
@@ -69,6 +76,43 @@ export function TasksPage({
     }),
     [setStatus.mutate, remove.mutate, toast],
   );
+
+  const focusRow = (id: string | undefined) => {
+    if (!id) return;
+    setFocusedId(id);
+    setFocusRequest((n) => n + 1);
+  };
+  const focusedIndex = focusedId ? tasks.findIndex((t) => t.id === focusedId) : -1;
+  const focusedTask = focusedIndex >= 0 ? tasks[focusedIndex] : undefined;
+  const onFocused = (fn: (t: Task) => void) => () => {
+    if (focusedTask) fn(focusedTask);
+  };
+  useShortcuts({
+    next: () => focusRow(tasks[focusedIndex < 0 ? 0 : Math.min(focusedIndex + 1, tasks.length - 1)]?.id),
+    previous: () => focusRow(tasks[focusedIndex < 0 ? 0 : Math.max(focusedIndex - 1, 0)]?.id),
+    select: onFocused((t) => actions.onToggleSelect(t.id)),
+    edit: onFocused((t) => actions.onEdit(t.id)),
+    complete: onFocused((t) => actions.onToggleDone(t)),
+    remove: onFocused(setConfirmDelete),
+  });
+  useCommands((c: Command) => {
+    if (c.type === 'new-task') setForm({ open: true, editId: null });
+    else if (c.type === 'open-task') setForm({ open: true, editId: c.id });
+    else if (c.type === 'export')
+      exporter.mutate({ format: c.format, filters }, { onError: (e) => toast(errorMessage(e), 'error') });
+    else if (c.type === 'focus-search') {
+      const box = document.querySelector<HTMLInputElement>('main input[type="search"]');
+      box?.focus();
+      box?.select();
+    }
+  });
+  const deleteConfirmed = (task: Task) => {
+    // Focus moves on to the next row (or the previous one at the end), as a list does after a removal.
+    const i = tasks.findIndex((t) => t.id === task.id);
+    focusAfterDelete.current = (tasks[i + 1] ?? tasks[i - 1])?.id ?? null;
+    setConfirmDelete(null);
+    actions.onDelete(task);
+  };
 
   const selectedIds = [...selected];
   const allSelected = tasks.length > 0 && tasks.every((t) => selected.has(t.id));
@@ -188,12 +232,26 @@ export function TasksPage({
           hasNextPage={query.hasNextPage}
           isFetchingNextPage={query.isFetchingNextPage}
           fetchNextPage={query.fetchNextPage}
+          focusedId={focusedId}
+          focusRequest={focusRequest}
+          onRowFocus={setFocusedId}
         />
       )}
 
       <TaskFormDialog open={form.open} editId={form.editId} onOpenChange={(open) => setForm((f) => ({ ...f, open }))} />
       <TaskHistoryDialog taskId={historyId} onClose={() => setHistoryId(null)} />
       <ImportDialog open={importOpen} onOpenChange={setImportOpen} />
+      <ConfirmDeleteDialog
+        task={confirmDelete}
+        onCancel={() => setConfirmDelete(null)}
+        onConfirm={deleteConfirmed}
+        onClosedAfterDelete={() => {
+          const next = focusAfterDelete.current;
+          focusAfterDelete.current = null;
+          if (next) focusRow(next);
+          return next !== null;
+        }}
+      />
       <Dialog
         open={confirmBulkDelete}
         onOpenChange={setConfirmBulkDelete}
