@@ -146,8 +146,11 @@ export function openPostgres(o: PostgresOptions): Database {
 /**
  * PostgreSQL settings for the embedded server: its shared buffers live in the process's memory (WASM), and the
  * default 128 MB is most of an idle instance's RSS; the data set of one embedded install is small.
+ * gin_pending_list_limit: the GIN indexes of tasks (search, trigram, tags) collect new entries in a pending list
+ * and merge it in one go inside whichever insert fills it; at the default 4 MB that merge is one statement of
+ * seconds here, during which nobody else gets the database (R11). A smaller list merges often and briefly.
  */
-const PGLITE_CONF = ['shared_buffers=32MB', ...SESSION_OPTIONS];
+const PGLITE_CONF = ['shared_buffers=32MB', 'gin_pending_list_limit=128kB', ...SESSION_OPTIONS];
 
 /**
  * PGlite runs each statement to completion on this thread (WASM). Behind its mutex, queued statements would run
