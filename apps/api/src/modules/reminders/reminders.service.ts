@@ -96,14 +96,22 @@ export class ReminderService {
     const now = this.opts.now?.() ?? new Date();
     const leaseSeconds = this.lease;
     const candidates = await repo.findDue(this.db, { now, leaseSeconds, limit: this.opts.batchSize ?? 500 });
-    // Claim atomically: a row inserted (or a stale claim taken over) by this statement is ours alone.
-    const claimed: Candidate[] = [];
-    for (const c of candidates) if (await repo.claim(this.db, c, now, leaseSeconds)) claimed.push(c);
     const byUser = new Map<string, Candidate[]>();
-    for (const c of claimed) byUser.set(c.user_id, [...(byUser.get(c.user_id) ?? []), c]);
+    for (const c of candidates) byUser.set(c.user_id, [...(byUser.get(c.user_id) ?? []), c]);
+    let claimedCount = 0;
     let mailed = 0;
+    let users = 0;
     const errors: unknown[] = [];
-    for (const items of byUser.values()) {
+    for (const due of byUser.values()) {
+      // Claim one user's reminders right before mailing them (atomic per row: a row inserted, or a stale claim taken
+      // over, by this statement is ours alone). Claiming the whole batch up front let a slow mail server age the
+      // later claims past the lease before their mail was even tried, and the next scan mailed them again.
+      const claimAt = this.opts.now?.() ?? new Date();
+      const items: Candidate[] = [];
+      for (const c of due) if (await repo.claim(this.db, c, claimAt, leaseSeconds)) items.push(c);
+      if (items.length === 0) continue;
+      claimedCount += items.length;
+      users++;
       const first = items[0] as Candidate;
       const threshold = this.opts.digestThreshold ?? 3;
       const groups = items.length > threshold ? [items] : items.map((i) => [i]);
@@ -119,7 +127,7 @@ export class ReminderService {
       }
     }
     if (errors.length > 0) throw new AggregateError(errors, `${errors.length} reminder mail(s) failed`);
-    return { claimed: claimed.length, mailed, users: byUser.size };
+    return { claimed: claimedCount, mailed, users };
   }
 
   private async mark(group: Candidate[], how: 'sent' | 'release'): Promise<void> {

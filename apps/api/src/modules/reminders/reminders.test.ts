@@ -124,6 +124,30 @@ describe.each(drivers())('reminders on %s', (driver) => {
     expect(mailer.messages).toHaveLength(1);
   });
 
+  it('a slow mail server never makes a later user’s claim look abandoned: a concurrent scan mails nothing twice', async () => {
+    const lease = 100;
+    const users = [await createUser(ctx.platform), await createUser(ctx.platform), await createUser(ctx.platform)];
+    for (const [i, u] of users.entries()) await task(u, `slow ${i}`, HOUR);
+    const sent: string[] = [];
+    let concurrent: Promise<unknown> | undefined;
+    // Each mail takes 0.6 of the lease on the clock; while the second one is on its way, a second worker scans.
+    const slow: Mailer = {
+      kind: 'slow',
+      async send(message) {
+        now = new Date(now.getTime() + 0.6 * lease * 1000);
+        sent.push(message.to);
+        if (sent.length === 2 && !concurrent) {
+          concurrent = service(slow, lease).scan();
+          await concurrent;
+        }
+      },
+    };
+    await service(slow, lease).scan();
+    await concurrent;
+    expect(concurrent).toBeDefined();
+    expect([...sent].sort()).toEqual(users.map((u) => u.email).sort());
+  });
+
   it('delivers over real SMTP', async () => {
     const smtp = await startSmtpServer();
     const u = await createUser(ctx.platform);
