@@ -14,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string;
     dataDir: string;
+    /** An administrator account (made with the cli's make-admin before the server the tests use started). */
+    admin: { email: string; password: string };
   }
 }
 
@@ -80,6 +82,23 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000) 
   throw new Error('server did not become ready');
 }
 
+async function createAdmin(baseURL: string, admin: { email: string; password: string }) {
+  const res = await fetch(`${baseURL}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'E2E Admin', ...admin }),
+  });
+  if (res.status !== 201) throw new Error(`register the e2e admin: ${res.status} ${await res.text()}`);
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
 export default async function setup(project: TestProject) {
   buildIfNeeded();
   const port = await freePort();
@@ -99,8 +118,22 @@ export default async function setup(project: TestProject) {
     RATE_LIMIT_API_MAX: '100000',
   };
   for (const k of ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'REDIS_URL', 'JWT_SECRET']) delete env[k];
-  const child = spawn(process.execPath, [serverJs], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const start = () => spawn(process.execPath, [serverJs], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  let child = start();
+  const admin = { email: 'e2e-admin@example.com', password: 'a perfectly fine admin passphrase' };
   try {
+    await waitReady(baseURL, child);
+    // The first admin is made as the README says (sign up, then `cli make-admin`). The cli opens the PGlite
+    // DATA_DIR itself, which a second process cannot do while the server holds it: stop, promote, start again.
+    await createAdmin(baseURL, admin);
+    await stop(child);
+    const r = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli.js'), 'make-admin', admin.email], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error(`cli make-admin exited with ${r.status}`);
+    child = start();
     await waitReady(baseURL, child);
   } catch (e) {
     child.kill('SIGKILL');
@@ -109,6 +142,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('baseURL', baseURL);
   project.provide('dataDir', dataDir);
+  project.provide('admin', admin);
 
   return async () => {
     if (child.exitCode === null) {

@@ -106,10 +106,11 @@ export function UsersPanel({ me }: { me: User }) {
           {search.trim() ? `No user matches “${search.trim()}”.` : 'No users yet.'}
         </p>
       ) : (
-        <div className="mt-4 overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-busy={users.isFetching || undefined}>
+        <div className="mt-4">
+          {/* A table from sm up; on a phone each row wraps into a card (name, badges, then the actions). */}
+          <table className="block w-full text-left text-sm sm:table" aria-busy={users.isFetching || undefined}>
             <caption className="sr-only">Users</caption>
-            <thead className="text-xs text-slate-600 dark:text-slate-300">
+            <thead className="hidden text-xs text-slate-600 sm:table-header-group dark:text-slate-300">
               <tr>
                 <th className="py-2 pr-3 font-medium">Name</th>
                 <th className="py-2 pr-3 font-medium">Role</th>
@@ -118,26 +119,30 @@ export function UsersPanel({ me }: { me: User }) {
                 <th className="py-2 text-right font-medium">Actions</th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
+            <tbody className="block divide-y divide-slate-200 sm:table-row-group dark:divide-slate-700">
               {users.data.users.map((u) => {
                 const self = u.id === me.id;
                 return (
-                  <tr key={u.id} data-testid="admin-user-row">
-                    <td className="max-w-64 py-2 pr-3">
+                  <tr
+                    key={u.id}
+                    data-testid="admin-user-row"
+                    className="flex flex-wrap items-center gap-x-2 gap-y-1 py-2 sm:table-row"
+                  >
+                    <td className="block w-full min-w-0 sm:table-cell sm:w-auto sm:max-w-64 sm:py-2 sm:pr-3">
                       <div className="truncate font-medium">
                         {u.name}
                         {self ? <span className="ml-2 text-xs text-slate-600 dark:text-slate-300">(you)</span> : null}
                       </div>
                       <div className="truncate text-xs text-slate-600 dark:text-slate-300">{u.email}</div>
                     </td>
-                    <td className="py-2 pr-3">
+                    <td className="block sm:table-cell sm:py-2 sm:pr-3">
                       <span
                         className={`${badge} ${u.role === 'admin' ? 'bg-indigo-100 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
                       >
                         {u.role === 'admin' ? 'Admin' : 'User'}
                       </span>
                     </td>
-                    <td className="py-2 pr-3">
+                    <td className="block sm:table-cell sm:py-2 sm:pr-3">
                       <span
                         className={`${badge} ${u.isActive ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200' : 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200'}`}
                       >
@@ -145,7 +150,7 @@ export function UsersPanel({ me }: { me: User }) {
                       </span>
                     </td>
                     <td className="hidden py-2 pr-3 sm:table-cell">{formatDate(u.createdAt)}</td>
-                    <td className="py-2">
+                    <td className="ml-auto block sm:table-cell sm:py-2">
                       {self ? (
                         <p className="text-right text-xs text-slate-600 dark:text-slate-300">
                           Your own role and access cannot be changed here
