@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
-import { type FieldErrors, validate } from '../../../lib/form';
+import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
 import { useResetPassword } from '../api/reset-password';
 import { AuthCard } from './auth-card';
 
@@ -22,6 +22,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
     setErrors({});
     mutation.mutate(result.data);
   };
+
+  // A used, expired or unknown link is refused on its `token` field: say so, and offer a new link.
+  const tokenRefused = errors.token ?? serverFieldErrors(mutation.error).token;
 
   if (!token) {
     return (
@@ -47,7 +50,19 @@ export function ResetPasswordForm({ token }: { token: string }) {
         </div>
       ) : (
         <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <FormError message={mutation.error ? errorMessage(mutation.error) : errors.token} />
+          {tokenRefused ? (
+            <div className="space-y-2">
+              <FormError message={tokenRefused} />
+              <Link
+                to="/forgot-password"
+                className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-300"
+              >
+                Ask for a new link
+              </Link>
+            </div>
+          ) : (
+            <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+          )}
           <TextField
             label="New password"
             name="password"
