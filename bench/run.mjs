@@ -152,6 +152,9 @@ async function main() {
   const apiProc = await startApi('api', PORTS.api, {
     DATABASE_URL: url,
     DATABASE_POOL_MAX: String(POOL),
+    // P8 measures how many streams one instance carries, spread over a few bench users; the per-user cap (20 by
+    // default, issue 13) is raised to fit them. The cap itself is tested in modules/events.
+    SSE_MAX_STREAMS_PER_USER: String(Math.ceil(C.sse / C.sseUsers) + 1),
     ...(REDIS ? { REDIS_URL: REDIS, REDIS_KEY_PREFIX: 'ptbench:' } : {}),
   });
   results.config = { redis: REDIS || 'none (in-process limits and cache)' };
