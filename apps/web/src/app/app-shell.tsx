@@ -40,7 +40,10 @@ function useSessionLost() {
       onSessionLost(() => {
         // The next account signed in in this tab must never see this one's cached lists.
         endLocalSession(qc);
-        void router.navigate({ to: '/login', search: { redirect: router.state.location.href } });
+        void router.navigate({
+          to: '/login',
+          search: { redirect: router.state.location.href, reason: 'session-ended' },
+        });
       }),
     [qc, router],
   );

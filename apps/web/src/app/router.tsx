@@ -42,8 +42,10 @@ async function redirectIfSignedIn(queryClient: QueryClient, target: unknown) {
 const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/login',
-  validateSearch: (s: Record<string, unknown>): { redirect?: string } =>
-    typeof s.redirect === 'string' ? { redirect: safeRedirect(s.redirect) } : {},
+  validateSearch: (s: Record<string, unknown>): { redirect?: string; reason?: 'session-ended' } => ({
+    ...(typeof s.redirect === 'string' ? { redirect: safeRedirect(s.redirect) } : {}),
+    ...(s.reason === 'session-ended' ? { reason: 'session-ended' as const } : {}),
+  }),
   beforeLoad: ({ context, search }) => redirectIfSignedIn(context.queryClient, search.redirect),
   component: lazyRouteComponent(() => import('./routes/auth-routes'), 'LoginRoute'),
 });

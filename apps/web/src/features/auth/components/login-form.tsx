@@ -20,10 +20,18 @@ function oidcError(): string | null {
   return OIDC_ERRORS[code] ?? 'Signing in with the external provider did not work. Please try again.';
 }
 
+/** Why this tab was sent here, when the app sent it (its session ended under it). */
+function endedNotice(): string | null {
+  return new URLSearchParams(window.location.search).get('reason') === 'session-ended'
+    ? 'You were signed out: this session was ended from another device or by a password change, or it expired. Sign in again to continue where you were.'
+    : null;
+}
+
 export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const mutation = useLogin();
   const providers = useProviders();
   const [externalError] = useState(oidcError);
+  const [ended] = useState(endedNotice);
   const { errors, onSubmit, onChange } = useSchemaForm(loginBody, ['email', 'password'], (data) =>
     mutation.mutate(data, { onSuccess: onSignedIn }),
   );
@@ -41,6 +49,14 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
       }
     >
       <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
+        {ended && !mutation.error ? (
+          <p
+            role="status"
+            className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-800"
+          >
+            {ended}
+          </p>
+        ) : null}
         <FormError message={mutation.error ? errorMessage(mutation.error) : externalError} />
         <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
         <TextField
