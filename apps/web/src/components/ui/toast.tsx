@@ -11,6 +11,9 @@ type Notify = (message: string, tone?: Tone) => void;
 
 const ToastContext = createContext<Notify>(() => {});
 
+/** Bottom centre, over the titles rather than the rows' action buttons (which sit at the right edge). */
+const MAX_TOASTS = 2;
+
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const next = useRef(1);
@@ -18,7 +21,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const notify = useCallback<Notify>(
     (message, tone = 'info') => {
       const id = next.current++;
-      setToasts((t) => [...t.slice(-3), { id, message, tone }]);
+      // At most two at a time, and a repeated message replaces its twin: toasts never pile up over the list.
+      setToasts((t) => [...t.filter((x) => x.message !== message).slice(-(MAX_TOASTS - 1)), { id, message, tone }]);
       setTimeout(() => dismiss(id), tone === 'error' ? 7000 : 4000);
     },
     [dismiss],
@@ -30,7 +34,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       <section
         aria-live="polite"
         aria-label="Notifications"
-        className="pointer-events-none fixed right-4 bottom-4 z-[60] flex w-80 flex-col gap-2"
+        className="pointer-events-none fixed bottom-4 left-1/2 z-[60] flex w-[min(24rem,calc(100vw-2rem))] -translate-x-1/2 flex-col gap-2"
       >
         {toasts.map((t) => (
           <div
