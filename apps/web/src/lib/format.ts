@@ -4,6 +4,12 @@ const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
 export const formatDate = (iso: string | null | undefined) => (iso ? dateFmt.format(new Date(iso)) : '');
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTimeFmt.format(new Date(iso)) : '');
 
+/** A calendar day `YYYY-MM-DD` (the stats' days, in the user's time zone) in the same format as every other date. */
+export function formatDay(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  return m ? dateFmt.format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : ymd;
+}
+
 /** A due date as people set it: the date alone when it falls at local midnight (an all-day task), else with the time. */
 export function formatDue(iso: string | null | undefined): string {
   if (!iso) return '';

@@ -2,7 +2,7 @@ import { createTaskBody, registerBody } from '@primetrade/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
 import { deviceLabel } from './device-label';
-import { fieldLabel, formatDue, safeRedirect } from './format';
+import { fieldLabel, formatDate, formatDay, formatDue, safeRedirect } from './format';
 import { validate } from './form';
 import { retryDelay, shouldRetry } from './query-client';
 
@@ -83,5 +83,10 @@ describe('words for fields and due dates', () => {
     expect(formatDue(allDay)).not.toMatch(/\d:\d\d/);
     expect(formatDue(atFive)).toMatch(/5:30|17:30/);
     expect(formatDue(null)).toBe('');
+  });
+
+  it('writes the stats’ calendar days like every other date (not as YYYY-MM-DD)', () => {
+    expect(formatDay('2026-12-31')).toBe(formatDate(new Date(2026, 11, 31).toISOString()));
+    expect(formatDay('2026-12-31')).not.toBe('2026-12-31');
   });
 });

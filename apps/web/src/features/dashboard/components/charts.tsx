@@ -3,7 +3,7 @@
  * chunk loaded only by the dashboard. Each chart has a text alternative (a visually hidden table).
  */
 import type { TaskStats } from '@primetrade/shared';
-import { labelOf } from '../../../lib/format';
+import { formatDay, labelOf } from '../../../lib/format';
 
 const STATUS_COLORS = { pending: '#94a3b8', in_progress: '#6366f1', completed: '#10b981', cancelled: '#52525b' };
 const PRIORITY_COLORS = { low: '#94a3b8', medium: '#0ea5e9', high: '#f59e0b', urgent: '#ef4444' };
@@ -137,9 +137,9 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
         ) : null}
       </svg>
       <div className="flex justify-between text-xs text-slate-500 dark:text-slate-400" aria-hidden="true">
-        <span>{daily[0]?.date}</span>
+        <span>{daily[0] ? formatDay(daily[0].date) : null}</span>
         <span>peak {max} a day</span>
-        <span>{daily[daily.length - 1]?.date}</span>
+        <span>{daily.length ? formatDay((daily[daily.length - 1] as { date: string }).date) : null}</span>
       </div>
       <div className="mt-2 flex gap-4 text-xs text-slate-600 dark:text-slate-300" aria-hidden="true">
         <span className="flex items-center gap-1">
@@ -161,7 +161,7 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
         <tbody>
           {daily.map((d) => (
             <tr key={d.date}>
-              <th scope="row">{d.date}</th>
+              <th scope="row">{formatDay(d.date)}</th>
               <td>{d.created}</td>
               <td>{d.completed}</td>
             </tr>
