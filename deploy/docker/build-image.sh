@@ -34,12 +34,18 @@ ms() { date +%s%3N; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, buildah's chroot isolation)"
 for t in buildah debootstrap npm curl node; do command -v "$t" >/dev/null || die "$t is not installed"; done
 mkdir -p "$IMAGE_CACHE_DIR"
+# One run at a time on a machine: the base, the tag and the cache clean-up are shared.
+exec 9>"$IMAGE_CACHE_DIR/lock"
+flock -w 1800 9 || die "another build-image.sh holds $IMAGE_CACHE_DIR/lock"
 WORK=$(mktemp -d /var/tmp/primetrade-image.XXXXXX)
 CTRS=()
 SERVER_PID=''
 RUN_PID=''
 cleanup() {
   set +e
+  if [ -n "$RUN_PID" ] && [ -z "$SERVER_PID" ] && declare -F descendant_node >/dev/null; then
+    SERVER_PID=$(descendant_node "$RUN_PID")
+  fi
   [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null
   [ -n "$RUN_PID" ] && { kill -TERM "$RUN_PID" 2>/dev/null; wait "$RUN_PID" 2>/dev/null; }
   for c in "${CTRS[@]}"; do [ -n "$c" ] && buildah rm "$c" >/dev/null 2>&1; done
@@ -47,6 +53,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 # ---- 1. the base image ------------------------------------------------------------------------------------------
 # The recipe: everything between the two markers is hashed into the cache key, so editing it rebuilds the base.
