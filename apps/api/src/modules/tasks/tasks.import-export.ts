@@ -30,7 +30,7 @@ import { createWrite } from './tasks.writes';
 const EXPORT_BATCH = 500;
 const INSERT_BATCH = 500;
 /** PGlite: the time one import transaction aims at; the next piece's size follows the last one's rows per ms. */
-const IMPORT_CHUNK_MS = 40;
+const IMPORT_CHUNK_MS = 25;
 /** PGlite: the first piece's size, and the smallest piece. */
 const IMPORT_CHUNK_FIRST = 5;
 const IMPORT_CHUNK_MIN = 5;
