@@ -77,7 +77,7 @@ export function TaskList({
   return (
     <div
       ref={parentRef}
-      className="h-[calc(100vh-19rem)] min-h-80 overflow-auto rounded-lg bg-white ring-1 ring-slate-200"
+      className="h-[calc(100vh-19rem)] min-h-80 overflow-auto rounded-lg bg-white ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700"
       data-testid="task-list"
     >
       <ul aria-label="Tasks" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>

@@ -63,7 +63,7 @@ export const TaskRow = memo(function TaskRow({
       <span className="relative mt-0.5 inline-flex size-5 shrink-0">
         <input
           type="checkbox"
-          className="peer size-5 cursor-pointer appearance-none rounded-full border-2 border-slate-400 bg-white checked:border-emerald-600 checked:bg-emerald-600 hover:border-emerald-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-500 dark:bg-slate-900"
+          className="peer size-5 cursor-pointer appearance-none rounded-full border-2 border-slate-400 bg-white checked:border-emerald-600 checked:bg-emerald-600 hover:border-emerald-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-500 dark:bg-slate-900 dark:checked:bg-emerald-600 dark:focus-visible:outline-indigo-400"
           checked={done}
           onChange={() => {
             setPendingDone(!done);
