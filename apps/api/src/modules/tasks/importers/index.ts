@@ -16,7 +16,7 @@ import {
 } from '@primetrade/shared';
 import type { z } from 'zod';
 import { type FieldError, validation } from '../../../lib/errors';
-import { csvToObjects } from '../tasks.csv';
+import { csvToObjectsAsync } from '../tasks.csv';
 import type { ImportResult } from '../tasks.import-export';
 import { WRITABLE_FIELDS } from '../tasks.mapper';
 import type { ParsedImport } from './drafts';
@@ -60,9 +60,9 @@ export function checkDrafts(parsed: ParsedImport): Checked {
   return { valid, failed, skipped: parsed.skipped };
 }
 
-/** The first-round import's rows, checked the way it checks them (for its dry run). */
-function checkNative(body: unknown[] | string): Checked {
-  const rows = typeof body === 'string' ? csvToObjects(body) : body;
+/** The first-round import's rows, checked the way it checks them (for its dry run); CSV read in time slices. */
+async function checkNative(body: unknown[] | string): Promise<Checked> {
+  const rows = typeof body === 'string' ? await csvToObjectsAsync(body) : body;
   if (rows.length > IMPORT_MAX_ROWS) throw validation([{ path: 'body', message: `At most ${IMPORT_MAX_ROWS} rows` }]);
   const valid: Checked['valid'] = [];
   const failed: Failed = [];
@@ -96,7 +96,7 @@ export class TaskImports {
         throw validation([{ path: 'body', message: 'Send a JSON array of tasks, or CSV as text/csv' }]);
       }
       if (!req.dryRun) return this.deps.insert(userId, body, { csv: req.csv });
-      return outcome(req, checkNative(body), 0);
+      return outcome(req, await checkNative(body), 0);
     }
     const checked = checkDrafts(IMPORTERS[req.format](body));
     if (req.dryRun) return outcome(req, checked, 0);
