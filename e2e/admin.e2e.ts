@@ -4,6 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeSeriousViolations, describeViolations } from './axe';
 import { apiFromPage, type Browser, freshPage, launch, login, register, screenshot } from './helpers';
 
 let adminBrowser: Browser;
@@ -117,6 +118,41 @@ describe('admin area', () => {
     await screenshot(admin, 'admin-1366');
     await admin.setViewportSize({ width: 390, height: 844 });
     await screenshot(admin, 'admin-390');
+  });
+});
+
+describe('admin area accessibility', () => {
+  it('has 0 serious or critical axe violations in light and dark: not allowed, the admin page, the confirmation', async () => {
+    const check = async (page: Page, what: string) =>
+      expect(describeViolations(await axeSeriousViolations(page)), what).toBe('');
+    const user = await freshPage(userBrowser.context);
+    await register(user);
+    const admin = await freshPage(adminBrowser.context);
+    await admin.goto('/login');
+    await login(admin, inject('admin'));
+    await admin.waitForURL('**/dashboard');
+    for (const scheme of ['light', 'dark'] as const) {
+      await user.emulateMedia({ colorScheme: scheme });
+      await user.goto('/admin');
+      await user.getByRole('heading', { name: 'Not allowed' }).waitFor();
+      await check(user, `not allowed (${scheme})`);
+
+      await admin.emulateMedia({ colorScheme: scheme });
+      await admin.goto('/admin');
+      await admin.getByText('Your own role and access cannot be changed here').waitFor();
+      await admin.getByText(/Queue: /).waitFor();
+      await admin.getByText('Active users').waitFor();
+      await check(admin, `admin page (${scheme})`);
+      await admin
+        .getByRole('button', { name: /^Disable: / })
+        .first()
+        .click();
+      await admin.getByRole('dialog').waitFor();
+      await check(admin, `disable confirmation (${scheme})`);
+      await screenshot(admin, `admin-confirm-${scheme}`);
+      await admin.keyboard.press('Escape');
+      await admin.getByRole('dialog').waitFor({ state: 'detached' });
+    }
   });
 });
 
