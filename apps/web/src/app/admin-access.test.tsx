@@ -2,7 +2,7 @@
 import type { User } from '@primetrade/shared';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryHistory, createRouter, RouterProvider } from '@tanstack/react-router';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ToastProvider } from '../components/ui/toast';
@@ -24,11 +24,15 @@ const user = (role: User['role']): User =>
   }) as User;
 
 /** The whole app (real router tree, guard, shell, lazy routes) at `path`, signed in as `me`. */
-function openApp(me: User, path: string) {
+function openApp(me: User, path: string, opts: { demotedOnServer?: boolean } = {}) {
+  let meReads = 0;
   const net = fakeFetch(({ url }) => {
-    if (url === '/api/v1/auth/me') return ok(me);
+    if (url === '/api/v1/auth/me') {
+      meReads += 1;
+      return ok(opts.demotedOnServer && meReads > 1 ? { ...me, role: 'user' } : me);
+    }
     if (url.startsWith('/api/v1/admin/')) {
-      return me.role === 'admin'
+      return me.role === 'admin' && !opts.demotedOnServer
         ? url.startsWith('/api/v1/admin/users')
           ? new Response(
               JSON.stringify({ success: true, data: [me], meta: { page: 1, limit: 20, total: 1, totalPages: 1 } }),
@@ -55,12 +59,15 @@ function openApp(me: User, path: string) {
   return { net, router };
 }
 
+/** The first screen waits on the guard's `me` and lazy route chunks: allow for a loaded machine. */
+const LOAD = { timeout: 5000 };
+
 describe('the admin area is for administrators only', () => {
   beforeEach(signIn);
 
   it('a regular user sees no Admin link, and /admin says "Not allowed" without asking the admin API', async () => {
     const { net } = openApp(user('user'), '/admin');
-    await screen.findByRole('heading', { name: 'Not allowed' });
+    await screen.findByRole('heading', { name: 'Not allowed' }, LOAD);
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Profile' })).toBeInTheDocument();
     expect(within(nav).queryByRole('link', { name: 'Admin' })).toBeNull();
@@ -69,10 +76,18 @@ describe('the admin area is for administrators only', () => {
 
   it('an administrator sees the Admin link and it opens the admin page', async () => {
     openApp(user('admin'), '/profile');
-    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    const nav = await screen.findByRole('navigation', { name: 'Main' }, LOAD);
     await userEvent.click(await within(nav).findByRole('link', { name: 'Admin' }));
     await screen.findByRole('heading', { name: 'Admin', level: 1 });
     expect(await screen.findByText('Your own role and access cannot be changed here')).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Not allowed' })).toBeNull();
+  });
+
+  it('an admin demoted meanwhile (the API answers 403) is told "Not allowed" and loses the link', async () => {
+    const { net } = openApp(user('admin'), '/admin', { demotedOnServer: true });
+    await screen.findByRole('heading', { name: 'Not allowed' }, LOAD);
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    await waitFor(() => expect(within(nav).queryByRole('link', { name: 'Admin' })).toBeNull());
+    expect(net.calls.filter((c) => c.url === '/api/v1/auth/me')).toHaveLength(2);
   });
 });
