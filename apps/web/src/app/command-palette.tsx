@@ -79,9 +79,12 @@ export default function CommandPalette({
               className="w-full border-b border-slate-200 bg-transparent px-4 py-3 text-base text-slate-900 outline-none placeholder:text-slate-500 dark:border-slate-700 dark:text-slate-100 dark:placeholder:text-slate-400"
             />
             <Command.List className={`max-h-[60vh] overflow-y-auto p-2 ${heading}`}>
-              <Command.Empty className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-300">
-                {search.isFetching ? 'Searching…' : 'Nothing found.'}
-              </Command.Empty>
+              {results.length === 0 ? (
+                // cmdk counts only the items its filter kept: the server's task results are not among them.
+                <Command.Empty className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-300">
+                  {search.isFetching ? 'Searching…' : 'Nothing found.'}
+                </Command.Empty>
+              ) : null}
               <Command.Group heading="Go to">
                 <Command.Item className={item} onSelect={run(() => void navigate({ to: '/tasks' }))}>
                   Tasks <Hint>g t</Hint>

@@ -91,11 +91,14 @@ describe('task list keys', () => {
     expect(writes()[0]!.url).toContain(tasks[1]!.id);
   });
 
-  it('e opens the edit dialog of the focused row', async () => {
+  it('e opens the edit dialog of the focused row; Escape closes it and focus is back on the row', async () => {
     const user = await renderTasks();
-    await user.keyboard('je');
+    await user.keyboard('jje');
     const dialog = await screen.findByRole('dialog', { name: 'Edit task' });
-    await waitFor(() => expect(dialog.querySelector('input[name="title"]')).toHaveValue('Alpha'));
+    await waitFor(() => expect(dialog.querySelector('input[name="title"]')).toHaveValue('Bravo'));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(rowOf('Bravo')).toHaveFocus());
   });
 
   it('# asks first; Cancel deletes nothing, Delete deletes and focus moves to the next row', async () => {
@@ -106,6 +109,7 @@ describe('task list keys', () => {
     await user.keyboard('{Enter}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(writes()).toHaveLength(0);
+    await waitFor(() => expect(rowOf('Alpha')).toHaveFocus());
 
     await user.keyboard('j#'); // now on Bravo
     await screen.findByRole('dialog', { name: 'Delete “Bravo”?' });

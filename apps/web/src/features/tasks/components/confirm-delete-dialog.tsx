@@ -4,20 +4,21 @@ import { Button } from '../../../components/ui/button';
 
 /**
  * "Delete this task?" for the `#` shortcut (there is no undo yet). Radix directly rather than ui/dialog, for
- * `onCloseAutoFocus`: after a deletion focus goes to the row the caller names (the deleted row is gone), after a
- * cancel it returns to the row as usual. Cancel has the initial focus, so Enter alone never deletes.
+ * `onCloseAutoFocus`: Radix would give focus to a trigger (there is none, so <body>); `onClosed` places it instead
+ * (the next row after a deletion, the same row after a cancel). Cancel has the initial focus, so Enter alone never
+ * deletes.
  */
 export function ConfirmDeleteDialog({
   task,
   onCancel,
   onConfirm,
-  onClosedAfterDelete,
+  onClosed,
 }: {
   task: Task | null;
   onCancel: () => void;
   onConfirm: (task: Task) => void;
-  /** Called where Radix would restore focus, when the dialog closed by a confirmed deletion. */
-  onClosedAfterDelete: () => boolean;
+  /** Called where Radix would move focus back, once the dialog has closed. */
+  onClosed: () => void;
 }) {
   return (
     <RadixDialog.Root open={task !== null} onOpenChange={(open) => !open && onCancel()}>
@@ -26,7 +27,8 @@ export function ConfirmDeleteDialog({
         <RadixDialog.Content
           className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl dark:bg-slate-900 dark:ring-1 dark:ring-slate-700"
           onCloseAutoFocus={(e) => {
-            if (onClosedAfterDelete()) e.preventDefault();
+            e.preventDefault();
+            onClosed();
           }}
         >
           <RadixDialog.Title className="text-lg font-semibold">Delete “{task?.title}”?</RadixDialog.Title>

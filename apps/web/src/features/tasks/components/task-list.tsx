@@ -94,8 +94,9 @@ export function TaskList({
               aria-current={task && task.id === focusedId ? 'true' : undefined}
               className={cn(
                 'absolute top-0 left-0 w-full',
-                // The focus ring sits inside the row (the list clips what is outside it).
-                'outline-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400',
+                // The focus ring is an inset ring on a layer over the row (an outline of the <li> would be painted
+                // under the row's own background, and the list clips what is outside it).
+                'outline-none focus-visible:after:pointer-events-none focus-visible:after:absolute focus-visible:after:inset-0 focus-visible:after:ring-2 focus-visible:after:ring-indigo-600 focus-visible:after:ring-inset dark:focus-visible:after:ring-indigo-400',
               )}
               style={{ transform: `translateY(${item.start}px)` }}
             >

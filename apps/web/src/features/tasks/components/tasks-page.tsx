@@ -82,6 +82,13 @@ export function TasksPage({
     setFocusedId(id);
     setFocusRequest((n) => n + 1);
   };
+  /**
+   * Radix modals give focus back to their trigger, and these dialogs have none (a row, a shortcut or the palette
+   * opens them), so focus would fall to <body>: it goes back to the current row instead.
+   */
+  const refocusRow = () => {
+    if (focusedId && tasks.some((t) => t.id === focusedId)) focusRow(focusedId);
+  };
   const focusedIndex = focusedId ? tasks.findIndex((t) => t.id === focusedId) : -1;
   const focusedTask = focusedIndex >= 0 ? tasks[focusedIndex] : undefined;
   const onFocused = (fn: (t: Task) => void) => () => {
@@ -238,18 +245,31 @@ export function TasksPage({
         />
       )}
 
-      <TaskFormDialog open={form.open} editId={form.editId} onOpenChange={(open) => setForm((f) => ({ ...f, open }))} />
-      <TaskHistoryDialog taskId={historyId} onClose={() => setHistoryId(null)} />
+      <TaskFormDialog
+        open={form.open}
+        editId={form.editId}
+        onOpenChange={(open) => {
+          setForm((f) => ({ ...f, open }));
+          if (!open) refocusRow();
+        }}
+      />
+      <TaskHistoryDialog
+        taskId={historyId}
+        onClose={() => {
+          setHistoryId(null);
+          refocusRow();
+        }}
+      />
       <ImportDialog open={importOpen} onOpenChange={setImportOpen} />
       <ConfirmDeleteDialog
         task={confirmDelete}
         onCancel={() => setConfirmDelete(null)}
         onConfirm={deleteConfirmed}
-        onClosedAfterDelete={() => {
+        onClosed={() => {
           const next = focusAfterDelete.current;
           focusAfterDelete.current = null;
           if (next) focusRow(next);
-          return next !== null;
+          else refocusRow();
         }}
       />
       <Dialog

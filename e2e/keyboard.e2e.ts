@@ -1,0 +1,170 @@
+/**
+ * Keyboard layer (issue 16 item 7), driven by the keyboard only once signed in: g t, n (create), j/k (move, with a
+ * visible focus ring), c (complete, the server agrees), x (select), e (edit), # (confirm, delete), / (search), ?
+ * (help), Ctrl+K (palette: navigation and server task search). The palette chunk is not loaded before the first
+ * Ctrl+K. Screenshots: e2e/artifacts/keyboard-*.png.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiFromPage, type Browser, createTaskViaApi, freshPage, launch, register, screenshot } from './helpers';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The title of the row that has DOM focus (the roving tabindex puts focus on the `<li>`), or null. */
+const focusedTitle = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.matches('li[data-row-id]') ? (el.querySelector('[data-testid="task-title"]')?.textContent ?? '') : null;
+  });
+
+describe('keyboard', () => {
+  it('creates, moves, completes, selects, edits, deletes, searches and navigates without the mouse', async () => {
+    const page = await freshPage(browser.context);
+    const paletteChunk: string[] = [];
+    page.on('request', (r) => {
+      if (/\/assets\/command-palette-[^/]+\.js$/.test(r.url())) paletteChunk.push(r.url());
+    });
+    await register(page);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor(); // the signed-in shell (and its keys) is up
+    // Oldest first in the API; the list shows the newest first.
+    await createTaskViaApi(page, { title: 'Water the plants' });
+    await createTaskViaApi(page, { title: 'Book the flights' });
+
+    // g t: to the task list.
+    await page.keyboard.press('g');
+    await page.keyboard.press('t');
+    await page.waitForURL('**/tasks');
+    const rows = page.getByTestId('task-row');
+    await expect.poll(() => rows.count()).toBe(2);
+
+    // n: a new task, typed and submitted with Enter.
+    await page.keyboard.press('n');
+    const create = page.getByRole('dialog', { name: 'New task' });
+    await create.waitFor();
+    await page.keyboard.type('Call the bank');
+    await page.keyboard.press('Enter');
+    await create.waitFor({ state: 'detached' });
+    await expect.poll(() => rows.count()).toBe(3);
+
+    // j / k: a focus ring moves over the rows.
+    await page.keyboard.press('j');
+    await expect.poll(() => focusedTitle(page)).toBe('Call the bank');
+    await page.keyboard.press('j');
+    await expect.poll(() => focusedTitle(page)).toBe('Book the flights');
+    // The ring: a 2px inset indigo ring on the focused row's ::after layer, drawn over the row.
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement as Element;
+      const after = getComputedStyle(el, '::after');
+      return { visible: el.matches(':focus-visible'), position: after.position, shadow: after.boxShadow };
+    });
+    expect(ring.visible).toBe(true);
+    expect(ring.position).toBe('absolute');
+    expect(ring.shadow).toMatch(/ 0px 0px 0px 2px inset/);
+    await screenshot(page, 'keyboard-row-focus');
+    await page.keyboard.press('k');
+    await expect.poll(() => focusedTitle(page)).toBe('Call the bank');
+
+    // c: complete the focused task (the server agrees), x: select it.
+    await page.keyboard.press('c');
+    const bank = rows.filter({ hasText: 'Call the bank' });
+    await expect.poll(() => bank.getByRole('checkbox', { name: /as not done/ }).count()).toBe(1);
+    await expect
+      .poll(async () => {
+        const r = await apiFromPage<{ data: Array<{ title: string; status: string }> }>(
+          page,
+          'GET',
+          '/api/v1/tasks?q=bank',
+        );
+        return r.body.data.find((t) => t.title === 'Call the bank')?.status;
+      })
+      .toBe('completed');
+    await page.keyboard.press('x');
+    await page.getByText('1 selected').waitFor();
+    await screenshot(page, 'keyboard-completed-selected');
+    await page.keyboard.press('x');
+    await page.getByText('1 selected').waitFor({ state: 'detached' });
+
+    // e: edit the focused task; Escape closes and focus returns to the row.
+    await page.keyboard.press('e');
+    const edit = page.getByRole('dialog', { name: 'Edit task' });
+    await expect.poll(() => edit.getByLabel('Title').inputValue()).toBe('Call the bank');
+    await page.keyboard.press('Escape');
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(() => focusedTitle(page)).toBe('Call the bank');
+
+    // #: asks first (Cancel has the focus); Tab to Delete, Enter; focus moves on to the next row.
+    await page.keyboard.press('j');
+    await expect.poll(() => focusedTitle(page)).toBe('Book the flights');
+    await page.keyboard.press('Shift+#');
+    const confirm = page.getByRole('dialog', { name: 'Delete “Book the flights”?' });
+    await confirm.waitFor();
+    await screenshot(page, 'keyboard-confirm-delete');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => focusedTitle(page)).toBe('Water the plants');
+    const gone = await apiFromPage<{ data: Array<{ title: string }> }>(page, 'GET', '/api/v1/tasks');
+    expect(gone.body.data.map((t) => t.title).sort()).toEqual(['Call the bank', 'Water the plants']);
+
+    // /: focus the search box; letters typed there are text, not shortcuts.
+    await page.keyboard.press('/');
+    const box = page.getByRole('searchbox');
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('plants');
+    await page.waitForURL(/q=plants/);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    // ?: the help overlay lists the shortcuts.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    for (const text of ['Show keyboard shortcuts', 'Move to the next task', 'Go to dashboard', 'Delete the task'])
+      await help.getByText(text).waitFor();
+    await screenshot(page, 'keyboard-help');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+
+    // Ctrl+K: the palette (its chunk loads now, not before); go to the dashboard.
+    expect(paletteChunk).toEqual([]);
+    await page.keyboard.press('Control+K');
+    const palette = page.getByTestId('command-palette');
+    await palette.waitFor();
+    expect(paletteChunk).toHaveLength(1);
+    await page.keyboard.type('dashb');
+    await screenshot(page, 'keyboard-palette-navigate');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/dashboard');
+    await palette.waitFor({ state: 'detached' });
+
+    // Ctrl+K again: a server search finds the task; Enter opens it on the task list.
+    await page.keyboard.press('Control+K');
+    await palette.waitFor();
+    await page.keyboard.type('water');
+    const hit = palette.getByRole('option', { name: /Water the plants/ });
+    await hit.waitFor();
+    await screenshot(page, 'keyboard-palette-search');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => hit.getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/tasks');
+    const opened = page.getByRole('dialog', { name: 'Edit task' });
+    await expect.poll(() => opened.getByLabel('Title').inputValue()).toBe('Water the plants');
+    await page.keyboard.press('Escape');
+    await opened.waitFor({ state: 'detached' });
+
+    // g d: back to the dashboard.
+    await page.keyboard.press('g');
+    await page.keyboard.press('d');
+    await page.waitForURL('**/dashboard');
+    await page.close();
+  });
+});
