@@ -237,6 +237,12 @@ describe('themes and accessibility', () => {
       return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     })();
     expect(colours.body).not.toBe(light);
+    // The check can fail: without theme-init.js the same page is light until the app runs (the flash).
+    await page.evaluate(() => localStorage.setItem('primetrade-theme', 'dark'));
+    await page.route(/\/theme-init\.js$/, (route) => route.abort());
+    await page.reload();
+    expect(await isDark(page)).toBe(false);
+    await page.unroute(/\/theme-init\.js$/);
     await page.unroute(/\/assets\/.*\.js$/);
     await page.close();
   });

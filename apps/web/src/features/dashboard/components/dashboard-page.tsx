@@ -49,15 +49,19 @@ function Stat({
       </div>
     );
   // The link stays inside the <dt> (a <dl> may hold only dt/dd groups) and covers the whole card (after:inset-0);
-  // its name starts with the visible label (axe: label-content-name-mismatch).
+  // its name starts with its visible text, the label (axe: label-content-name-mismatch).
   return (
     <div
       className={`relative ${card} hover:ring-indigo-300 focus-within:ring-2 focus-within:ring-indigo-500 dark:hover:ring-indigo-500`}
     >
       <dt className="text-sm text-slate-600 dark:text-slate-300">
-        <Link to="/tasks" search={search} className="after:absolute after:inset-0 focus:outline-none">
+        <Link
+          to="/tasks"
+          search={search}
+          className="after:absolute after:inset-0 focus:outline-none"
+          aria-label={`${label}: ${value}, show these tasks`}
+        >
           {label}
-          <span className="sr-only">: {value}, show these tasks</span>
         </Link>
       </dt>
       {number}
