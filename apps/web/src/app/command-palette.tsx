@@ -7,7 +7,7 @@ import * as RadixDialog from '@radix-ui/react-dialog';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { Command } from 'cmdk';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useLogout } from '../features/auth/api/logout';
 import { listTasks } from '../features/tasks/api/list-tasks';
 import { labelOf } from '../lib/format';
@@ -49,6 +49,16 @@ export default function CommandPalette({
   });
   const results = q.length > 0 ? (search.data?.data.slice(0, SEARCH_RESULTS) ?? []) : [];
 
+  // cmdk highlights the first item its own filter kept; the server's results (forceMount) arrive later and are not
+  // among them, so when nothing is highlighted the first result is, and Enter opens it.
+  const [selected, setSelected] = useState('');
+  const listRef = useRef<HTMLDivElement>(null);
+  const firstResult = results[0]?.id;
+  useEffect(() => {
+    if (firstResult && !listRef.current?.querySelector('[cmdk-item][aria-selected="true"]'))
+      setSelected(`task-${firstResult}`);
+  }, [firstResult]);
+
   const setOpen = (next: boolean) => {
     if (!next) setInput('');
     onOpenChange(next);
@@ -71,14 +81,14 @@ export default function CommandPalette({
           <RadixDialog.Description className="sr-only">
             Type to filter screens and actions or to search your tasks; arrow keys move, Enter runs.
           </RadixDialog.Description>
-          <Command label="Command palette" loop>
+          <Command label="Command palette" loop value={selected} onValueChange={setSelected}>
             <Command.Input
               value={input}
               onValueChange={setInput}
               placeholder="Go to, run an action, or search tasks…"
               className="w-full border-b border-slate-200 bg-transparent px-4 py-3 text-base text-slate-900 outline-none placeholder:text-slate-500 dark:border-slate-700 dark:text-slate-100 dark:placeholder:text-slate-400"
             />
-            <Command.List className={`max-h-[60vh] overflow-y-auto p-2 ${heading}`}>
+            <Command.List ref={listRef} className={`max-h-[60vh] overflow-y-auto p-2 ${heading}`}>
               {results.length === 0 ? (
                 // cmdk counts only the items its filter kept: the server's task results are not among them.
                 <Command.Empty className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-300">
