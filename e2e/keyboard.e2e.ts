@@ -2,10 +2,12 @@
  * Keyboard layer (issue 16 item 7), driven by the keyboard only once signed in: g t, n (create), j/k (move, with a
  * visible focus ring), c (complete, the server agrees), x (select), e (edit), # (confirm, delete), / (search), ?
  * (help), Ctrl+K (palette: navigation and server task search). The palette chunk is not loaded before the first
- * Ctrl+K. Screenshots: e2e/artifacts/keyboard-*.png.
+ * Ctrl+K. The focused row, the help overlay and the palette have 0 serious/critical axe violations in the light
+ * and the dark theme. Screenshots: e2e/artifacts/keyboard-*.png.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeSeriousViolations, describeViolations } from './axe';
 import { apiFromPage, type Browser, createTaskViaApi, freshPage, launch, register, screenshot } from './helpers';
 
 let browser: Browser;
@@ -164,6 +166,41 @@ describe('keyboard', () => {
     await page.keyboard.press('g');
     await page.keyboard.press('d');
     await page.waitForURL('**/dashboard');
+    await page.close();
+  });
+
+  it('the focused row, the help overlay and the palette pass axe in the light and the dark theme', async () => {
+    const page = await freshPage(browser.context);
+    await register(page);
+    await createTaskViaApi(page, { title: 'Water the plants', tags: ['home'] });
+    await createTaskViaApi(page, { title: 'Book the flights', status: 'completed' });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme }); // the theme follows the system (no stored choice)
+      await page.goto('/tasks');
+      await expect.poll(() => page.getByTestId('task-row').count()).toBe(2);
+      const check = async (name: string) => {
+        const found = await axeSeriousViolations(page);
+        expect(found, describeViolations(found)).toEqual([]);
+        await screenshot(page, `keyboard-${scheme}-${name}`);
+      };
+      await page.keyboard.press('j');
+      await expect.poll(() => focusedTitle(page)).toBe('Book the flights');
+      await check('row-focus');
+      await page.keyboard.press('?');
+      const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await help.waitFor();
+      await check('help');
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+      await page.keyboard.press('Control+K');
+      const palette = page.getByTestId('command-palette');
+      await palette.waitFor();
+      await page.keyboard.type('water');
+      await palette.getByRole('option', { name: /Water the plants/ }).waitFor();
+      await check('palette');
+      await page.keyboard.press('Escape');
+      await palette.waitFor({ state: 'detached' });
+    }
     await page.close();
   });
 });

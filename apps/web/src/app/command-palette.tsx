@@ -22,7 +22,7 @@ const heading =
   '[&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:text-slate-600 dark:[&_[cmdk-group-heading]]:text-slate-300';
 
 function Hint({ children }: { children: ReactNode }) {
-  return <span className="text-xs text-slate-500 dark:text-slate-400">{children}</span>;
+  return <span className="text-xs text-slate-600 dark:text-slate-300">{children}</span>;
 }
 
 export default function CommandPalette({

@@ -26,7 +26,7 @@ export default function ShortcutHelp({ open, onOpenChange }: { open: boolean; on
                         // biome-ignore lint/suspicious/noArrayIndexKey: a fixed, never reordered list of key caps
                         <Fragment key={i}>
                           {k === 'then' ? (
-                            <span className="text-xs text-slate-500 dark:text-slate-400">then</span>
+                            <span className="text-xs text-slate-600 dark:text-slate-300">then</span>
                           ) : (
                             <kbd className="min-w-6 rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 text-center font-mono text-xs text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
                               {k}
