@@ -160,7 +160,7 @@ describe('backup round trip (pglite)', () => {
     } finally {
       await empty.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 const pgUrl = testConfig().testDatabaseUrl;
@@ -217,5 +217,5 @@ describe.skipIf(!pgUrl)('backup round trip (postgres)', () => {
     } finally {
       await fresh.drop();
     }
-  }, 60_000);
+  }, 180_000);
 });
