@@ -163,6 +163,15 @@ async function runMode(mode: Mode) {
     if (violations.length) failures.push(`[${mode}] ${name}\n${describeViolations(violations)}`);
   };
   await signedInScreens(page, check);
+  // The phone layout (390 × 844) of the two main screens.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/dashboard');
+  await page.getByTestId('charts').waitFor();
+  await check('dashboard-390');
+  await page.goto('/tasks');
+  await page.getByTestId('task-row').first().waitFor();
+  await check('tasks-390');
+  await page.setViewportSize({ width: 1280, height: 900 });
   await signedOutScreens(page, check);
   expect(failures.join('\n\n')).toBe('');
   await page.close();
