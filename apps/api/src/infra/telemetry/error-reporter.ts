@@ -1,13 +1,17 @@
 /**
- * A small Sentry-protocol error reporter, on only when SENTRY_DSN is set: each report is one envelope POSTed to
- * the DSN's envelope endpoint (Sentry, GlitchTip and other compatible servers accept it). It sends the error's
- * type, message (credentials and tokens masked) and stack, the request id, method, route pattern and status, the
- * release and environment — never headers, cookies, bodies, query strings or user data.
+ * Error reporting through the Sentry SDK (@sentry/node), on only when SENTRY_DSN is set: each report is one
+ * envelope POSTed to the DSN's envelope endpoint (Sentry, GlitchTip and other compatible servers accept it). It
+ * sends the error's type, message (credentials and tokens masked) and stack, the request id, method, route pattern
+ * and status, the release and environment — never headers, cookies, bodies, query strings or user data.
  *
- * Why not @sentry/node: its current major needs OpenTelemetry's newer line and import hooks (Node ≥ 22 for the
- * instrumentation we pin), and we need only "send this error"; this is ~100 lines with no dependency.
+ * How the SDK is held so it keeps those guarantees (docs/adr/0003): a private `NodeClient` bound to its own `Scope`
+ * per app (no `Sentry.init`, no global hub: many apps in one process do not share it), `enableOpenTelemetrySetup:
+ * false` (our own tracing in infra/telemetry stays the only OpenTelemetry set-up), no integrations at all (no http/
+ * console/context-lines/request-data instrumentation, so nothing is collected that we do not hand it), every
+ * `dataCollection` switch off (v11's successor of `sendDefaultPii: false`), no server name, no client reports, and a `beforeSend` that keeps only the fields above and scrubs them. The
+ * SDK is imported when a reporter is made, so a server without SENTRY_DSN does not pay for loading it.
  */
-import { randomUUID } from 'node:crypto';
+import type { ErrorEvent, NodeClient, Scope } from '@sentry/node';
 
 export interface ReportContext {
   requestId?: string;
@@ -56,34 +60,55 @@ export function scrub(text: string): string {
     .slice(0, 4000);
 }
 
-const FRAME_RE = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
-
-function frames(stack: string | undefined) {
-  if (!stack) return undefined;
-  const out = stack
-    .split('\n')
-    .slice(1)
-    .map((line) => FRAME_RE.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({
-      function: m[1] ?? '<anonymous>',
-      filename: scrub(m[2] ?? ''),
-      lineno: Number(m[3]),
-      colno: Number(m[4]),
-      in_app: !(m[2] ?? '').includes('node_modules') && !(m[2] ?? '').startsWith('node:'),
-    }))
-    .reverse(); // Sentry wants the innermost frame last.
-  return out.length ? { frames: out } : undefined;
+/**
+ * Keep only what this reporter means to send (allow-list, not deny-list): anything an SDK update starts adding on
+ * its own — request data, user, breadcrumbs, extra, server name, source lines — is dropped here.
+ */
+export function strip(event: ErrorEvent, serviceName: string): ErrorEvent {
+  const values = (event.exception?.values ?? []).map((v) => ({
+    type: v.type,
+    value: v.value === undefined ? undefined : scrub(v.value),
+    mechanism: v.mechanism,
+    stacktrace: v.stacktrace?.frames
+      ? {
+          frames: v.stacktrace.frames.map((f) => ({
+            function: f.function,
+            module: f.module,
+            filename: f.filename === undefined ? undefined : scrub(f.filename),
+            lineno: f.lineno,
+            colno: f.colno,
+            in_app: f.in_app,
+          })),
+        }
+      : undefined,
+  }));
+  return {
+    type: undefined,
+    event_id: event.event_id,
+    timestamp: event.timestamp,
+    platform: event.platform,
+    level: event.level,
+    logger: serviceName,
+    release: event.release,
+    environment: event.environment,
+    tags: event.tags,
+    transaction: event.transaction,
+    sdk: event.sdk ? { name: event.sdk.name, version: event.sdk.version } : undefined,
+    exception: { values },
+  };
 }
 
 export class ErrorReporter {
   private readonly dsn: ParsedDsn;
   private readonly pending = new Set<Promise<void>>();
   private readonly maxInFlight: number;
+  private sdk: Promise<{ client: NodeClient; scope: Scope }> | undefined;
 
   constructor(private readonly options: ReporterOptions) {
     this.dsn = parseDsn(options.dsn);
     this.maxInFlight = options.maxInFlight ?? 20;
+    // Load the SDK now (0.5–3 s on this box), not on the first error: the first report must not wait for it.
+    this.client().catch((err) => options.onError?.(err));
   }
 
   /** Queue a report; never throws, never blocks the caller. */
@@ -107,48 +132,84 @@ export class ErrorReporter {
     clearTimeout(timer);
   }
 
+  private client(): Promise<{ client: NodeClient; scope: Scope }> {
+    this.sdk ??= import('@sentry/node').then((Sentry) => {
+      const { envelopeUrl, publicKey } = this.dsn;
+      const timeoutMs = this.options.timeoutMs ?? 3000;
+      const transport = (transportOptions: Parameters<typeof Sentry.createTransport>[0]) =>
+        Sentry.createTransport({ ...transportOptions, bufferSize: this.maxInFlight }, async (request) => {
+          // The SDK's own transports put the key in the query string and go through node:http (which our tracing
+          // instruments); this one posts with the auth header and is invisible to the traces.
+          const res = await fetch(envelopeUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/x-sentry-envelope',
+              'x-sentry-auth': `Sentry sentry_version=7, sentry_client=primetrade-tasks/1.0, sentry_key=${publicKey}`,
+            },
+            body: request.body,
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          await res.arrayBuffer().catch(() => undefined);
+          if (!res.ok) throw new Error(`error report rejected with HTTP ${res.status}`);
+          return {
+            statusCode: res.status,
+            headers: {
+              'x-sentry-rate-limits': res.headers.get('x-sentry-rate-limits'),
+              'retry-after': res.headers.get('retry-after'),
+            },
+          };
+        });
+      const client = new Sentry.NodeClient({
+        dsn: this.options.dsn,
+        release: this.options.release,
+        environment: this.options.environment,
+        transport,
+        stackParser: Sentry.defaultStackParser,
+        integrations: [],
+        enableOpenTelemetrySetup: false,
+        // Collect nothing on the SDK's own initiative (no integration would, but the option says it outright).
+        dataCollection: {
+          userInfo: false,
+          cookies: false,
+          httpHeaders: false,
+          httpBodies: [],
+          urlQueryParams: false,
+          databaseQueryData: false,
+          queues: false,
+          stackFrameVariables: false,
+          frameContextLines: 0,
+        },
+        includeServerName: false,
+        sendClientReports: false,
+        enableRuntimeChannelInjection: false,
+        maxBreadcrumbs: 0,
+        tracesSampleRate: undefined,
+        beforeSend: (event) => strip(event, this.options.serviceName),
+      });
+      const scope = new Sentry.Scope();
+      scope.setClient(client);
+      client.init();
+      return { client, scope };
+    });
+    return this.sdk;
+  }
+
   private async send(error: unknown, context: ReportContext): Promise<void> {
     const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : 'Non-error thrown');
-    const eventId = randomUUID().replaceAll('-', '');
+    const { client, scope: base } = await this.client();
+    const scope = base.clone();
     const tags: Record<string, string> = { mechanism: context.mechanism, service: this.options.serviceName };
     if (context.requestId) tags.request_id = context.requestId;
     if (context.route) tags.route = context.route;
     if (context.method) tags.method = context.method;
     if (context.status) tags.status = String(context.status);
-    const event = {
-      event_id: eventId,
-      timestamp: Date.now() / 1000,
-      platform: 'node',
-      level: 'error',
-      logger: this.options.serviceName,
-      release: this.options.release,
-      environment: this.options.environment,
-      tags,
-      exception: {
-        values: [
-          {
-            type: err.name || 'Error',
-            value: scrub(err.message),
-            mechanism: { type: context.mechanism, handled: context.mechanism === 'http' },
-            stacktrace: frames(err.stack),
-          },
-        ],
-      },
-      ...(context.route ? { transaction: `${context.method ?? ''} ${context.route}`.trim() } : {}),
-    };
-    const body = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n${JSON.stringify({
-      type: 'event',
-    })}\n${JSON.stringify(event)}\n`;
-    const res = await fetch(this.dsn.envelopeUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-sentry-envelope',
-        'x-sentry-auth': `Sentry sentry_version=7, sentry_client=primetrade-tasks/1.0, sentry_key=${this.dsn.publicKey}`,
-      },
-      body,
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),
+    scope.setTags(tags);
+    if (context.route) scope.setTransactionName(`${context.method ?? ''} ${context.route}`.trim());
+    const eventId = scope.captureException(err, {
+      data: { mechanism: { type: context.mechanism, handled: context.mechanism === 'http' } },
     });
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) throw new Error(`error report rejected with HTTP ${res.status}`);
+    // The SDK queues the event; wait until its transport is done with it (it never rejects, so ask the outcome).
+    const sent = await client.flush(this.options.timeoutMs ?? 3000);
+    if (!sent) throw new Error(`error report ${eventId} not sent in time`);
   }
 }
