@@ -190,4 +190,3 @@ const serverFields = Object.fromEntries(
 
 /** A row of an import: the create fields; the read-only fields of an export (id, version, ...) are ignored. */
 export const importRowSchema = z.strictObject({ ...createTaskBody.shape, ...serverFields });
-
