@@ -84,7 +84,9 @@ describe.each(drivers())('readiness on a blocked event loop (%s)', (driver) => {
         block(400);
         outcomes.push(await check);
       }
-      expect(outcomes).toEqual(['timeout', 'timeout', 'timeout']);
+      // Which of the two timers runs first after the block is the event loop's choice (one CI run on Node 24 saw
+      // ['timeout', 'timeout', 'ok']): a plain deadline misreports the healthy database, not necessarily every time.
+      expect(outcomes).toContain('timeout');
     },
   );
 });
