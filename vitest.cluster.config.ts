@@ -22,6 +22,8 @@ export default defineConfig({
       'deploy/deploy.test.ts',
       'bench/faults/*nginx*.test.ts',
     ],
+    // Writes the migrated PGlite template the integration tests' databases start from (test/global-setup.ts).
+    globalSetup: ['apps/api/src/test/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -34,6 +34,7 @@ import {
   login,
   onExitCleanup,
   percentile,
+  readBody,
   ROOT,
   round,
   start,
@@ -164,13 +165,7 @@ async function postCsv(base, token, csv) {
     body: csv,
     signal: AbortSignal.timeout(600_000),
   });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const { text, json } = await readBody(res);
   return {
     status: res.status,
     imported: json?.data?.imported,

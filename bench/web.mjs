@@ -275,7 +275,7 @@ async function lighthouseRuns() {
     await page.goto(`${base}/login`);
     await page.getByLabel('Email', { exact: true }).fill(user.email);
     await page.getByLabel('Password', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL('**/dashboard');
     await page.getByTestId('stats').waitFor();
     await page.waitForLoadState('networkidle').catch(() => {});

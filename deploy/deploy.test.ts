@@ -498,3 +498,230 @@ describe('Kubernetes base', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The role split (issue 19 item 4): deploy/nginx/roles.conf, compose's `roles` profile and deploy/k8s/roles route
+// every API path to the role that serves it (each role's paths read from a ROLES=<role> app's OpenAPI document).
+// ---------------------------------------------------------------------------------------------------------------
+
+const HTTP_ROLES = ['auth', 'tasks', 'events'] as const;
+const SPLIT_ROLES = ['auth', 'tasks', 'events', 'worker', 'scheduler'] as const;
+
+/** A concrete URL for an OpenAPI path ({id} → a sample segment). */
+const sampleUrl = (p: string) => p.replace(/\{[^}]+\}/g, '0b7a1c7e-0000-4000-8000-000000000000');
+
+/** nginx's choice of location for a URL (exact `=` first, else the longest prefix; roles.conf has no regex ones). */
+function nginxUpstream(conf: string, url: string): string | undefined {
+  const locations = [...conf.matchAll(/location (=\s+)?(\S+) \{([\s\S]*?)\n {4}\}/g)].map((m) => ({
+    exact: Boolean(m[1]),
+    path: m[2] as string,
+    upstream: /proxy_pass http:\/\/(\w+);/.exec(m[3] as string)?.[1],
+  }));
+  const exact = locations.find((l) => l.exact && l.path === url);
+  if (exact) return exact.upstream;
+  return locations.filter((l) => !l.exact && url.startsWith(l.path)).sort((a, b) => b.path.length - a.path.length)[0]
+    ?.upstream;
+}
+
+/** The Ingress's choice for a URL (pathType Prefix matches whole path elements; the longest wins). */
+function ingressService(paths: Array<{ path: string; backend: Any }>, url: string): string | undefined {
+  const elems = (p: string) => p.split('/').filter(Boolean);
+  const u = elems(url);
+  return paths
+    .filter((p) => elems(p.path).every((e, i) => u[i] === e))
+    .sort((a, b) => elems(b.path).length - elems(a.path).length)[0]?.backend.service.name;
+}
+
+/** Every API path of each role that `route` sends elsewhere (empty = the routing is right). */
+function misrouted(
+  pathsByRole: Record<string, string[]>,
+  route: (url: string) => string | undefined,
+  target: (role: string) => string,
+): string[] {
+  const wrong: string[] = [];
+  for (const [role, paths] of Object.entries(pathsByRole)) {
+    for (const p of paths) {
+      const got = route(sampleUrl(p));
+      if (got !== target(role)) wrong.push(`${p} (${role}) → ${got}`);
+    }
+  }
+  return wrong;
+}
+
+describe('process roles: nginx roles.conf, compose profile and Kubernetes overlay', () => {
+  const conf = read('nginx/roles.conf');
+  const compose = parse(read('compose.yaml'), { merge: true }) as Any;
+  const kustomization = parse(read('k8s/roles/kustomization.yaml')) as Any;
+  const docs: Any[] = (kustomization.resources as string[])
+    .filter((f) => !f.startsWith('..'))
+    .flatMap((f) => parseAllDocuments(read(`k8s/roles/${f}`)).map((d) => d.toJS()));
+  const find = (kind: string, name: string) => docs.find((d) => d?.kind === kind && d.metadata.name === name);
+  const pathsByRole: Record<string, string[]> = {};
+
+  beforeAll(async () => {
+    for (const role of HTTP_ROLES) {
+      const c = await createTestContext('pglite', { config: { roles: [role] } });
+      try {
+        const doc = (await c.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as Any;
+        pathsByRole[role] = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1/'));
+      } finally {
+        await c.close();
+      }
+    }
+    expect(Object.values(pathsByRole).every((p) => p.length > 0)).toBe(true);
+  }, 120_000);
+
+  it('roles.conf sends every API path to the upstream of its role, and the rest to a role that serves the web app', () => {
+    expect(
+      misrouted(
+        pathsByRole,
+        (u) => nginxUpstream(conf, u),
+        (r) => `role_${r}`,
+      ),
+    ).toEqual([]);
+    expect(nginxUpstream(conf, '/')).toBe('role_tasks');
+    expect(nginxUpstream(conf, '/health/ready')).toBe('role_tasks');
+    expect(nginxUpstream(conf, '/metrics')).toBeUndefined(); // `return 404`
+    const events = /location \/api\/v1\/events \{([\s\S]*?)\n {4}\}/.exec(conf)?.[1] ?? '';
+    expect(events).toMatch(/proxy_buffering off;/);
+    expect(events).toMatch(/proxy_read_timeout 1h;/);
+    expect(conf).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+  });
+
+  it('planted fault: a roles.conf without the /users location is caught (users paths reach tasks)', () => {
+    const faulty = conf.replace(/ {4}location \/api\/v1\/users\/ \{[\s\S]*?\n {4}\}\n/, '');
+    expect(faulty).not.toBe(conf);
+    const wrong = misrouted(
+      pathsByRole,
+      (u) => nginxUpstream(faulty, u),
+      (r) => `role_${r}`,
+    );
+    expect(wrong.some((w) => w.startsWith('/api/v1/users/'))).toBe(true);
+  });
+
+  it('compose: one service per role on the image with ROLES set, nginx-roles on roles.conf with their hosts', () => {
+    for (const role of SPLIT_ROLES) {
+      const s = compose.services[`api-${role}`];
+      expect(s, role).toBeDefined();
+      expect(s.profiles).toEqual(['roles']);
+      expect(s.environment.ROLES).toBe(role);
+      expect(s.environment.REDIS_URL).toBeTruthy();
+    }
+    const ngx = compose.services['nginx-roles'];
+    expect(ngx.volumes).toContain('./nginx/roles.conf:/etc/nginx/nginx.conf:ro');
+    for (const [, host, port] of conf.matchAll(/server ([\w-]+):(\d+)/g)) {
+      expect(compose.services[host as string], host).toBeDefined();
+      expect(compose.services[host as string].environment.PORT).toBe(port);
+    }
+  });
+
+  it('roles.conf passes nginx -t when nginx is installed', (t) => {
+    if (!which('nginx')) {
+      t.skip();
+      return;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'pt-nginx-roles-'));
+    try {
+      const local = conf
+        .replace(
+          /server api-(\w+):3000/g,
+          (_m, r: string) => `server 127.0.0.1:${3001 + HTTP_ROLES.indexOf(r as 'auth')}`,
+        )
+        .replace(/\/dev\/std(err|out)/g, (_m, s) => path.join(dir, `${s}.log`));
+      writeFileSync(path.join(dir, 'nginx.conf'), local);
+      const out = spawnSync(
+        'nginx',
+        ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', `pid ${path.join(dir, 'nginx.pid')};`],
+        { stdio: 'pipe' },
+      );
+      expect(out.status, String(out.stderr)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('k8s: one Deployment per role running server.js with its ROLES, probes on the API port, non-root', () => {
+    const names = configEnvNames();
+    for (const role of SPLIT_ROLES) {
+      const d = find('Deployment', `primetrade-role-${role}`);
+      expect(d, role).toBeDefined();
+      expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
+      const pod = d.spec.template.spec;
+      const c = pod.containers[0];
+      expect(c.command.join(' ')).toBe('node apps/api/dist/server.js');
+      const env = c.env as Any[];
+      expect(env.find((e) => e.name === 'ROLES')?.value).toBe(role);
+      for (const e of env) expect(names.has(e.name), `${role}: ${e.name}`).toBe(true);
+      expect(c.readinessProbe.httpGet).toMatchObject({ path: '/health/ready', port: 'http' });
+      expect(c.livenessProbe.httpGet).toMatchObject({ path: '/health/live', port: 'http' });
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      expect(c.resources.requests.cpu).toBeTruthy();
+      expect(d.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(c.ports[0].containerPort));
+      // Selected by a NetworkPolicy of the overlay.
+      const np = docs.filter(
+        (x) => x?.kind === 'NetworkPolicy' && matches(x.spec.podSelector.matchLabels, d.spec.template.metadata.labels),
+      );
+      expect(np.length, role).toBe(1);
+    }
+    expect(find('Deployment', 'primetrade-role-scheduler').spec.replicas).toBe(1);
+  });
+
+  it('k8s: an HPA per scaled role — tasks and events on CPU, the worker on queue depth (an exported metric) and CPU', () => {
+    for (const role of ['auth', 'tasks', 'events', 'worker']) {
+      const hpa = find('HorizontalPodAutoscaler', `primetrade-role-${role}`);
+      expect(hpa, role).toBeDefined();
+      expect(find(hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name), role).toBeDefined();
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+      expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+      const cpu = (hpa.spec.metrics as Any[]).find((m) => m.type === 'Resource' && m.resource.name === 'cpu');
+      expect(cpu, role).toBeDefined();
+    }
+    const external = (find('HorizontalPodAutoscaler', 'primetrade-role-worker').spec.metrics as Any[]).find(
+      (m) => m.type === 'External',
+    );
+    expect(external.external.metric.name).toBe('queue_depth');
+    expect(exported.has('queue_depth')).toBe(true);
+    expect(find('HorizontalPodAutoscaler', 'primetrade-role-scheduler')).toBeUndefined();
+  });
+
+  it('k8s: the Ingress sends every API path to the Service of its role; the all-in-one API is removed', () => {
+    const patch = parse(read('k8s/roles/ingress-patch.yaml')) as Any[];
+    const paths = patch[0].value as Array<{ path: string; backend: Any }>;
+    expect(
+      misrouted(
+        pathsByRole,
+        (u) => ingressService(paths, u),
+        (r) => `primetrade-role-${r}`,
+      ),
+    ).toEqual([]);
+    for (const p of paths) {
+      const svc = find('Service', p.backend.service.name);
+      expect(svc, p.path).toBeDefined();
+      const pods = find('Deployment', p.backend.service.name).spec.template;
+      expect(matches(svc.spec.selector, pods.metadata.labels)).toBe(true);
+    }
+    const deleted = (kustomization.patches as Any[]).map((p) => `${p.target.kind}/${p.target.name}`);
+    for (const k of [
+      'Deployment/primetrade-api',
+      'HorizontalPodAutoscaler/primetrade-api',
+      'Deployment/primetrade-worker',
+    ]) {
+      expect(deleted).toContain(k);
+    }
+  });
+
+  it('k8s: `kubectl kustomize deploy/k8s/roles` renders the roles and none of the all-in-one API (when kubectl is installed)', (t) => {
+    if (!which('kubectl')) {
+      t.skip();
+      return;
+    }
+    const out = spawnSync('kubectl', ['kustomize', path.join(here, 'k8s/roles')], { stdio: 'pipe', encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    const rendered = parseAllDocuments(out.stdout).map((d) => d.toJS());
+    const deployments = rendered.filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name);
+    expect(deployments.toSorted()).toEqual(SPLIT_ROLES.map((r) => `primetrade-role-${r}`).toSorted());
+    expect(rendered.filter((d) => d.kind === 'Job').map((d) => d.metadata.name)).toEqual(['primetrade-migrate']);
+    for (const d of rendered)
+      expect(d.metadata.namespace ?? 'primetrade', `${d.kind}/${d.metadata.name}`).toBe('primetrade');
+  });
+});

@@ -18,6 +18,15 @@ export interface AxeViolation {
 export async function axeSeriousViolations(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
+    // Colours are judged at rest: a button fading from its disabled colour (transition-colors) measured half-way
+    // is neither state's contrast. Wait for the running CSS transitions and animations (infinite ones excepted).
+    const settling = document
+      .getAnimations()
+      .filter((a) => a.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY);
+    await Promise.race([
+      Promise.allSettled(settling.map((a) => a.finished)),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]);
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected above, untyped in the page
     const axe = (window as any).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });

@@ -116,6 +116,10 @@ export default async function setup(project: TestProject) {
     RATE_LIMIT_LOGIN_FAILURES_MAX: '1000',
     RATE_LIMIT_TASK_CREATE_MAX: '100000',
     RATE_LIMIT_API_MAX: '100000',
+    // The browser tests share two cores with Chromium: load shedding would turn scheduling delays into 503s in
+    // the middle of a flow (its own tests are in npm test and the fault suite).
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_IN_FLIGHT: '0',
   };
   for (const k of ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'REDIS_URL', 'JWT_SECRET']) delete env[k];
   const start = () => spawn(process.execPath, [serverJs], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });

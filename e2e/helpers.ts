@@ -23,8 +23,12 @@ export interface Browser {
   close: () => Promise<void>;
 }
 
-/** Debian's Chromium with a throwaway profile (--user-data-dir via a persistent context); never a download. */
-export async function launch(): Promise<Browser> {
+/**
+ * Debian's Chromium with a throwaway profile (--user-data-dir via a persistent context); never a download.
+ * `serviceWorkers: 'block'` for a test that intercepts the app's own files: the service worker would otherwise
+ * answer them from its cache, where a page route never sees them.
+ */
+export async function launch(opts: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<Browser> {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'pt-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -32,6 +36,7 @@ export async function launch(): Promise<Browser> {
     args: CHROMIUM_ARGS,
     baseURL: baseURL(),
     viewport: { width: 1280, height: 900 },
+    serviceWorkers: opts.serviceWorkers ?? 'allow',
   });
   context.setDefaultTimeout(15_000);
   return {
@@ -81,7 +86,7 @@ export async function login(page: Page, user: { email: string; password: string 
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByLabel('Email', { exact: true }).fill(user.email);
   await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** Calls the API from inside the page, as the app does (cookies + CSRF header). */

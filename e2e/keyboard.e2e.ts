@@ -1,6 +1,6 @@
 /**
  * Keyboard layer (issue 16 item 7), driven by the keyboard only once signed in: g t, n (create), j/k (move, with a
- * visible focus ring), c (complete, the server agrees), x (select), e (edit), # (confirm, delete), / (search), ?
+ * visible focus ring), c (complete, the server agrees), x (select), e (edit), # (delete, Undo toast), / (search), ?
  * (help), Ctrl+K (palette: navigation and server task search). The palette chunk is not loaded before the first
  * Ctrl+K. The focused row, the help overlay and the palette have 0 serious/critical axe violations in the light
  * and the dark theme. Screenshots: e2e/artifacts/keyboard-*.png.
@@ -100,16 +100,13 @@ describe('keyboard', () => {
     await edit.waitFor({ state: 'detached' });
     await expect.poll(() => focusedTitle(page)).toBe('Call the bank');
 
-    // #: asks first (Cancel has the focus); Tab to Delete, Enter; focus moves on to the next row.
+    // #: deletes at once (the toast offers Undo instead of a confirmation); focus moves on to the next row.
     await page.keyboard.press('j');
     await expect.poll(() => focusedTitle(page)).toBe('Book the flights');
     await page.keyboard.press('Shift+#');
-    const confirm = page.getByRole('dialog', { name: 'Delete “Book the flights”?' });
-    await confirm.waitFor();
-    await screenshot(page, 'keyboard-confirm-delete');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
-    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Undo' }).waitFor();
+    await screenshot(page, 'keyboard-delete-undo-toast');
+    expect(await page.getByRole('dialog').count()).toBe(0);
     await expect.poll(() => rows.count()).toBe(2);
     await expect.poll(() => focusedTitle(page)).toBe('Water the plants');
     const gone = await apiFromPage<{ data: Array<{ title: string }> }>(page, 'GET', '/api/v1/tasks');

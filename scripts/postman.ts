@@ -86,6 +86,65 @@ export const PLAN: [string, Step][] = [
     },
   ],
   ['get /api/v1/auth/me', { expect: 200 }],
+  ['get /api/v1/auth/mfa', { expect: 200 }],
+  ['post /api/v1/auth/mfa/totp', { expect: 200, name: 'Start TOTP set-up (left pending: a code needs the app)' }],
+  ['post /api/v1/auth/mfa/totp/confirm', { body: { code: '000000' }, expect: 401, name: 'Confirm TOTP (wrong code)' }],
+  [
+    'delete /api/v1/auth/mfa/totp',
+    { body: { password: '{{password}}', code: '000000' }, expect: 409, name: 'Turn TOTP off (not on: 409)' },
+  ],
+  [
+    'post /api/v1/auth/mfa/verify',
+    { body: { challenge: 'not-a-challenge', code: '000000' }, expect: 401, name: 'Second sign-in step (no challenge)' },
+  ],
+  [
+    'get /api/v1/auth/passkeys',
+    {
+      expect: 200,
+      capture: [
+        '// No passkey can be registered here (it needs an authenticator): rename and delete answer 404 for an id',
+        '// that does not exist.',
+        "pm.collectionVariables.set('passkeyId', '00000000-0000-4000-8000-000000000000');",
+      ],
+    },
+  ],
+  ['post /api/v1/auth/passkeys/options', { expect: 200, name: 'Passkey registration options' }],
+  [
+    'post /api/v1/auth/passkeys',
+    {
+      body: {
+        credential: {
+          id: 'AAAA',
+          rawId: 'AAAA',
+          type: 'public-key',
+          response: { clientDataJSON: 'e30', attestationObject: 'oA' },
+          clientExtensionResults: {},
+        },
+      },
+      expect: 400,
+      name: 'Register a passkey (no authenticator here: refused, 400)',
+    },
+  ],
+  ['patch /api/v1/auth/passkeys/{id}', { params: { id: 'passkeyId' }, body: { name: 'Laptop' }, expect: 404 }],
+  ['delete /api/v1/auth/passkeys/{id}', { params: { id: 'passkeyId' }, expect: 404 }],
+  ['post /api/v1/auth/passkeys/login/options', { body: {}, expect: 200, name: 'Passkey sign-in options' }],
+  [
+    'post /api/v1/auth/passkeys/login',
+    {
+      body: {
+        credential: {
+          id: 'AAAA',
+          rawId: 'AAAA',
+          type: 'public-key',
+          response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA' },
+          clientExtensionResults: {},
+        },
+      },
+      expect: 401,
+      name: 'Sign in with a passkey (unknown credential: 401)',
+    },
+  ],
+  ['get /api/v1/users/me/audit', { query: { limit: '20' }, expect: 200 }],
   ['get /api/v1/users/me', { expect: 200 }],
   [
     'get /api/v1/auth/sessions',
@@ -101,6 +160,7 @@ export const PLAN: [string, Step][] = [
   ],
   ['delete /api/v1/auth/sessions/{id}', { params: { id: 'sessionId' }, expect: 204 }],
   ['get /api/v1/auth/oidc/providers', { expect: 200 }],
+  ['get /api/v1/server-info', { expect: 200 }],
   ['get /api/v1/auth/oidc/{provider}/start', { params: { provider: 'oidcProvider' }, expect: [302, 404] }],
   [
     'get /api/v1/auth/oidc/{provider}/callback',
@@ -120,6 +180,7 @@ export const PLAN: [string, Step][] = [
     { body: { token: 'not-a-mailed-token' }, expect: 400, name: 'Verify email (a made-up token: 400)' },
   ],
   ['post /api/v1/auth/resend-verification', { expect: 202 }],
+  ['post /api/v1/tasks/parse', { body: { text: 'review PR next friday !urgent #work' }, expect: 200 }],
   [
     'post /api/v1/tasks',
     {
@@ -136,6 +197,173 @@ export const PLAN: [string, Step][] = [
     },
   ],
   ['get /api/v1/tasks', { query: { status: 'pending,in_progress', sort: '-createdAt', limit: '20' }, expect: 200 }],
+  ['get /api/v1/tasks', { query: { view: 'upcoming', sort: 'dueDate' }, expect: 200, name: 'List tasks: Upcoming' }],
+  [
+    'post /api/v1/tokens',
+    {
+      body: { name: 'Postman script', scopes: ['tasks:read'] },
+      expect: 201,
+      capture: [
+        '// The secret is in this answer only.',
+        "pm.collectionVariables.set('apiTokenId', body.data.id);",
+        "pm.collectionVariables.set('apiToken', body.data.token);",
+      ],
+    },
+  ],
+  ['get /api/v1/tokens', { expect: 200 }],
+  [
+    'get /api/v1/tasks',
+    { token: '{{apiToken}}', expect: 200, name: 'List tasks with the personal API token (tasks:read)' },
+  ],
+  ['delete /api/v1/tokens/{id}', { params: { id: 'apiTokenId' }, expect: 204 }],
+  ['get /api/v1/tasks', { token: '{{apiToken}}', expect: 401, name: 'List tasks with the revoked API token (401)' }],
+  [
+    'post /api/v1/views',
+    {
+      body: { name: 'Urgent work', query: 'tag=work&priority=urgent,high&sort=dueDate' },
+      expect: 201,
+      capture: ["pm.collectionVariables.set('viewId', body.data.id);"],
+    },
+  ],
+  ['get /api/v1/views', { expect: 200 }],
+  ['patch /api/v1/views/{id}', { params: { id: 'viewId' }, body: { name: 'Urgent', position: 0 }, expect: 200 }],
+  ['delete /api/v1/views/{id}', { params: { id: 'viewId' }, expect: 204 }],
+  // The iCal feed (issue 17 item 5): its URL's token is the credential (no session on the GET).
+  [
+    'post /api/v1/calendar/feed',
+    {
+      expect: 200,
+      capture: [
+        '// The feed URL is in this answer only; its last segment is the token.',
+        "pm.collectionVariables.set('calendarToken', body.data.url.match(/calendar\\/([^/]+)\\.ics$/)[1]);",
+      ],
+    },
+  ],
+  ['get /api/v1/calendar/{token}.ics', { params: { token: 'calendarToken' }, expect: 200 }],
+  ['delete /api/v1/calendar/feed', { expect: 204 }],
+  [
+    'get /api/v1/calendar/{token}.ics',
+    { params: { token: 'calendarToken' }, expect: 404, name: 'The feed after turning it off (404)' },
+  ],
+  // Web Push (issue 17 item 2): 503 when the server has no VAPID keys. The subscription is a made-up FCM
+  // endpoint with valid-looking keys (nothing is sent when it is stored); deleted again at once.
+  ['get /api/v1/push/vapid-public-key', { expect: [200, 503] }],
+  [
+    'post /api/v1/push/subscriptions',
+    {
+      body: {
+        endpoint: 'https://fcm.googleapis.com/fcm/send/postman-{{$guid}}',
+        expirationTime: null,
+        keys: {
+          p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+          auth: 'tBHItJI5svbpez7KI4CCXg',
+        },
+        label: 'Postman',
+      },
+      expect: [201, 503],
+      capture: [
+        "pm.collectionVariables.set('pushSubscriptionId', pm.response.code === 201 ? body.data.id : '00000000-0000-4000-8000-000000000000');",
+      ],
+    },
+  ],
+  ['get /api/v1/push/subscriptions', { expect: [200, 503] }],
+  ['delete /api/v1/push/subscriptions/{id}', { params: { id: 'pushSubscriptionId' }, expect: [204, 404] }],
+  // Projects (issue 15): a project, the other account invited as viewer (its token is mailed, so accepting a
+  // made-up one is the 400), members, then the project deleted.
+  ['get /api/v1/projects', { expect: 200 }],
+  [
+    'post /api/v1/projects',
+    {
+      body: { name: 'Postman project', color: '#3366ff' },
+      expect: 201,
+      capture: [
+        "pm.collectionVariables.set('projectId', body.data.id);",
+        "pm.collectionVariables.set('projectEtag', pm.response.headers.get('ETag'));",
+      ],
+    },
+  ],
+  ['get /api/v1/projects/{id}', { params: { id: 'projectId' }, expect: 200 }],
+  [
+    'patch /api/v1/projects/{id}',
+    {
+      params: { id: 'projectId' },
+      headers: { 'If-Match': '{{projectEtag}}' },
+      body: { description: 'Shared work' },
+      expect: 200,
+    },
+  ],
+  [
+    'post /api/v1/projects/{id}/invitations',
+    {
+      params: { id: 'projectId' },
+      body: { email: 'postman-invitee-{{$guid}}@example.test', role: 'viewer' },
+      expect: 201,
+      capture: ["pm.collectionVariables.set('invitationId', body.data.id);"],
+    },
+  ],
+  ['get /api/v1/projects/{id}/invitations', { params: { id: 'projectId' }, expect: 200 }],
+  // Webhooks (issue 18 item 4): 192.0.2.10 is TEST-NET-1 (a public, never-routed address): nothing leaves.
+  [
+    'post /api/v1/projects/{id}/webhooks',
+    {
+      params: { id: 'projectId' },
+      body: { url: 'https://192.0.2.10/primetrade-hook', events: ['task.created', 'task.updated'] },
+      expect: 201,
+      capture: [
+        '// The signing secret is in this answer only.',
+        "pm.collectionVariables.set('webhookId', body.data.id);",
+        'pm.expect(body.data.secret).to.match(/^whsec_/);',
+      ],
+    },
+  ],
+  ['get /api/v1/projects/{id}/webhooks', { params: { id: 'projectId' }, expect: 200 }],
+  [
+    'patch /api/v1/projects/{id}/webhooks/{hookId}',
+    { params: { id: 'projectId', hookId: 'webhookId' }, body: { active: false }, expect: 200 },
+  ],
+  [
+    'get /api/v1/projects/{id}/webhooks/{hookId}/deliveries',
+    { params: { id: 'projectId', hookId: 'webhookId' }, query: { limit: '20' }, expect: 200 },
+  ],
+  [
+    'post /api/v1/projects/{id}/webhooks/{hookId}/deliveries/{deliveryId}/redeliver',
+    {
+      params: { id: 'projectId', hookId: 'webhookId', deliveryId: 'webhookId' },
+      expect: 404,
+      name: 'Redeliver (no such delivery: 404)',
+    },
+  ],
+  ['delete /api/v1/projects/{id}/webhooks/{hookId}', { params: { id: 'projectId', hookId: 'webhookId' }, expect: 204 }],
+  [
+    'delete /api/v1/projects/{id}/invitations/{invId}',
+    { params: { id: 'projectId', invId: 'invitationId' }, expect: 204 },
+  ],
+  [
+    'post /api/v1/invitations/accept',
+    { body: { token: 'not-a-mailed-token' }, expect: 400, name: 'Accept an invitation (a made-up token: 400)' },
+  ],
+  [
+    'get /api/v1/projects/{id}/members',
+    {
+      params: { id: 'projectId' },
+      expect: 200,
+      capture: ["pm.collectionVariables.set('memberId', body.data[0].userId);"],
+    },
+  ],
+  [
+    'patch /api/v1/projects/{id}/members/{userId}',
+    {
+      params: { id: 'projectId', userId: 'memberId' },
+      body: { role: 'editor' },
+      expect: 409,
+      name: 'Demote the last owner (409)',
+    },
+  ],
+  [
+    'delete /api/v1/projects/{id}/members/{userId}',
+    { params: { id: 'projectId', userId: 'memberId' }, expect: 409, name: 'The last owner leaves (409)' },
+  ],
+  ['delete /api/v1/projects/{id}', { params: { id: 'projectId' }, expect: 204 }],
   [
     'post /api/v1/tasks/bulk',
     { body: { action: 'update', ids: ['{{taskId}}'], patch: { priority: 'urgent' } }, expect: 200 },
@@ -153,8 +381,18 @@ export const PLAN: [string, Step][] = [
     {
       params: { id: 'taskId' },
       headers: { 'If-Match': '{{taskEtag}}' },
-      body: { status: 'in_progress' },
+      body: { status: 'in_progress', recurrence: { rule: 'FREQ=WEEKLY;BYDAY=MO', mode: 'due' } },
       expect: 200,
+      capture: ["pm.collectionVariables.set('taskEtag', pm.response.headers.get('ETag'));"],
+    },
+  ],
+  [
+    'post /api/v1/tasks/{id}/skip',
+    {
+      params: { id: 'taskId' },
+      headers: { 'If-Match': '{{taskEtag}}' },
+      expect: 200,
+      name: 'Skip this occurrence of the recurring task',
       capture: ["pm.collectionVariables.set('taskEtag', pm.response.headers.get('ETag'));"],
     },
   ],
@@ -169,11 +407,27 @@ export const PLAN: [string, Step][] = [
     },
   ],
   ['get /api/v1/tasks/{id}/history', { params: { id: 'taskId' }, expect: 200 }],
+  [
+    'post /api/v1/tasks/{id}/comments',
+    {
+      params: { id: 'taskId' },
+      body: { body: 'A **markdown** comment from Postman' },
+      expect: 201,
+      capture: ["pm.collectionVariables.set('commentId', body.data.id);"],
+    },
+  ],
+  ['get /api/v1/tasks/{id}/comments', { params: { id: 'taskId' }, expect: 200 }],
+  [
+    'patch /api/v1/tasks/{id}/comments/{commentId}',
+    { params: { id: 'taskId', commentId: 'commentId' }, body: { body: 'Edited from Postman' }, expect: 200 },
+  ],
+  ['delete /api/v1/tasks/{id}/comments/{commentId}', { params: { id: 'taskId', commentId: 'commentId' }, expect: 204 }],
   ['get /api/v1/tasks/stats', { expect: 200 }],
   ['get /api/v1/tasks/stats/overview', { expect: 200 }],
   ['get /api/v1/tasks/export', { query: { format: 'json' }, expect: 200 }],
   ['post /api/v1/tasks/import', { body: [{ title: 'Imported from Postman', tags: ['postman'] }], expect: 200 }],
   ['delete /api/v1/tasks/{id}', { params: { id: 'taskId' }, headers: { 'If-Match': '{{taskEtag}}' }, expect: 204 }],
+  ['post /api/v1/tasks/{id}/restore', { params: { id: 'taskId' }, expect: 200, name: 'Undo the delete (restore)' }],
   ['patch /api/v1/users/me', { body: { name: 'Postman User', timezone: 'Europe/Paris' }, expect: 200 }],
   ['get /api/v1/users/me/preferences', { expect: 200 }],
   ['patch /api/v1/users/me/preferences', { body: { remindersEnabled: true, reminderLeadMinutes: 60 }, expect: 200 }],
@@ -184,6 +438,7 @@ export const PLAN: [string, Step][] = [
   ],
   ['get /api/v1/admin/stats', { expect: 200, admin: true }],
   ['get /api/v1/admin/jobs', { expect: 200, admin: true }],
+  ['get /api/v1/admin/audit', { query: { limit: '20' }, expect: 200, admin: true }],
   [
     'delete /api/v1/users/me',
     {
@@ -293,13 +548,14 @@ function requestOf(doc: OpenApi, key: string, step: Step, n: number): Json {
   const segments = apiPath
     .split('/')
     .filter(Boolean)
-    .map((s) => {
-      const param = /^\{(\w+)\}$/.exec(s)?.[1];
-      if (!param) return s;
-      const variable = step.params?.[param];
-      if (!variable) throw new Error(`${key}: PLAN names no variable for {${param}}`);
-      return `{{${variable}}}`;
-    });
+    // A parameter may be a whole segment ({id}) or part of one ({token}.ics).
+    .map((s) =>
+      s.replace(/\{(\w+)\}/g, (_, param: string) => {
+        const variable = step.params?.[param];
+        if (!variable) throw new Error(`${key}: PLAN names no variable for {${param}}`);
+        return `{{${variable}}}`;
+      }),
+    );
   const query = Object.entries(step.query ?? {}).map(([k, value]) => ({ key: k, value }));
   const queryText = query.length ? `?${query.map((q) => `${q.key}=${q.value}`).join('&')}` : '';
   const headers = Object.entries(step.headers ?? {}).map(([k, value]) => ({ key: k, value }));
@@ -369,9 +625,20 @@ export function generatePostman(openapiText: string): { collection: string; envi
     },
     auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] },
     event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: SIGN_IN } }],
-    variable: ['accessToken', 'refreshToken', 'taskId', 'taskEtag', 'sessionId', 'otherUserId', 'otherUserToken'].map(
-      (key) => ({ key, value: '', type: 'string' }),
-    ),
+    variable: [
+      'accessToken',
+      'refreshToken',
+      'taskId',
+      'taskEtag',
+      'viewId',
+      'apiTokenId',
+      'apiToken',
+      'sessionId',
+      'otherUserId',
+      'otherUserToken',
+      'passkeyId',
+      'pushSubscriptionId',
+    ].map((key) => ({ key, value: '', type: 'string' })),
     item: folders,
   };
   const environment = {

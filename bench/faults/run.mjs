@@ -39,6 +39,7 @@ import {
   cliArgs,
 } from '../lib/util.mjs';
 import { ensurePackages, Nginx, PgCluster, Redis } from './cluster.mjs';
+import { plantedFaults } from './plants.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // FAULTS_API_DIST=<dir>: run the suite against another build's dist/ (e.g. an older commit's, to show a gate
@@ -84,18 +85,7 @@ const PLANTS = {
   'r7-leak':
     'R7: the API process keeps 1 MB more every second (bench/faults/plant-leak.mjs) → "RSS growth ≤ 10 %" misses',
 };
-const PLANTED = new Set(
-  (process.env.FAULTS_PLANT ?? '')
-    .split(',')
-    .map((x) => x.trim().toLowerCase())
-    .filter(Boolean),
-);
-for (const p of PLANTED)
-  if (!(p in PLANTS)) {
-    console.error(`FAULTS_PLANT: unknown "${p}"; known: ${Object.keys(PLANTS).join(', ')}`);
-    process.exit(2);
-  }
-const planted = (id) => PLANTED.has(id);
+const { planted: PLANTED, isPlanted: planted } = plantedFaults(PLANTS);
 
 const PG_PORT = 5499;
 const REDIS_PORT = 6390;
@@ -791,13 +781,14 @@ async function r4(cluster, redis) {
   await db.connect();
   const stale = [];
   const truth = async (u) => {
-    const r = await db.query('select status, count(*)::int as n from tasks where user_id = $1 group by status', [
-      u.userId,
-    ]);
-    const byStatus = Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
-    const ids = (await db.query('select id from tasks where user_id = $1 order by id', [u.userId])).rows.map(
-      (x) => x.id,
+    const r = await db.query(
+      'select status, count(*)::int as n from tasks where user_id = $1 and deleted_at is null group by status',
+      [u.userId],
     );
+    const byStatus = Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
+    const ids = (
+      await db.query('select id from tasks where user_id = $1 and deleted_at is null order by id', [u.userId])
+    ).rows.map((x) => x.id);
     return { total: ids.length, byStatus, ids };
   };
   const compare = async (who, u) => {

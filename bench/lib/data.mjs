@@ -3,8 +3,10 @@
  * exists, else by an equivalent set-based SQL generator. A marker table records what was seeded so a re-run on
  * the same database skips the seeding. The bench users' passwords are set to BENCH_PASSWORD.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
@@ -180,8 +182,62 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
   }
 }
 
+/** The password the project's seed script gives every account it creates (apps/api/src/scripts/seed.ts). */
+export const SEED_PASSWORD = 'primetrade-bench-password';
+
 /**
- * Delete the rows earlier runs wrote (P5's probe, P6's creates and raw inserts, P8's events), so every run
+ * A PGlite data directory (a DATA_DIR) holding the same data set as the PostgreSQL side (bench P12): the project's
+ * seed script with the same size and seed (42), so the same users (by email), task titles, dates and counts. Seeded
+ * once per size into a cache under the OS temp dir (built beside it and renamed into place, so a run that stops
+ * midway leaves nothing half-seeded); each run works on a copy. Its accounts' password is SEED_PASSWORD.
+ */
+export async function ensurePgliteData(size, { log = console.log } = {}) {
+  const dir = path.join(os.tmpdir(), `pt-bench-pglite-${size.users}-${size.tasks}-${size.heavy}`);
+  const marker = path.join(dir, 'bench-seed.json');
+  if (existsSync(marker)) {
+    const m = JSON.parse(readFileSync(marker, 'utf8'));
+    log(`PGlite data set already seeded (${Math.round(m.seconds)} s): ${dir}`);
+    return { dir, seconds: m.seconds, reused: true };
+  }
+  if (!existsSync(SEED_SCRIPT)) throw new Error('P12 needs the seed script (apps/api/src/scripts/seed.ts)');
+  const staging = `${dir}.seeding-${randomBytes(4).toString('hex')}`;
+  log(`seeding a PGlite data dir with the project's seed script: ${size.users} users, ${size.tasks} tasks`);
+  const t0 = Date.now();
+  try {
+    await run(
+      'npm',
+      ['run', '--silent', 'db:seed', '--', '--users', String(size.users), '--tasks', String(size.tasks)].concat([
+        '--heavy-user',
+        String(size.heavy),
+        '--seed',
+        '42',
+        '--force',
+      ]),
+      { DATABASE_URL: '', DATA_DIR: staging, JWT_SECRET: 'x'.repeat(40), LOG_LEVEL: 'warn' },
+      60 * 60_000,
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    writeFileSync(path.join(staging, 'bench-seed.json'), JSON.stringify({ ...size, seconds }));
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
+    log(`PGlite data dir seeded in ${seconds.toFixed(1)} s: ${dir}`);
+    return { dir, seconds, reused: false };
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** A throwaway copy of a seeded PGlite DATA_DIR (the API migrates it and writes sessions; the cache stays clean). */
+export function copyPgliteData(seededDir) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-bench-pglite-run-'));
+  cpSync(path.join(seededDir, 'pglite'), path.join(dir, 'pglite'), { recursive: true });
+  return dir;
+}
+
+/**
+ * Delete the rows earlier runs wrote (P5's probe, P6's creates and raw inserts, P8's events, bench/profile.mjs's
+ * creates and PATCH targets), so every run
  * measures the seeded data set — and the heavy user stays the seeded one: P6's user would otherwise outgrow it.
  */
 export async function removeBenchWrites(url) {
@@ -190,7 +246,8 @@ export async function removeBenchWrites(url) {
   try {
     const { rowCount } = await db.query(
       `delete from tasks where title in ('bench create', 'stats exactness probe')
-         or title like 'raw insert %' or title like 'sse %'`,
+         or title like 'raw insert %' or title like 'sse %' or title like 'bench patch %'
+         or title = 'profile create' or title like 'profile patch %'`,
     );
     if (rowCount > 0) await db.query('vacuum analyze tasks');
     return rowCount;
@@ -206,8 +263,11 @@ export async function benchUsers(url, typicalCount) {
   try {
     const counts = (
       await db.query(
+        // Only the data set's own users: the ones a bench registers while it runs (P13–P15: …@example.com) keep
+        // their tasks between runs and must not become the heavy or typical user (P12's PGlite copy lacks them).
         `select u.id, u.email, count(t.id)::int as n from users u left join tasks t on t.user_id = u.id
-         where u.is_active group by u.id, u.email order by n desc, u.email`,
+         where u.is_active and u.email not like '%@example.com'
+         group by u.id, u.email order by n desc, u.email`,
       )
     ).rows;
     const heavy = counts[0];

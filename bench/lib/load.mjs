@@ -1,6 +1,7 @@
 /**
  * Load generator process: autocannon's programmatic API. Input (argv[2], JSON): { url, connections, duration,
- * method, headers, body, bodies (array: one per request, round-robin), overallRate, warmup }. Prints one JSON line.
+ * method, headers, body, bodies (array: one per request, round-robin; an entry { body, headers, method, path }
+ * may name its own method and path), overallRate, warmup }. Prints one JSON line.
  */
 import autocannon from 'autocannon';
 
@@ -19,6 +20,8 @@ function run(duration) {
               ...req,
               body: typeof b === 'string' ? b : JSON.stringify(b.body),
               headers: typeof b === 'string' ? req.headers : { ...req.headers, ...b.headers },
+              ...(typeof b !== 'string' && b.path ? { path: b.path } : {}),
+              ...(typeof b !== 'string' && b.method ? { method: b.method } : {}),
             };
           },
         },

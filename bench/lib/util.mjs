@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BENCH = path.join(ROOT, 'bench');
-export const API_SERVER = path.join(ROOT, 'apps/api/dist/server.js');
+/** The built API; BENCH_API_SERVER names another build (a copy of dist: before/after runs of one change). */
+export const API_SERVER = process.env.BENCH_API_SERVER
+  ? path.resolve(process.env.BENCH_API_SERVER)
+  : path.join(ROOT, 'apps/api/dist/server.js');
 export const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789abcdef';
 export const BENCH_PASSWORD = 'Qx7vR2-bench-Lm9wT-kettle';
 
@@ -145,7 +148,10 @@ export function apiEnv(port, extra = {}) {
 }
 
 export async function startApi(name, port, env, opts = {}) {
-  const child = start(name, process.execPath, [...(opts.nodeArgs ?? []), API_SERVER], { env: apiEnv(port, env) });
+  // `opts.server`: another build's server.js (a before/after pair measured in one run).
+  const child = start(name, process.execPath, [...(opts.nodeArgs ?? []), opts.server ?? API_SERVER], {
+    env: apiEnv(port, env),
+  });
   const ms = await waitHttp(`http://127.0.0.1:${port}/health/live`, { child, timeoutMs: opts.timeoutMs ?? 180_000 });
   child.port = port;
   child.readyMs = ms;
@@ -205,7 +211,7 @@ export function latency(opts) {
   return runJson(LATENCY, opts, { timeoutMs: (opts.duration ?? 10) * 1000 + 60_000 });
 }
 
-export async function api(base, method, url, { token, body, headers = {} } = {}) {
+export async function api(base, method, url, { token, body, headers = {}, timeoutMs = 30_000 } = {}) {
   const res = await fetch(base + url, {
     method,
     headers: {
@@ -214,16 +220,33 @@ export async function api(base, method, url, { token, body, headers = {} } = {})
       ...headers,
     },
     body: body !== undefined ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const { text, json } = await readBody(res);
   return { status: res.status, headers: res.headers, json, text };
+}
+
+/**
+ * `api` that never throws, for clients that keep going through a failover: a refused connection or a timeout is
+ * `{ status: 0, error }`. `t0` / `t1`: when the request was sent and when its answer (or error) came.
+ */
+export async function apiOrError(base, method, url, opts = {}) {
+  const t0 = performance.now();
+  try {
+    return { ...(await api(base, method, url, opts)), t0, t1: performance.now() };
+  } catch (err) {
+    return { status: 0, error: err?.name ?? 'error', t0, t1: performance.now() };
+  }
+}
+
+/** A response's text, and its JSON when it is JSON (else undefined). */
+export async function readBody(res) {
+  const text = await res.text();
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch {
+    return { text, json: undefined };
+  }
 }
 
 export async function login(base, email, password = BENCH_PASSWORD) {

@@ -9,8 +9,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorCode } from '@primetrade/shared';
+import { ErrorCode, requiredTokenScope } from '@primetrade/shared';
 import { composeModules, type ModuleParts, type Modules } from './composition';
+import { routeMounts, runsBackground } from './roles';
 import type { Platform } from './platform';
 import { validation } from './lib/errors';
 import { loggerOptions } from './lib/logger';
@@ -99,7 +100,11 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   app.addHook('onClose', async () => {
     for (const close of platform.closers) await close();
   });
-  const parts: ModuleParts[] = Object.values(modules);
+  // The background parts this process's roles run (roles.ts); a part without a start (a stop that waits for work
+  // kicked by a request) stops on every role.
+  const parts: ModuleParts[] = Object.entries(modules as Record<string, ModuleParts>)
+    .filter(([name, m]) => !m.start || runsBackground(name, config.roles))
+    .map(([, m]) => m);
   app.addHook('onReady', async () => {
     for (const m of parts) await m.start?.();
   });
@@ -206,6 +211,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiToken: { type: 'http', scheme: 'bearer', bearerFormat: 'ptt_ personal API token' },
           cookieAuth: { type: 'apiKey', in: 'cookie', name: 'access_token' },
         },
       },
@@ -219,6 +225,10 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
     tokens: platform.tokens,
     sessions: modules.auth.sessionGuard,
     cookies: { secure: config.secureCookies, origins: config.cookieWriteOrigins },
+    apiTokens: {
+      authenticate: (secret) => modules.tokens.guard.authenticate(secret),
+      requiredScope: requiredTokenScope,
+    },
   });
   await app.register(rateLimitPlugin, {
     store: platform.rateLimitStore,
@@ -228,14 +238,14 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
 
   await app.register(modules.health.routes);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The route modules of this process's roles, from the one table (roles.ts); health, metrics, the OpenAPI
+  // document and the web app are on every role.
   await app.register(
     async (api) => {
-      await api.register(modules.auth.routes, { prefix: '/auth' });
-      await api.register(modules.oidc.routes, { prefix: '/auth/oidc' });
-      await api.register(modules.users.routes, { prefix: '/users' });
-      await api.register(modules.admin.routes, { prefix: '/admin' });
-      await api.register(modules.tasks.routes, { prefix: '/tasks' });
-      await api.register(modules.events.routes, { prefix: '/events' });
+      for (const mount of routeMounts(config.roles)) {
+        const routes = (modules as Record<string, ModuleParts>)[mount.module]?.routes;
+        if (routes) await api.register(routes, mount.prefix ? { prefix: mount.prefix } : {});
+      }
     },
     { prefix: API_PREFIX },
   );

@@ -2,6 +2,7 @@
  * Command line: `npm run cli -- <command> [args]`.
  *   migrate              apply pending migrations (also `npm run db:migrate`)
  *   make-admin <email>   give an existing user the admin role
+ *   backfill-projects    move tasks older than projects into their owner's inbox (batched, resumable)
  *   reencrypt            re-encrypt field envelopes with the current FIELD_ENCRYPTION_KEYS key
  *   seed [--users N] [--tasks N] [--heavy-user N] [--seed S] [--force]   benchmark data (also `npm run db:seed`)
  *   backup <file>        back the database up (also `npm run db:backup`; see scripts/backup.ts)
@@ -12,7 +13,12 @@ import { ConfigError, type Config, loadConfig } from './config';
 import type { Database } from './infra/db/client';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
+import { webhookCipher } from './composition';
+import { loadOrCreateSecret } from './infra/secrets';
+import { mailJobKey } from './infra/queue/queued-mailer';
 import { reencryptIdTokens } from './modules/oidc';
+import { reencryptWebhookSecrets } from './modules/webhooks';
+import { backfillInboxes, ensureTaskIndexes } from './modules/projects';
 import { grantAdminRole } from './modules/users';
 import { backupCommand } from './scripts/backup';
 import { seedCommand } from './scripts/seed';
@@ -47,12 +53,43 @@ const commands: Record<string, { help: string; run?: Command; standalone?: Stand
       return 0;
     },
   },
+  'backfill-projects': {
+    help: '[--batch 5000]  move tasks older than projects into their owner inbox (batched, resumable), then NOT NULL, then the tasks indexes (CONCURRENTLY)',
+    run: async (args, { database }) => {
+      await runMigrations(database);
+      const i = args.indexOf('--batch');
+      const batch = i >= 0 ? Number(args[i + 1]) : 5000;
+      const out = await backfillInboxes(database.db, {
+        batch,
+        onBatch: (moved, batches) => {
+          if (batches % 20 === 0) console.log(`  ${moved} tasks moved (${batches} batches)`);
+        },
+      });
+      console.log(
+        out.alreadyDone
+          ? 'backfill-projects: already done (tasks.project_id is NOT NULL)'
+          : `backfill-projects: ${out.moved} tasks moved in ${out.batches} batches, ${Math.round(out.ms)} ms`,
+      );
+      const idx = await ensureTaskIndexes(database.db, {
+        concurrently: database.kind === 'postgres',
+        onIndex: (name, ms) => console.log(`  index ${name} built in ${Math.round(ms)} ms`),
+      });
+      console.log(
+        `backfill-projects: tasks indexes ${idx.built.length} built, ${idx.repaired.length} rebuilt (were INVALID), ${idx.inProgress.length} being built elsewhere`,
+      );
+      return 0;
+    },
+  },
   reencrypt: {
     help: 're-encrypt stored field envelopes with the first FIELD_ENCRYPTION_KEYS key (after a rotation)',
     run: async (_args, { config, database }) => {
       await runMigrations(database);
       const { scanned, reencrypted } = await reencryptIdTokens(database.db, config.fieldEncryptionKeys);
       console.log(`reencrypt: ${reencrypted} of ${scanned} encrypted values moved to the current key`);
+      // Webhook signing secrets: the same cipher the API and the worker build (configured keys, then derived).
+      const mailKey = mailJobKey(config.jwtSecret ?? loadOrCreateSecret(config.dataDir));
+      const hooks = await reencryptWebhookSecrets(database.db, webhookCipher({ config, mailJobKey: mailKey }));
+      console.log(`reencrypt: ${hooks.reencrypted} of ${hooks.scanned} webhook secrets moved to the current key`);
       return 0;
     },
   },

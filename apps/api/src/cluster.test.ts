@@ -5,7 +5,7 @@
  * every worker (a request in flight completes) and the primary exits 0 within 10 s. Needs PostgreSQL (the cluster refuses PGlite): runs with TEST_DATABASE_URL,
  * in `npm run test:cluster` (not `npm test`: it takes 20–50 s, most of it the workers starting).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from './config';
 import { runMigrations } from './infra/db/migrate';
 import { freshPostgres } from './test/context';
-import { freePort } from './test/server-process';
+import { type CapturedProcess, freePort, spawnCaptured } from './test/server-process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const { testDatabaseUrl } = testConfig();
@@ -79,20 +79,16 @@ const alive = (pid: number) => {
 
 describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)', () => {
   let db: Awaited<ReturnType<typeof freshPostgres>>;
+  let proc: CapturedProcess | undefined;
   let primary: ChildProcess;
-  let output = '';
+  const output = () => proc?.output() ?? '';
   let port = 0;
   let dataDir = '';
-  const exited = () =>
-    new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-      if (primary.exitCode !== null || primary.signalCode !== null)
-        resolve({ code: primary.exitCode, signal: primary.signalCode, at: Date.now() });
-      else primary.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-    });
+  const exited = () => (proc as CapturedProcess).exited;
   /** Worker pids that logged "ready", in order. */
   const readyPids = () => {
     const pids: number[] = [];
-    for (const line of output.split('\n')) {
+    for (const line of output().split('\n')) {
       if (!line.includes('is ready on')) continue;
       try {
         const pid = (JSON.parse(line) as { pid?: number }).pid;
@@ -111,31 +107,22 @@ describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)'
     dataDir = mkdtempSync(path.join(tmpdir(), 'pt-cluster-'));
     const args = entry();
     console.info(`cluster entry: node ${args.join(' ')}`);
-    primary = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        DATABASE_URL: db.url,
-        DATABASE_POOL_MAX: '3',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        CLUSTER_WORKERS: String(WORKERS),
-        SERVE_WEB: 'false',
-        LOG_LEVEL: 'info',
-        TEST_ROUTES: 'true',
-        SHUTDOWN_TIMEOUT_MS: '10000',
-        MAX_EVENT_LOOP_DELAY_MS: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    proc = spawnCaptured(args, {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      DATABASE_POOL_MAX: '3',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      CLUSTER_WORKERS: String(WORKERS),
+      SERVE_WEB: 'false',
+      LOG_LEVEL: 'info',
+      TEST_ROUTES: 'true',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
     });
-    for (const s of [primary.stdout, primary.stderr])
-      s?.setEncoding('utf8').on('data', (c: string) => {
-        output += c;
-      });
+    primary = proc.child;
   }, 60_000);
 
   afterAll(async () => {
@@ -148,7 +135,7 @@ describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)'
   it(`starts ${WORKERS} workers, replaces one killed with SIGKILL, and drains all on SIGTERM within 10 s`, async () => {
     await until(
       () => readyPids().length >= WORKERS,
-      () => `${WORKERS} workers ready\n${output}`,
+      () => `${WORKERS} workers ready\n${output()}`,
       120_000,
     );
     const first = readyPids();
@@ -161,13 +148,13 @@ describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)'
     const victim = first[0] as number;
     process.kill(victim, 'SIGKILL');
     await until(
-      () => output.includes(`worker ${victim} exited (SIGKILL)`),
-      () => `the primary to see the death\n${output}`,
+      () => output().includes(`worker ${victim} exited (SIGKILL)`),
+      () => `the primary to see the death\n${output()}`,
       10_000,
     );
     await until(
       () => readyPids().length >= WORKERS + 1,
-      () => `a replacement worker\n${output}`,
+      () => `a replacement worker\n${output()}`,
       120_000,
     );
     const replacement = readyPids().at(-1) as number;
@@ -197,6 +184,6 @@ describe.runIf(testDatabaseUrl)('the cluster primary (node:cluster, cluster.ts)'
     expect(at - t0).toBeLessThanOrEqual(10_000);
     expect(await slow).toMatchObject({ status: 200 });
     for (const pid of workers) expect(alive(pid)).toBe(false);
-    expect(output.match(/shutdown complete/g)?.length).toBe(WORKERS);
+    expect(output().match(/shutdown complete/g)?.length).toBe(WORKERS);
   }, 300_000);
 });

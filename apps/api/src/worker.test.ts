@@ -34,6 +34,8 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
   let smtpPort = 0;
   const accepted: string[] = [];
   let stallNext = false;
+  /** Hold the message that arrives once this many have been accepted (then as stallNext). */
+  let stallWhenAccepted: number | null = null;
   let onStall: (() => void) | undefined;
   const workers: ChildProcess[] = [];
   const prefix = `pt-test:${randomUUID()}:`;
@@ -51,6 +53,10 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
           raw += c.toString('utf8');
         });
         stream.on('end', () => {
+          if (stallWhenAccepted !== null && accepted.length >= stallWhenAccepted) {
+            stallWhenAccepted = null;
+            stallNext = true;
+          }
           if (stallNext) {
             // Hold the message without accepting it; the test kills the worker now.
             stallNext = false;
@@ -152,6 +158,44 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('worker process (BullMQ, Postgre
     await until(() => accepted.length >= 1, 30_000);
     await new Promise((r) => setTimeout(r, 3500));
     expect(accepted).toEqual(['Due soon: killed-mid-send']);
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  }, 90_000);
+
+  it('per-task reminders (issue 17 item 2): each mailed exactly once although the worker is killed mid-run', async () => {
+    accepted.length = 0;
+    const stalled = new Promise<void>((r) => {
+      onStall = r;
+    });
+    stallWhenAccepted = 2; // two reminders go out, the third is held inside SMTP DATA, then the kill
+    const platform = testPlatform(testConfig(), db.database);
+    const user = await createUser(platform);
+    const titles = Array.from({ length: 6 }, (_, i) => `rk-${i}`);
+    for (const [i, title] of titles.entries()) {
+      // Undated (so the due-soon scan leaves them alone), each with a reminder that has just come due.
+      const at = new Date(Date.now() - 1000 * (10 - i)).toISOString();
+      await db.database.db.execute(
+        sql`insert into tasks (user_id, title, reminders) values (${user.id}, ${title}, ${JSON.stringify([{ at }])}::jsonb)`,
+      );
+    }
+    const scheduled = (await db.database.db.execute(
+      sql`select count(*)::int as n from task_reminder_schedule where user_id = ${user.id}`,
+    )) as unknown as { rows: Array<{ n: number }> };
+    expect(scheduled.rows[0]?.n).toBe(6);
+    const first = startWorker();
+    await stalled;
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    expect(accepted).toHaveLength(2);
+    const second = startWorker();
+    await until(() => accepted.length >= 6, 30_000);
+    await new Promise((r) => setTimeout(r, 3500)); // three more runs: a duplicate would have arrived
+    const counts = titles.map((t) => accepted.filter((s) => s === `Reminder: ${t}`).length);
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1]);
+    const sent = (await db.database.db.execute(
+      sql`select count(sent_at)::int as n from task_reminder_schedule where user_id = ${user.id}`,
+    )) as unknown as { rows: Array<{ n: number }> };
+    expect(sent.rows[0]?.n).toBe(6);
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
   }, 90_000);

@@ -7,13 +7,14 @@
  */
 import { pino } from 'pino';
 import { composeJobs } from './composition';
+import { startJobConsumer } from './job-consumer';
 import { ConfigError, type Config, loadConfig } from './config';
 import { openDatabase } from './infra/db/open';
 import { runMigrations } from './infra/db/migrate';
 import { createMailTransport } from './infra/mail/transport';
 import { collectQueueDepth, createMetrics } from './infra/metrics';
 import { startOpsServer } from './infra/ops-server';
-import { BullQueue, startBullWorker } from './infra/queue/bullmq';
+import { BullQueue } from './infra/queue/bullmq';
 import { mailJobKey } from './infra/queue/queued-mailer';
 import { createRedis } from './infra/redis/client';
 import { loadOrCreateSecret } from './infra/secrets';
@@ -29,33 +30,16 @@ async function startWorker(config: Config) {
   // The API seals queued mail with a key from the signing secret: the worker derives the same one.
   const mailKey = mailJobKey(config.jwtSecret ?? loadOrCreateSecret(config.dataDir));
   const jobs = composeJobs({ config, database, mailTransport, log, mailJobKey: mailKey });
-  const workerConn = createRedis(
-    { url: config.redisUrl, commandTimeoutMs: 30_000 },
-    { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined },
-  );
   const producerConn = createRedis({ url: config.redisUrl, commandTimeoutMs: 5000 }, { enableOfflineQueue: true });
   const producer = new BullQueue(producerConn, config.redisKeyPrefix);
+  // `npm run worker` is both the worker and the scheduler role (a server with ROLES=worker or scheduler splits them).
   await producer.schedule(jobs.schedule);
-  const worker = startBullWorker(workerConn, config.redisKeyPrefix, jobs.handlers, {
-    concurrency: config.worker.concurrency,
-    lockDurationMs: config.worker.lockDurationMs,
-    stalledIntervalMs: config.worker.stalledIntervalMs,
-  });
   const metrics = createMetrics({
     poolStats: () => database.poolStats(),
     poolMax: config.dbPoolMax,
     defaultLabels: { service: 'worker' },
   });
-  const seconds = (job: { finishedOn?: number; processedOn?: number }) =>
-    Math.max(0, (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
-  worker.on('completed', (job) => {
-    metrics.jobDuration.observe({ queue: producer.kind, outcome: 'completed' }, seconds(job));
-    log.info({ job: job.name, id: job.id, ms: Math.round(seconds(job) * 1000) }, 'job done');
-  });
-  worker.on('failed', (job, err) => {
-    if (job) metrics.jobDuration.observe({ queue: producer.kind, outcome: 'failed' }, seconds(job));
-    log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
-  });
+  const worker = startJobConsumer({ config, handlers: jobs.handlers, metrics, log });
   collectQueueDepth(metrics, producer);
   const ops =
     config.worker.metricsPort > 0
@@ -79,7 +63,6 @@ async function startWorker(config: Config) {
     await worker.close();
     ops?.server.close();
     await producer.close();
-    workerConn.disconnect();
     producerConn.disconnect();
     await database.close();
     mailTransport.close?.();

@@ -65,3 +65,11 @@ export function humanMessage(issue: Issue): string | undefined {
 }
 
 z.config({ customError: humanMessage });
+
+/** A raw zod issue, for another message function (the web's translated one, apps/web/src/lib/validation-messages.ts). */
+export type ValidationIssue = Issue;
+
+/** Replace the message function in this process (the web installs its UI-language one; the API keeps English). */
+export function setIssueMessages(fn: (issue: ValidationIssue) => string | undefined): void {
+  z.config({ customError: fn });
+}

@@ -3,6 +3,7 @@
  * is asking (for session rows and the security log).
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 
 /** The OpenAPI `security` of a route that needs a signed-in caller (bearer token or the access cookie). */
 export const SECURED: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { cookieAuth: [] }];
@@ -14,7 +15,29 @@ export interface ClientInfo {
   log: FastifyBaseLogger;
 }
 
+/** The signed-in caller's user id, in a route behind `requireAuth` (a route without it is a programming error). */
+export function uid(request: FastifyRequest): string {
+  const auth = request.auth;
+  if (!auth) throw new Error('requireAuth did not run');
+  return auth.userId;
+}
+
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const ua = request.headers['user-agent'];
   return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null, log: request.log };
+}
+
+/** The If-Match request header of a conditional write (tasks, projects). */
+export const ifMatchHeaders = z.looseObject({
+  'if-match': z.string().max(1024).optional().describe('The ETag you read; a mismatch is 412'),
+});
+/** The If-None-Match request header of a conditional read. */
+export const ifNoneMatchHeaders = z.looseObject({
+  'if-none-match': z.string().max(4096).optional().describe('ETags you hold; a match is 304'),
+});
+
+/** A request header as one string (repeated headers joined as HTTP allows). */
+export function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
 }

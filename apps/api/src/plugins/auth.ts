@@ -3,7 +3,7 @@
  * need a caller add `app.requireAuth` (401 / 403 CSRF_FAILED: a cookie-authenticated write from another origin or
  * without the CSRF echo) or `app.requireAdmin` (403).
  */
-import { authCookieNames } from '@primetrade/shared';
+import { API_TOKEN_PREFIX, authCookieNames, type TokenScope } from '@primetrade/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { assertCookieWrite } from '../lib/cookie-writes';
@@ -14,7 +14,9 @@ export interface AuthContext {
   userId: string;
   sessionId: string;
   role: 'user' | 'admin';
-  via: 'bearer' | 'cookie';
+  /** `token`: a personal API token (`ptt_…`); then `sessionId` is the token's id and `scopes` what it may do. */
+  via: 'bearer' | 'cookie' | 'token';
+  scopes?: readonly TokenScope[];
   /** When the access token expires (ms since the epoch): what outlives the request (an SSE stream) ends then. */
   expiresAtMs: number;
 }
@@ -47,9 +49,29 @@ export interface AuthPluginOptions {
   };
   /** Cookie names (`__Host-` over https) and the origins a cookie-authenticated write may come from. */
   cookies: { secure: boolean; origins: readonly string[] };
+  /**
+   * Personal API tokens (bearer values starting `ptt_`, under /api/ only): who a token stands for, and the scope a
+   * route needs from one (null: tokens may not call it — checked before the body is parsed, 403 FORBIDDEN).
+   */
+  apiTokens?: {
+    authenticate(secret: string): Promise<
+      | {
+          ok: true;
+          auth: {
+            userId: string;
+            tokenId: string;
+            role: AuthContext['role'];
+            scopes: TokenScope[];
+            expiresAtMs: number;
+          };
+        }
+      | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
+    >;
+    requiredScope(method: string, route: string | undefined): TokenScope | null;
+  };
 }
 
-async function authPlugin(app: FastifyInstance, { tokens, sessions, cookies }: AuthPluginOptions) {
+async function authPlugin(app: FastifyInstance, { tokens, sessions, cookies, apiTokens }: AuthPluginOptions) {
   const names = authCookieNames(cookies.secure);
   const writePolicy = { origins: cookies.origins, csrfCookie: names.csrf };
   app.decorateRequest('auth', null);
@@ -62,6 +84,17 @@ async function authPlugin(app: FastifyInstance, { tokens, sessions, cookies }: A
     if (token === undefined) return;
     if (!token) {
       request.authFailure = 'invalid';
+      return;
+    }
+    if (apiTokens && fromHeader !== undefined && token.startsWith(API_TOKEN_PREFIX)) {
+      if (!request.url.startsWith('/api/')) return; // health, metrics, the web app: a token is not a caller there
+      const checked = await apiTokens.authenticate(token);
+      if (!checked.ok) {
+        request.authFailure = checked.reason;
+        return;
+      }
+      const { tokenId, ...rest } = checked.auth;
+      request.auth = { ...rest, sessionId: tokenId, via: 'token' };
       return;
     }
     const result = await tokens.verifyAccess(token);
@@ -77,6 +110,22 @@ async function authPlugin(app: FastifyInstance, { tokens, sessions, cookies }: A
     }
     request.auth = { ...claims, role: state.role, via: fromHeader !== undefined ? 'bearer' : 'cookie' };
   });
+
+  // An API token calls only the routes its scopes cover (default deny). After onRequest, so the per-user rate limit
+  // counts refused calls too; before the body is parsed.
+  if (apiTokens) {
+    app.addHook('preParsing', async (request, _reply, payload) => {
+      const auth = request.auth;
+      if (auth?.via !== 'token') return payload;
+      const needed = apiTokens.requiredScope(request.method, request.routeOptions.url);
+      if (needed === null) {
+        if (request.routeOptions.url === undefined) return payload; // no such route: 404 as for anyone
+        throw forbidden('API tokens may not use this route');
+      }
+      if (!auth.scopes?.includes(needed)) throw forbidden(`This API token lacks the ${needed} scope`);
+      return payload;
+    });
+  }
 
   app.decorate('requireAuth', async (request: FastifyRequest) => {
     const auth = request.auth;

@@ -51,7 +51,10 @@ async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
-      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+      // A 503 is a refusal the server means (a dependency down, a feature not configured, load shed): a warning;
+      // any other 5xx is an error.
+      if (error.status === 503) request.log.warn({ err: error }, 'request refused: unavailable');
+      else if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, error.status, error.code, error.message, error.errors);
     }
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {

@@ -20,6 +20,9 @@ import {
   IMPORT_MAX_ROWS,
   PASSWORD_MAX,
   passwordSchema,
+  requiredTokenScope,
+  TOKEN_SCOPES,
+  TOKENS_PER_USER_MAX,
   TAG_MAX,
   TAGS_MAX,
   TITLE_MAX,
@@ -109,12 +112,37 @@ const EXTRA_ERRORS: Record<string, number[]> = {
   'post /api/v1/auth/refresh': [401, 403],
   'post /api/v1/auth/logout': [403],
   'post /api/v1/auth/register': [409],
+  // Passkeys: a sign-in assertion that does not verify (401), a disabled account (403), an expired MFA step (401);
+  // a credential registered already or 20 passkeys (409); second-factor options for an account without one (409).
+  'post /api/v1/auth/passkeys/login': [401, 403],
+  'post /api/v1/auth/passkeys/login/options': [401, 409],
+  'post /api/v1/auth/passkeys/options': [409],
+  'post /api/v1/auth/passkeys': [409],
   'patch /api/v1/users/me': [409],
   'patch /api/v1/admin/users/{id}': [409],
-  'post /api/v1/tasks': [409],
+  'post /api/v1/tasks': [404, 409],
+  // projectId naming a project the caller is not a member of (api.md: 404, never 403).
+  'get /api/v1/tasks': [404],
+  'get /api/v1/tasks/export': [404],
+  'get /api/v1/tasks/stats': [404],
+  'get /api/v1/tasks/stats/overview': [404],
+  'post /api/v1/tasks/bulk': [404],
+  // The inbox cannot be deleted; a project keeps one owner; an invited address that is already a member.
+  'patch /api/v1/projects/{id}': [412],
+  'delete /api/v1/projects/{id}': [409, 412],
+  'patch /api/v1/projects/{id}/members/{userId}': [409],
+  'delete /api/v1/projects/{id}/members/{userId}': [409],
+  'post /api/v1/projects/{id}/invitations': [409],
+  // At most 100 saved views and 50 tokens a user.
+  'post /api/v1/views': [409],
+  'post /api/v1/tokens': [409],
+  // At most 20 devices a user receives Web Push on (issue 17 item 2).
+  'post /api/v1/push/subscriptions': [409],
   'patch /api/v1/tasks/{id}': [412],
   'put /api/v1/tasks/{id}': [412],
   'delete /api/v1/tasks/{id}': [412],
+  // Not a recurring open occurrence, or the series has no next date (409); If-Match (412).
+  'post /api/v1/tasks/{id}/skip': [409, 412],
 };
 
 /** Success answers that are neither JSON bodies declared by the route nor 204. */
@@ -137,6 +165,15 @@ const SPECIAL_ANSWERS: Record<string, Record<string, Json>> = {
       },
     },
   },
+  'get /api/v1/calendar/{token}.ics': {
+    200: {
+      description:
+        'The iCal feed (RFC 5545): VTODO items, or VEVENT with type=event; cacheable privately for 5 minutes',
+      headers: { ETag: ETAG_HEADER },
+      content: { 'text/calendar': { schema: { type: 'string' } } },
+    },
+    304: { description: 'Not modified: If-None-Match names the current ETag; no body', headers: { ETag: ETAG_HEADER } },
+  },
   'get /api/v1/events': {
     200: {
       description: 'Server-sent events (task changes, session revocations), resumable with Last-Event-ID',
@@ -158,6 +195,8 @@ export function commonErrors(method: string, path: string, operation: Operation)
   const hasInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
   if (hasInput) statuses.add(400);
   if (secured) statuses.add(401);
+  // A personal API token without the operation's scope.
+  if ((operation.security as Record<string, unknown>[] | undefined)?.some((r) => 'apiToken' in r)) statuses.add(403);
   // Admin only; cookie-authenticated writes without the CSRF header are refused too.
   if (path.startsWith('/api/v1/admin/') || (secured && method !== 'get')) statuses.add(403);
   if (path.includes('{')) statuses.add(404);
@@ -214,6 +253,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   admin: 'Administration: users, roles, statistics and background jobs (admins only)',
   tasks: 'Tasks: list, search, create, change, delete, bulk, history, statistics, import and export',
   events: 'Server-sent events: live task changes for the signed-in user',
+  tokens: 'Personal API tokens: create (the secret shown once), list, revoke; signed-in users only, never a token',
 };
 
 /** What the access token is, as infra/tokens.ts makes and checks it. */
@@ -223,6 +263,9 @@ const SCHEME_DESCRIPTIONS: Record<string, string> = {
     'explicit typ, iss, aud, exp and iat required, lifetime bounded)',
   cookieAuth:
     'The same access token in an HttpOnly cookie (__Host-access_token when served over https); writes also need the X-CSRF-Token header and an Origin (or Referer) of the app itself',
+  apiToken:
+    'A personal API token (POST /tokens): `Authorization: Bearer ptt_…`. It may call only the operations that list ' +
+    'it, with the scope named there (GET needs `:read`, writes `:write`); every other operation answers 403',
 };
 function describeSchemes(schemes: Record<string, Json> | undefined): Record<string, Json> {
   return Object.fromEntries(
@@ -263,7 +306,17 @@ const under = (prefix: string, bounds: Record<string, Json>) =>
   Object.fromEntries(Object.entries(bounds).map(([k, v]) => [k ? `${prefix}.${k}` : prefix, v]));
 
 /** Component schemas: property paths ('.'-separated, `items` steps into an array) and their bounds. */
+// A personal API token (createTokenBody): name ≤ 100, a subset of TOKEN_SCOPES; the secret is ptt_ + 43 characters.
+const API_TOKEN_BOUNDS: Record<string, Json> = {
+  name: { maxLength: 100 },
+  scopes: { maxItems: TOKEN_SCOPES.length },
+  expiresAt: TIME,
+  lastUsedAt: TIME,
+  createdAt: TIME,
+};
 const SCHEMA_BOUNDS: Record<string, Record<string, Json>> = {
+  ApiToken: API_TOKEN_BOUNDS,
+  CreatedApiToken: { ...API_TOKEN_BOUNDS, token: { maxLength: 64 } },
   // admin.service.ts jobs(): the 50 most recent failures, id/name/error clipped.
   AdminJobs: {
     failed: { maxItems: 50 },
@@ -318,6 +371,7 @@ const SCHEMA_BOUNDS: Record<string, Record<string, Json>> = {
 const ANSWER_BOUNDS: Record<string, Record<string, Json>> = {
   'get /api/v1/admin/users 200': { data: { maxItems: 100 } }, // limit ≤ 100
   'get /api/v1/auth/sessions 200': { data: { maxItems: 100 } }, // auth.repo.ts: .limit(100)
+  'get /api/v1/tokens 200': { data: { maxItems: TOKENS_PER_USER_MAX } }, // tokens.service.ts: the per-user limit
   'get /api/v1/tasks 200': { data: { maxItems: 100 }, 'meta.nextCursor': { maxLength: 1024 } }, // limit, cursor ≤ 1024
   'get /api/v1/tasks/{id}/history 200': { data: { maxItems: 1000 } }, // tasks.history.repo.ts: .limit(1000)
   // oidc.service.ts: one provider at most; its id a slug of ≤ 40, its name OIDC_PROVIDER_NAME (≤ 64).
@@ -407,6 +461,16 @@ function describeServers(servers: Json[] | undefined): Json[] | undefined {
 }
 
 /**
+ * Operations open to personal API tokens (requiredTokenScope, the contract's one table) list the `apiToken` scheme
+ * with the scope they need; every other operation refuses a token (403), so it does not list the scheme.
+ */
+function tokenSecurity(method: string, path: string, operation: Operation): void {
+  if (!operation.security?.length) return;
+  const scope = requiredTokenScope(method, path);
+  if (scope) operation.security = [...operation.security, { apiToken: [scope] }];
+}
+
+/**
  * Admin operations need an administrator's token: the same schemes with the role `admin` (OpenAPI 3.1 lets a
  * non-OAuth requirement name the roles it needs), so they differ from every other operation's (OWASP API5).
  */
@@ -438,6 +502,7 @@ export function finishOpenapi(input: Document): Document {
       for (const tag of operation.tags ?? []) tags.add(tag);
       if (!operation.security || operation.security.length === 0) operation.security = [];
       adminSecurity(path, operation);
+      tokenSecurity(method, path, operation);
       for (const parameter of operation.parameters ?? []) {
         if (parameter.in === 'query' && (parameter as { schema?: Json }).schema?.type === 'array') {
           Object.assign(parameter, { style: 'form', explode: false });

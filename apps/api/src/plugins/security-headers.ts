@@ -34,6 +34,9 @@ function securityHeaders(secure: boolean): Record<string, string> {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // The web app's service worker (/sw.js) and manifest: same origin only (named, not left to fallbacks).
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

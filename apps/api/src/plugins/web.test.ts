@@ -12,6 +12,8 @@ beforeAll(() => {
   mkdirSync(path.join(dist, 'assets'));
   writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(path.join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
+  writeFileSync(path.join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {})');
+  writeFileSync(path.join(dist, 'manifest.webmanifest'), '{"name":"t"}');
 });
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
@@ -54,6 +56,32 @@ describe('web app files and the access log (LOG_STATIC_REQUESTS)', () => {
     const { app, requests } = await appLogging(true);
     for (const url of ['/assets/app-1234.js', '/', '/api/v1/ping']) await app.inject({ url });
     expect(requests()).toEqual(['/assets/app-1234.js', '/', '/api/v1/ping']);
+    await app.close();
+  });
+});
+
+describe('the service worker and the manifest (issue 16 item 8)', () => {
+  it('serves sw.js as JavaScript that is revalidated on every load (a new version is seen at once)', async () => {
+    const { app } = await appLogging();
+    const sw = await app.inject({ url: '/sw.js' });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    const manifest = await app.inject({ url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    // Hashed assets keep their year (the service worker precaches them by revision).
+    const asset = await app.inject({ url: '/assets/app-1234.js' });
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    await app.close();
+  });
+
+  it('never answers an API path with the app shell', async () => {
+    const { app } = await appLogging();
+    const res = await app.inject({ url: '/api/v1/nothing-here', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/json/);
     await app.close();
   });
 });

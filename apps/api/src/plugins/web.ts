@@ -50,10 +50,13 @@ async function web(app: FastifyInstance, { serveWeb, webDistDir, logStaticReques
       index: false,
       wildcard: false,
       decorateReply: false,
+      // Our setHeaders decides: with send's own header on, its `public, max-age=0` replaced ours (set before it).
+      cacheControl: false,
       setHeaders: (res, filePath) => {
         if (filePath.includes(`${path.sep}assets${path.sep}`)) {
           res.setHeader('cache-control', 'public, max-age=31536000, immutable');
         } else {
+          // index.html, sw.js (the service worker: a new version must be seen on the next load), the manifest.
           res.setHeader('cache-control', 'no-cache');
         }
       },

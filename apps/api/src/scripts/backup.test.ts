@@ -118,7 +118,8 @@ describe('backup round trip (pglite)', () => {
     const dataDir = path.join(scratch, 'data');
     const file = path.join(scratch, 'pglite.tgz');
     const config = { dataDir, databaseUrl: undefined };
-    let database = await openPglite(dataDir);
+    // From the test template (unpacked onto disk, as a first start does), not initdb.
+    let database = await openPglite(dataDir, testConfig().testPgliteTemplate);
     await runMigrations(database);
     const before = await seed(database);
     // The server's consent: while a process holds the directory, neither command touches it.
@@ -152,7 +153,7 @@ describe('backup round trip (pglite)', () => {
     }
 
     // A skipped restore (the wiped database, migrated and empty) is caught.
-    const empty = await openPglite();
+    const empty = await openPglite(undefined, testConfig().testPgliteTemplate);
     try {
       await runMigrations(empty);
       const skipped = diff(before, await snapshot(empty));

@@ -185,9 +185,21 @@ select 'policy ' || schemaname || '.' || tablename || ' ' || policyname || ' ' |
   from pg_policies where schemaname in (select nspname from ns)
 order by 1`;
 
+const EXTENSIONS = { pg_trgm, btree_gin };
+/** A freshly initialised, empty cluster, dumped once per process: each check then starts from it (~0.4 s) instead of initdb (~3 s). */
+let emptyCluster: Promise<Blob> | undefined;
+
 /** An empty in-memory PGlite with the extensions the app's PGlite loads (infra/db/client.ts). */
 async function emptyPglite(): Promise<PGlite> {
-  return PGlite.create(undefined, { extensions: { pg_trgm, btree_gin } });
+  emptyCluster ??= (async () => {
+    const first = await PGlite.create(undefined, { extensions: EXTENSIONS });
+    try {
+      return await first.dumpDataDir('none');
+    } finally {
+      await first.close();
+    }
+  })();
+  return PGlite.create(undefined, { extensions: EXTENSIONS, loadDataDir: await emptyCluster });
 }
 
 async function listObjects(client: PGlite): Promise<string[]> {

@@ -9,11 +9,14 @@
  *   a positive control: the same body without the field is accepted (2xx) by every route.
  */
 import { randomUUID } from 'node:crypto';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailer } from '../infra/mail/mailer';
 import { seedTask } from '../modules/tasks/index';
+import { sampleSubscriptionBody, testVapidKeys } from '../test/push-receiver';
 import { createTestContext, drivers, RATE_LIMITS_OFF, type TestContext } from '../test/context';
 import { createUser, type TestUser } from '../test/factories';
+import { SoftAuthenticator } from '../test/soft-authenticator';
 import { type JsonSchema, type Operation, operationsOf } from './openapi-arbitraries';
 import { snapshotUser, tableCounts } from './snapshot';
 
@@ -29,6 +32,22 @@ const EXTRA_FIELDS: Record<string, unknown> = {
 };
 
 /** A body the schema accepts: every simple property filled with a plain value. */
+const NAMES_ANOTHER_RESOURCE = new Set(['projectId', 'assigneeId', 'parentId', 'before', 'after', 'position']);
+/** Optional fields whose parts must agree (a recurrence: a valid RRULE, count or until): left out like those. */
+const NEEDS_COHERENT_VALUE = new Set(['recurrence']);
+
+/**
+ * Write routes the mass-assignment matrix has no fixture for yet: their strict schemas are still checked by the
+ * contract test's "bad body" calls. An entry that is not a write route of the document fails the test, so the
+ * list can only shrink. The eleven second-round routes have their fixtures in `fixture()` below; what is left are
+ * routes that arrived after it (webhooks need a project hook and a target address). Passkey bodies are real
+ * WebAuthn objects from a software authenticator (test/soft-authenticator.ts).
+ */
+const AWAITING_FIXTURES = new Set<string>([
+  'POST /api/v1/projects/{id}/webhooks',
+  'PATCH /api/v1/projects/{id}/webhooks/{hookId}',
+]);
+
 function goodBody(s: JsonSchema | undefined): unknown {
   if (!s) return undefined;
   if (s.const !== undefined) return s.const;
@@ -50,7 +69,15 @@ function goodBody(s: JsonSchema | undefined): unknown {
     case 'array':
       return [];
     case 'object':
-      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, goodBody(v)]));
+      return Object.fromEntries(
+        Object.entries(s.properties ?? {})
+          // Fields that name another resource (a project, a member, a neighbour task) need a real one: a made-up
+          // id is refused before the route's own check. Left out unless the schema requires them.
+          .filter(
+            ([k]) => !(NAMES_ANOTHER_RESOURCE.has(k) || NEEDS_COHERENT_VALUE.has(k)) || (s.required ?? []).includes(k),
+          )
+          .map(([k, v]) => [k, goodBody(v)]),
+      );
     default:
       return null;
   }
@@ -70,7 +97,11 @@ for (const driver of drivers()) {
     const mailer = new MemoryMailer();
 
     beforeAll(async () => {
-      ctx = await createTestContext(driver, { config: { rateLimit: RATE_LIMITS_OFF }, overrides: { mailer } });
+      ctx = await createTestContext(driver, {
+        // Push on (VAPID keys): POST /push/subscriptions is one of the write schemas checked below.
+        config: { rateLimit: RATE_LIMITS_OFF, push: { vapid: testVapidKeys(), allowPrivate: false, timeoutMs: 1000 } },
+        overrides: { mailer },
+      });
       ops = operationsOf((await ctx.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json());
       a = await createUser(ctx.platform, { name: 'Alice' });
       b = await createUser(ctx.platform, { name: 'Bob' });
@@ -115,6 +146,12 @@ for (const driver of drivers()) {
         if (key === 'refreshToken') body.refreshToken = caller.refreshToken;
         if (key === 'timezone') body.timezone = 'Europe/Paris';
         if (key === 'ids') body.ids = [target];
+        if (key === 'query' && op.path === '/api/v1/views') body.query = 'status=pending';
+      }
+      if (op.path === '/api/v1/push/subscriptions') {
+        const sub = sampleSubscriptionBody();
+        body.endpoint = sub.endpoint;
+        body.keys = sub.keys;
       }
       if (op.path.endsWith('/reset-password')) {
         await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email: caller.email } });
@@ -131,12 +168,154 @@ for (const driver of drivers()) {
         await ctx.modules.auth.credentials.settled();
         body.token = mailedToken(caller.email, '/verify-email');
       }
-      return { caller, url: op.path.replace('{id}', target), body };
+      const url = await fixture(op, caller, body);
+      return { caller, url: url ?? op.path.replace('{id}', target), body };
+    }
+
+    const call = async (user: TestUser | null, method: string, url: string, payload?: object) => {
+      const res = await ctx.app.inject({
+        method: method as 'POST',
+        url,
+        headers: user ? bearer(user) : {},
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      return res.statusCode === 204 ? null : res.json().data;
+    };
+
+    /** A project of `owner` (created through the API). */
+    const projectOf = async (owner: TestUser) =>
+      (await call(owner, 'POST', '/api/v1/projects', { name: 'fixture' })).id as string;
+
+    /** `invitee` invited to `projectId` by `owner`; the mailed token. */
+    const invite = async (owner: TestUser, projectId: string, invitee: TestUser) => {
+      await call(owner, 'POST', `/api/v1/projects/${projectId}/invitations`, { email: invitee.email, role: 'editor' });
+      return mailedToken(invitee.email, '/invitations');
+    };
+
+    /** A passkey registered for `user` with a software authenticator (which can then sign in with it). */
+    const addPasskey = async (user: TestUser) => {
+      const authn = new SoftAuthenticator(ctx.config.webauthn.rpId, ctx.config.webauthn.origins[0] ?? '');
+      const options = await call(user, 'POST', '/api/v1/auth/passkeys/options');
+      const passkey = await call(user, 'POST', '/api/v1/auth/passkeys', { credential: authn.create(options) });
+      return { authn, passkey: passkey as { id: string } };
+    };
+
+    /** TOTP on for `user`: its secret and when its confirming code's step was spent. */
+    const enableTotp = async (user: TestUser) => {
+      const { secret } = await call(user, 'POST', '/api/v1/auth/mfa/totp');
+      await call(user, 'POST', '/api/v1/auth/mfa/totp/confirm', { code: await generate({ secret }) });
+      return { secret: secret as string, spentAt: Math.floor(Date.now() / 1000) };
+    };
+    /**
+     * Bodies carrying a TOTP code: made again right before the positive control sends them (the matrix may run
+     * longer than a code lives), from a step after the one already spent.
+     */
+    const totpBodies = new WeakMap<object, { secret: string; spentAt?: number }>();
+    const now = () => Math.floor(Date.now() / 1000);
+    const freshCode = ({ secret, spentAt }: { secret: string; spentAt?: number }) =>
+      generate({ secret, epoch: spentAt === undefined ? now() : Math.max(now(), spentAt + 30) });
+    const refreshCode = async (body: Record<string, unknown>) => {
+      const live = totpBodies.get(body);
+      if (live) body.code = await freshCode(live);
+    };
+
+    /**
+     * The live state a second-round write route needs from its caller (a project, a member, a comment, a view, a
+     * pending TOTP secret, a sign-in challenge), set in `body`; the URL when the route names that state.
+     */
+    async function fixture(op: Operation, caller: TestUser, body: Record<string, unknown>) {
+      const route = `${op.method} ${op.path}`;
+      if ('color' in body) body.color = '#336699';
+      switch (route) {
+        case 'POST /api/v1/tokens':
+          body.scopes = ['tasks:read'];
+          body.expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+          return undefined;
+        case 'PATCH /api/v1/projects/{id}':
+          return op.path.replace('{id}', await projectOf(caller));
+        case 'POST /api/v1/projects/{id}/invitations':
+          return op.path.replace('{id}', await projectOf(caller));
+        case 'PATCH /api/v1/projects/{id}/members/{userId}': {
+          const projectId = await projectOf(caller);
+          const member = await createUser(ctx.platform);
+          await call(member, 'POST', '/api/v1/invitations/accept', { token: await invite(caller, projectId, member) });
+          return op.path.replace('{id}', projectId).replace('{userId}', member.id);
+        }
+        case 'POST /api/v1/invitations/accept': {
+          const owner = await createUser(ctx.platform);
+          body.token = await invite(owner, await projectOf(owner), caller);
+          return undefined;
+        }
+        case 'PATCH /api/v1/tasks/{id}/comments/{commentId}': {
+          const taskId = (await seedTask(ctx.database.db, caller.id)).id;
+          const comment = await call(caller, 'POST', `/api/v1/tasks/${taskId}/comments`, { body: 'first words' });
+          return op.path.replace('{id}', taskId).replace('{commentId}', comment.id);
+        }
+        case 'PATCH /api/v1/views/{id}': {
+          const view = await call(caller, 'POST', '/api/v1/views', { name: 'fixture', query: 'status=pending' });
+          body.query = 'status=completed';
+          return op.path.replace('{id}', view.id);
+        }
+        case 'POST /api/v1/auth/mfa/totp/confirm': {
+          const { secret } = await call(caller, 'POST', '/api/v1/auth/mfa/totp');
+          totpBodies.set(body, { secret });
+          body.code = await freshCode({ secret });
+          return undefined;
+        }
+        case 'DELETE /api/v1/auth/mfa/totp': {
+          const live = await enableTotp(caller);
+          totpBodies.set(body, live);
+          body.password = caller.password;
+          body.code = await freshCode(live);
+          return undefined;
+        }
+        case 'POST /api/v1/auth/mfa/verify': {
+          const live = await enableTotp(caller);
+          totpBodies.set(body, live);
+          const login = await ctx.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: { email: caller.email, password: caller.password },
+          });
+          body.challenge = login.json().data.challenge;
+          body.code = await freshCode(live);
+          delete body.recoveryCode;
+          return undefined;
+        }
+        case 'POST /api/v1/auth/passkeys': {
+          const authn = new SoftAuthenticator(ctx.config.webauthn.rpId, ctx.config.webauthn.origins[0] ?? '');
+          body.credential = authn.create(await call(caller, 'POST', '/api/v1/auth/passkeys/options'));
+          body.name = 'fixture';
+          return undefined;
+        }
+        case 'PATCH /api/v1/auth/passkeys/{id}': {
+          const { passkey } = await addPasskey(caller);
+          body.name = 'renamed';
+          return op.path.replace('{id}', passkey.id);
+        }
+        case 'POST /api/v1/auth/passkeys/login/options':
+          delete body.mfaChallenge;
+          return undefined;
+        case 'POST /api/v1/auth/passkeys/login': {
+          const { authn } = await addPasskey(caller);
+          body.credential = authn.get(await call(null, 'POST', '/api/v1/auth/passkeys/login/options', {}));
+          return undefined;
+        }
+        default:
+          return undefined;
+      }
     }
 
     /** Every route with an {id} under /tasks or /auth/sessions (new routes join the matrix automatically). */
+    // A route with a second id (a task's comment) is covered by its own matrix (comments.test.ts).
     const idRoutes = () =>
-      ops.filter((op) => /^\/api\/v1\/(tasks|auth\/sessions)\/.*\{id\}/.test(op.path) && op.method !== 'HEAD');
+      ops.filter(
+        (op) =>
+          /^\/api\/v1\/(tasks|auth\/sessions)\/.*\{id\}/.test(op.path) &&
+          !/\{(?!id\})\w+\}/.test(op.path) &&
+          op.method !== 'HEAD',
+      );
 
     it('the matrix covers every id route of the document', () => {
       const names = idRoutes().map((op) => `${op.method} ${op.path}`);
@@ -178,7 +357,17 @@ for (const driver of drivers()) {
         }
         // Positive control: the same request on B's own task works, so the 404 above is ownership, not input.
         if (!isSession) {
-          const ok = await send(b, (await seedTask(ctx.database.db, b.id)).id);
+          // Only a recurring task can be skipped.
+          const recurring = op.path.endsWith('/skip')
+            ? { dueDate: new Date('2031-01-06T09:00:00Z'), recurrence: { rule: 'FREQ=WEEKLY', mode: 'due' as const } }
+            : {};
+          const own = (await seedTask(ctx.database.db, b.id, recurring)).id;
+          if (op.path.endsWith('/restore')) {
+            // Only a deleted task can be restored.
+            const gone = await ctx.app.inject({ method: 'DELETE', url: `/api/v1/tasks/${own}`, headers: bearer(b) });
+            expect(gone.statusCode).toBe(204);
+          }
+          const ok = await send(b, own);
           expect(ok.statusCode, `${op.method} ${op.path} as B on B's own id`).toBeLessThan(300);
         }
       }
@@ -281,9 +470,14 @@ for (const driver of drivers()) {
           op.path.startsWith('/api/v1/') &&
           // import rows are checked one by one (see the import test above)
           !op.path.endsWith('/import') &&
+          !AWAITING_FIXTURES.has(`${op.method} ${op.path}`) &&
           !Array.isArray(goodBody(op.body['application/json'])),
       );
       expect(writes.length).toBeGreaterThanOrEqual(14);
+      const writeRoutes = new Set(
+        ops.filter((op) => op.body?.['application/json']).map((op) => `${op.method} ${op.path}`),
+      );
+      expect([...AWAITING_FIXTURES].filter((k) => !writeRoutes.has(k))).toEqual([]);
       // One fresh caller (and task, or admin target) per route, and a body that route accepts from that caller: the
       // positive control below proves every 400 is the extra field's doing, not a base body refused anyway.
       const cases = [];
@@ -339,6 +533,7 @@ for (const driver of drivers()) {
       // Positive control: the same bodies without the extra field are accepted.
       const control: string[] = [];
       for (const { op, caller, url, body } of cases) {
+        await refreshCode(body);
         const res = await ctx.app.inject({ method: op.method as 'POST', url, headers: bearer(caller), payload: body });
         control.push(`${op.method} ${op.path} → ${res.statusCode}${res.statusCode >= 300 ? ` ${res.body}` : ''}`);
       }

@@ -76,7 +76,9 @@ export async function openTestDatabase(driver: Driver): Promise<{ database: Data
     await runMigrations(fresh.database);
     return fresh;
   }
-  const database = await openPglite();
+  // From the migrated template the global setup wrote (initdb in WASM costs ~3 s a database); the migrations
+  // still run, so a template older than the migrations only means more of them to apply.
+  const database = await openPglite(undefined, testConfig().testPgliteTemplate);
   await runMigrations(database);
   return { database, drop: () => database.close() };
 }

@@ -26,6 +26,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A child process whose stdout and stderr are collected from the start. */
+export interface CapturedProcess {
+  child: ChildProcess;
+  /** What the process has written to stdout and stderr so far. */
+  output(): string;
+  /** Settles when the process exits (watched from the start). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/**
+ * `node <args>` from the repository root with only PATH and HOME from this environment, plus `env`; its output
+ * collected. The one way the process tests start a server, a worker or the cluster primary.
+ */
+export function spawnCaptured(args: string[], env: Record<string, string | undefined>): CapturedProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8').on('data', (c: string) => {
+      output += c;
+    });
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+  });
+  return { child, output: () => output, exited };
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
@@ -49,35 +80,19 @@ export async function startServerProcess(options: {
 }): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), options.tmpPrefix));
   const port = await freePort();
-  const child = spawn(process.execPath, TSX_SERVER, {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SERVE_WEB: 'false',
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-    output += c;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-    output += c;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+  const { child, output, exited } = spawnCaptured(TSX_SERVER, {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    SERVE_WEB: 'false',
+    LOG_LEVEL: 'info',
+    ...options.env,
   });
   const server: ServerProcess = {
     child,
     port,
-    output: () => output,
+    output,
     exited,
     stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -88,7 +103,7 @@ export async function startServerProcess(options: {
     const deadline = Date.now() + 120_000;
     for (;;) {
       if (await options.isUp(port)) return server;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output()}`);
       await sleep(200);
     }
   } catch (err) {

@@ -19,6 +19,16 @@ export function postTask(ctx: TestContext, user: TestUser, payload: unknown, hea
   });
 }
 
+/** POST /tasks/import as `user`: the body sent as `type` when given (e.g. text/csv), JSON otherwise. */
+export function importTasks(ctx: TestContext, user: TestUser, payload: unknown, type?: string) {
+  return ctx.app.inject({
+    method: 'POST',
+    url: `${TASKS_URL}/import`,
+    headers: type ? { ...user.headers, 'content-type': type } : user.headers,
+    payload: payload as object,
+  });
+}
+
 export type PostTask = (
   user: TestUser,
   payload: unknown,

@@ -11,12 +11,11 @@
  * Faults (`InstanceFaults`) build an instance with one shared piece replaced by its in-process counterpart, so each
  * suite can show its check fails without the piece it proves.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { type App, buildApp } from '../app';
@@ -30,10 +29,8 @@ import { ReadRouter } from '../infra/db/read-router';
 import { MemoryMailer } from '../infra/mail/mailer';
 import { createRedis, waitReady } from '../infra/redis/client';
 import { freshPostgres, RATE_LIMITS_OFF, testPlatform } from './context';
-import { freePort } from './server-process';
+import { freePort, spawnCaptured } from './server-process';
 import { listen } from './sse';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** The shared services of the cluster suites (CI exports both); either missing → the suites skip. */
 export const clusterServices = (() => {
@@ -387,30 +384,16 @@ export async function startWorkerProcess(
   env: Record<string, string>,
 ): Promise<WorkerProcess> {
   const services = requireServices();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/worker.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      DATABASE_URL: cluster.databaseUrl,
-      JWT_SECRET: cluster.jwtSecret,
-      REDIS_URL: services.redisUrl,
-      REDIS_KEY_PREFIX: cluster.prefix,
-      WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, exited } = spawnCaptured(['--import', 'tsx', 'apps/api/src/worker.ts'], {
+    NODE_ENV: 'production',
+    DATABASE_URL: cluster.databaseUrl,
+    JWT_SECRET: cluster.jwtSecret,
+    REDIS_URL: services.redisUrl,
+    REDIS_KEY_PREFIX: cluster.prefix,
+    WORKER_METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...env,
   });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-    output += c;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-    output += c;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -419,11 +402,11 @@ export async function startWorkerProcess(
     clearTimeout(timer);
   };
   try {
-    await waitFor(() => output.includes('worker ready') || child.exitCode !== null, 'the worker to start', 120_000);
-    if (child.exitCode !== null) throw new Error(`the worker exited:\n${output}`);
+    await waitFor(() => output().includes('worker ready') || child.exitCode !== null, 'the worker to start', 120_000);
+    if (child.exitCode !== null) throw new Error(`the worker exited:\n${output()}`);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { child, output: () => output, stop };
+  return { child, output, stop };
 }

@@ -11,6 +11,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useLogout } from '../features/auth/api/logout';
 import { listTasks } from '../features/tasks/api/list-tasks';
 import { labelOf } from '../lib/format';
+import { useT } from '../lib/i18n';
 import type { Command as AppCommand } from '../lib/shortcuts';
 import { resolveTheme, setPreference } from '../lib/theme';
 import { useDebouncedValue } from '../lib/use-debounced-value';
@@ -37,6 +38,7 @@ export default function CommandPalette({
   onTasksCommand: (c: AppCommand) => void;
   onShowHelp: () => void;
 }) {
+  const t = useT('shell');
   const navigate = useNavigate();
   const logout = useLogout();
   const [input, setInput] = useState('');
@@ -77,88 +79,91 @@ export default function CommandPalette({
           className="fixed top-[12vh] left-1/2 z-50 w-[calc(100vw-2rem)] max-w-xl -translate-x-1/2 overflow-hidden rounded-lg bg-white shadow-xl ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700"
           data-testid="command-palette"
         >
-          <RadixDialog.Title className="sr-only">Command palette</RadixDialog.Title>
-          <RadixDialog.Description className="sr-only">
-            Type to filter screens and actions or to search your tasks; arrow keys move, Enter runs.
-          </RadixDialog.Description>
-          <Command label="Command palette" loop value={selected} onValueChange={setSelected}>
+          <RadixDialog.Title className="sr-only">{t('palette.title')}</RadixDialog.Title>
+          <RadixDialog.Description className="sr-only">{t('palette.description')}</RadixDialog.Description>
+          <Command label={t('palette.title')} loop value={selected} onValueChange={setSelected}>
             <Command.Input
               value={input}
               onValueChange={setInput}
-              placeholder="Go to, run an action, or search tasks…"
+              placeholder={t('palette.placeholder')}
               className="w-full border-b border-slate-200 bg-transparent px-4 py-3 text-base text-slate-900 outline-none placeholder:text-slate-500 dark:border-slate-700 dark:text-slate-100 dark:placeholder:text-slate-400"
             />
             <Command.List ref={listRef} className={`max-h-[60vh] overflow-y-auto p-2 ${heading}`}>
               {results.length === 0 ? (
                 // cmdk counts only the items its filter kept: the server's task results are not among them.
                 <Command.Empty className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-300">
-                  {search.isFetching ? 'Searching…' : 'Nothing found.'}
+                  {search.isFetching ? t('palette.searching') : t('palette.nothing')}
                 </Command.Empty>
               ) : null}
-              <Command.Group heading="Go to">
+              <Command.Group heading={t('palette.goTo')}>
                 <Command.Item className={item} onSelect={run(() => void navigate({ to: '/tasks' }))}>
-                  Tasks <Hint>g t</Hint>
+                  {t('nav.tasks')} <Hint>g t</Hint>
+                </Command.Item>
+                <Command.Item className={item} onSelect={run(() => void navigate({ to: '/calendar' }))}>
+                  {t('nav.calendar')}
                 </Command.Item>
                 <Command.Item className={item} onSelect={run(() => void navigate({ to: '/dashboard' }))}>
-                  Dashboard <Hint>g d</Hint>
+                  {t('nav.dashboard')} <Hint>g d</Hint>
                 </Command.Item>
                 <Command.Item className={item} onSelect={run(() => void navigate({ to: '/profile' }))}>
-                  Profile
+                  {t('nav.profile')}
                 </Command.Item>
               </Command.Group>
-              <Command.Group heading="Actions">
+              <Command.Group heading={t('palette.actions')}>
                 <Command.Item className={item} onSelect={run(() => onTasksCommand({ type: 'new-task' }))}>
-                  New task <Hint>n</Hint>
+                  {t('palette.newTask')} <Hint>n</Hint>
                 </Command.Item>
                 <Command.Item
                   className={item}
                   keywords={['download']}
                   onSelect={run(() => onTasksCommand({ type: 'export', format: 'csv' }))}
                 >
-                  Export tasks as CSV
+                  {t('palette.exportCsv')}
                 </Command.Item>
                 <Command.Item
                   className={item}
                   keywords={['download']}
                   onSelect={run(() => onTasksCommand({ type: 'export', format: 'json' }))}
                 >
-                  Export tasks as JSON
+                  {t('palette.exportJson')}
                 </Command.Item>
                 <Command.Item
                   className={item}
                   keywords={['dark', 'light', 'colour', 'color']}
                   onSelect={run(() => setPreference(resolveTheme() === 'dark' ? 'light' : 'dark'))}
                 >
-                  Toggle dark theme
+                  {t('palette.toggleTheme')}
                 </Command.Item>
                 <Command.Item className={item} keywords={['help', 'keys']} onSelect={run(onShowHelp)}>
-                  Keyboard shortcuts <Hint>?</Hint>
+                  {t('shortcutHelp.title')} <Hint>?</Hint>
                 </Command.Item>
                 <Command.Item
                   className={item}
                   keywords={['log out', 'logout']}
                   onSelect={run(() => logout.mutate(undefined, { onSettled: () => void navigate({ to: '/login' }) }))}
                 >
-                  Sign out
+                  {t('palette.signOut')}
                 </Command.Item>
               </Command.Group>
               {q.length > 0 ? (
-                <Command.Group heading="Tasks" forceMount>
+                <Command.Group heading={t('nav.tasks')} forceMount>
                   {search.isFetching && results.length === 0 ? (
                     <Command.Loading>
-                      <span className="block px-3 py-2 text-sm text-slate-600 dark:text-slate-300">Searching…</span>
+                      <span className="block px-3 py-2 text-sm text-slate-600 dark:text-slate-300">
+                        {t('palette.searching')}
+                      </span>
                     </Command.Loading>
                   ) : null}
-                  {results.map((t) => (
+                  {results.map((task) => (
                     <Command.Item
-                      key={t.id}
-                      value={`task-${t.id}`}
+                      key={task.id}
+                      value={`task-${task.id}`}
                       forceMount
                       className={item}
-                      onSelect={run(() => onTasksCommand({ type: 'open-task', id: t.id }))}
+                      onSelect={run(() => onTasksCommand({ type: 'open-task', id: task.id }))}
                     >
-                      <span className="truncate">{t.title}</span>
-                      <Hint>{labelOf(t.status)}</Hint>
+                      <span className="truncate">{task.title}</span>
+                      <Hint>{labelOf(task.status)}</Hint>
                     </Command.Item>
                   ))}
                 </Command.Group>

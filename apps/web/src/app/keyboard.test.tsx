@@ -17,7 +17,13 @@ import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TasksPage } from '../features/tasks/components/tasks-page';
-import { dispatchCommand, resetCommandsForTests, SHORTCUTS } from '../lib/shortcuts';
+import {
+  dispatchCommand,
+  resetCommandsForTests,
+  SHORTCUTS,
+  type ShortcutId,
+  shortcutDescription,
+} from '../lib/shortcuts';
 import { type FetchCall, fakeFetch, ok, signIn } from '../test/network';
 import { aTask, renderWithApp } from '../test/render';
 import { KeyboardLayer } from './keyboard';
@@ -101,22 +107,14 @@ describe('task list keys', () => {
     await waitFor(() => expect(rowOf('Bravo')).toHaveFocus());
   });
 
-  it('# asks first; Cancel deletes nothing, Delete deletes and focus moves to the next row', async () => {
+  it('# deletes the focused task at once (Undo replaces the confirmation) and focus moves to the next row', async () => {
     const user = await renderTasks();
-    await user.keyboard('j#');
-    await screen.findByRole('dialog', { name: 'Delete “Alpha”?' });
-    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus(); // Enter alone never deletes
-    await user.keyboard('{Enter}');
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(writes()).toHaveLength(0);
-    await waitFor(() => expect(rowOf('Alpha')).toHaveFocus());
-
-    await user.keyboard('j#'); // now on Bravo
-    await screen.findByRole('dialog', { name: 'Delete “Bravo”?' });
-    await user.keyboard('{Tab}{Enter}');
+    await user.keyboard('jj#'); // on Bravo
     await waitFor(() => expect(writes()).toHaveLength(1));
+    expect(screen.queryByRole('dialog')).toBeNull();
     expect(writes()[0]).toMatchObject({ method: 'DELETE' });
     expect(writes()[0]!.url).toContain(tasks[1]!.id);
+    expect(await screen.findByRole('button', { name: 'Undo' })).toBeVisible();
     await waitFor(() => expect(rowOf('Charlie')).toHaveFocus());
   });
 
@@ -189,7 +187,7 @@ describe('app-wide keys', () => {
     const { user } = await renderApp();
     await user.keyboard('?');
     const help = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
-    for (const s of Object.values(SHORTCUTS)) expect(help).toHaveTextContent(s.description);
+    for (const id of Object.keys(SHORTCUTS) as ShortcutId[]) expect(help).toHaveTextContent(shortcutDescription(id));
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });

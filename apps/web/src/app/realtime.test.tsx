@@ -125,4 +125,20 @@ describe('realtime events → query cache', () => {
     await write(frame('task.created', { id: 'new' }));
     await waitFor(() => expect(qc.getQueryState(ALL)?.isInvalidated).toBe(true));
   });
+
+  it('task.updated of a task no cached list holds (restored by Undo elsewhere) marks the lists stale', async () => {
+    const a = aTask({ title: 'Listed' });
+    const { qc, write } = await connected(a, aTask());
+    await waitFor(() => expect(qc.getQueryState(ALL)?.isInvalidated).toBe(true));
+    qc.setQueryData(ALL, pages(a));
+    qc.setQueryData(PENDING, pages(a));
+
+    await write(frame('task.updated', { ...a, title: 'Listed, renamed', version: 2 }));
+    await waitFor(() => expect(qc.getQueryData<TaskPages>(ALL)?.pages[0]?.data[0]?.title).toBe('Listed, renamed'));
+    expect(qc.getQueryState(ALL)?.isInvalidated).toBe(false); // in a list: patched in place, no refetch
+
+    await write(frame('task.updated', aTask({ title: 'Restored', version: 2 })));
+    await waitFor(() => expect(qc.getQueryState(ALL)?.isInvalidated).toBe(true));
+    expect(qc.getQueryState(PENDING)?.isInvalidated).toBe(true);
+  });
 });

@@ -7,8 +7,10 @@ import type { Task } from '@primetrade/shared';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { createParser } from 'eventsource-parser';
 import { useEffect } from 'react';
-import { removeCachedTask, upsertCachedTask } from '../features/tasks/api/cache';
+import { commentsKey } from '../features/comments/api/comments';
+import { removeCachedTask, type TaskPages, upsertCachedTask } from '../features/tasks/api/cache';
 import { buildUrl } from '../lib/api-client';
+import { projectKeys } from '../lib/projects';
 import { queryKeys } from '../lib/query-keys';
 import { refreshSession } from '../lib/session-refresh';
 
@@ -33,7 +35,12 @@ export function applyEvent(qc: QueryClient, msg: SseMessage): void {
     case 'task.updated': {
       const task = payload as Task | undefined;
       if (task?.id) {
+        // A task no cached list holds (a restored one, after Undo in another tab): the lists refetch to show it.
+        const listed = qc
+          .getQueriesData<TaskPages>({ queryKey: queryKeys.tasks.lists() })
+          .some(([, d]) => d?.pages.some((p) => p.data.some((t) => t.id === task.id)));
         upsertCachedTask(qc, task);
+        if (!listed) void qc.invalidateQueries({ queryKey: queryKeys.tasks.lists() });
         void qc.invalidateQueries({ queryKey: queryKeys.tasks.history(task.id) });
       }
       void qc.invalidateQueries({ queryKey: queryKeys.tasks.stats() });
@@ -47,6 +54,24 @@ export function applyEvent(qc: QueryClient, msg: SseMessage): void {
     }
     case 'stats.changed':
       void qc.invalidateQueries({ queryKey: queryKeys.tasks.stats() });
+      break;
+    // Comments (issue 15): the task's comment list refetches (its panel may be open in another member's browser).
+    case 'comment.created':
+    case 'comment.updated':
+    case 'comment.deleted': {
+      const taskId = (payload as { taskId?: string } | undefined)?.taskId;
+      if (taskId) void qc.invalidateQueries({ queryKey: commentsKey(taskId) });
+      break;
+    }
+    // Projects (issue 15): names, members and roles refetch; a removal or deletion also drops its tasks from the lists.
+    case 'project.updated':
+    case 'project.member.added':
+      void qc.invalidateQueries({ queryKey: projectKeys.all });
+      break;
+    case 'project.deleted':
+    case 'project.member.removed':
+      void qc.invalidateQueries({ queryKey: projectKeys.all });
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks.all });
       break;
   }
 }

@@ -53,7 +53,9 @@ const loginRoute = createRoute({
 const registerRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/register',
-  beforeLoad: ({ context }) => redirectIfSignedIn(context.queryClient, '/dashboard'),
+  validateSearch: (s: Record<string, unknown>): { redirect?: string } =>
+    typeof s.redirect === 'string' ? { redirect: safeRedirect(s.redirect) } : {},
+  beforeLoad: ({ context, search }) => redirectIfSignedIn(context.queryClient, search.redirect ?? '/dashboard'),
   component: lazyRouteComponent(() => import('./routes/auth-routes'), 'RegisterRoute'),
 });
 
@@ -78,6 +80,14 @@ const verifyRoute = createRoute({
   path: '/verify-email',
   validateSearch: tokenSearch,
   component: lazyRouteComponent(() => import('./routes/auth-routes'), 'VerifyEmailRoute'),
+});
+
+/** The link an invitation mail carries: public (it sends a signed-out visitor to sign in and back). */
+const invitationsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invitations',
+  validateSearch: tokenSearch,
+  component: lazyRouteComponent(() => import('./routes/invitation-route'), 'InvitationRoute'),
 });
 
 /** The signed-in area. */
@@ -105,10 +115,41 @@ const tasksRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/tasks-route'), 'TasksRoute'),
 });
 
+const calendarRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/calendar',
+  component: lazyRouteComponent(() => import('./routes/calendar-route'), 'CalendarRoute'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/profile',
   component: lazyRouteComponent(() => import('./routes/profile-route'), 'ProfileRoute'),
+});
+
+const projectRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/projects/$projectId',
+  // `task`: the task detail panel open on that task (a link to it survives a reload).
+  validateSearch: (s: Record<string, unknown>): { view?: 'list' | 'board'; task?: string } => ({
+    ...(s.view === 'list' || s.view === 'board' ? { view: s.view } : {}),
+    ...(typeof s.task === 'string' && /^[0-9a-f-]{36}$/i.test(s.task) ? { task: s.task } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./routes/project-route'), 'ProjectRoute'),
+});
+
+/** A project's webhooks (owners; the page says so to anyone else, and the API answers them 403). */
+const projectWebhooksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/projects/$projectId/webhooks',
+  component: lazyRouteComponent(() => import('./routes/webhooks-route'), 'WebhooksRoute'),
+});
+
+/** "Assigned to me": the caller's tasks across projects (issue 15). */
+const assignedRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/assigned',
+  component: lazyRouteComponent(() => import('./routes/assigned-route'), 'AssignedRoute'),
 });
 
 /** Administrators only: the page itself says "Not allowed" to anyone else (and the API answers them 403). */
@@ -125,7 +166,17 @@ export const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   verifyRoute,
-  appRoute.addChildren([dashboardRoute, tasksRoute, profileRoute, adminRoute]),
+  invitationsRoute,
+  appRoute.addChildren([
+    dashboardRoute,
+    tasksRoute,
+    calendarRoute,
+    projectRoute,
+    projectWebhooksRoute,
+    assignedRoute,
+    profileRoute,
+    adminRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

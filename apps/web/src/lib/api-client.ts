@@ -3,6 +3,7 @@
  * every write, problem+json errors turned into ApiError, and one silent refresh + retry on a 401.
  */
 import { ApiError } from './api-error';
+import { translate } from './i18n';
 import { readCookie } from './cookies';
 import { refreshSession } from './session-refresh';
 
@@ -74,7 +75,7 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'NETWORK_ERROR', 'Network error: the server could not be reached');
+    throw new ApiError(0, 'NETWORK_ERROR', translate('errors', 'offline'));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Problem } from '@primetrade/shared';
+import { translate } from './i18n';
 
 export type FieldError = { path: string; message: string };
 
@@ -22,7 +23,7 @@ export class ApiError extends Error {
     return new ApiError(
       status,
       body?.code ?? `HTTP_${status}`,
-      body?.detail ?? body?.message ?? `Request failed (${status})`,
+      body?.detail ?? body?.message ?? translate('errors', 'requestFailed', { status: String(status) }),
       body?.errors ?? [],
       body?.requestId ?? requestId ?? undefined,
     );
@@ -36,12 +37,12 @@ export class ApiError extends Error {
 
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 
-/** A message fit to show a person. */
+/** A message fit to show a person (the client's own words in the UI language: `errors:offline`, …). */
 export function errorMessage(e: unknown): string {
   if (isApiError(e)) {
-    if (e.status === 0) return 'You appear to be offline. Check your connection and try again.';
-    if (e.status === 429) return 'Too many attempts. Please wait a little and try again.';
+    if (e.status === 0) return translate('errors', 'offline');
+    if (e.status === 429) return translate('errors', 'tooMany');
     return e.message;
   }
-  return e instanceof Error ? e.message : 'Something went wrong';
+  return e instanceof Error ? e.message : translate('errors', 'generic');
 }

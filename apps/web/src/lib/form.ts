@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { FieldError } from './api-error';
 import { errorMessage, isApiError } from './api-error';
+import './validation-messages'; // the contract's validation messages in the UI language
 
 export type FieldErrors = Record<string, string>;
 

@@ -2,6 +2,7 @@ import type { User } from '@primetrade/shared';
 import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
 import { isApiError } from './api-error';
+import { clearOfflineData } from './offline';
 import { queryKeys } from './query-keys';
 import { clearSessionMark, hasSessionCookie, markSessionFresh } from './session-refresh';
 
@@ -38,6 +39,8 @@ export function startLocalSession(qc: QueryClient, user: User): void {
  */
 export function endLocalSession(qc: QueryClient): void {
   clearSessionMark();
+  // Nothing of the account stays on disk either: the persisted lists and any change still waiting to be sent.
+  void clearOfflineData();
   qc.clear();
   qc.setQueryData(queryKeys.me, null);
 }

@@ -9,15 +9,16 @@
  */
 import { useEffect, useRef } from 'react';
 import { createKeybindingsHandler } from 'tinykeys';
+import { translate } from './i18n';
 
-export type ShortcutGroup = 'Anywhere' | 'Task list';
+/** The help overlay's sections (their titles are `shell:shortcutHelp.group.<id>`). */
+export type ShortcutGroup = 'anywhere' | 'taskList';
 
 export interface Shortcut {
   /** tinykeys bindings (`$mod` = Cmd on macOS, Ctrl elsewhere; a space separates the presses of a sequence). */
   bindings: readonly string[];
   /** How the help overlay shows the keys (each entry one key cap; `then` between the presses of a sequence). */
   keys: readonly string[];
-  description: string;
   group: ShortcutGroup;
   /** Fires even while typing or with a dialog open. */
   always?: boolean;
@@ -30,27 +31,36 @@ const isMac = typeof navigator === 'object' && /Mac|iPhone|iPad/.test(navigator.
  * name, so each is bound with and without Shift (a layout with its own `#` key sends it unshifted).
  */
 export const SHORTCUTS = {
-  help: { bindings: ['?', 'Shift+?'], keys: ['?'], description: 'Show keyboard shortcuts', group: 'Anywhere' },
+  help: { bindings: ['?', 'Shift+?'], keys: ['?'], group: 'anywhere' },
   palette: {
     bindings: ['$mod+k'],
     keys: [isMac ? '⌘' : 'Ctrl', 'K'],
-    description: 'Open the command palette (go to, actions, search tasks)',
-    group: 'Anywhere',
+    group: 'anywhere',
     always: true,
   },
-  newTask: { bindings: ['n'], keys: ['n'], description: 'New task', group: 'Anywhere' },
-  search: { bindings: ['/', 'Shift+/'], keys: ['/'], description: 'Search tasks', group: 'Anywhere' },
-  goTasks: { bindings: ['g t'], keys: ['g', 'then', 't'], description: 'Go to tasks', group: 'Anywhere' },
-  goDashboard: { bindings: ['g d'], keys: ['g', 'then', 'd'], description: 'Go to dashboard', group: 'Anywhere' },
-  next: { bindings: ['j'], keys: ['j'], description: 'Move to the next task', group: 'Task list' },
-  previous: { bindings: ['k'], keys: ['k'], description: 'Move to the previous task', group: 'Task list' },
-  select: { bindings: ['x'], keys: ['x'], description: 'Select or unselect the task', group: 'Task list' },
-  edit: { bindings: ['e'], keys: ['e'], description: 'Edit the task', group: 'Task list' },
-  complete: { bindings: ['c'], keys: ['c'], description: 'Complete or reopen the task', group: 'Task list' },
-  remove: { bindings: ['#', 'Shift+#'], keys: ['#'], description: 'Delete the task (asks first)', group: 'Task list' },
+  newTask: { bindings: ['n'], keys: ['n'], group: 'anywhere' },
+  search: { bindings: ['/', 'Shift+/'], keys: ['/'], group: 'anywhere' },
+  goTasks: { bindings: ['g t'], keys: ['g', 'then', 't'], group: 'anywhere' },
+  goDashboard: { bindings: ['g d'], keys: ['g', 'then', 'd'], group: 'anywhere' },
+  next: { bindings: ['j'], keys: ['j'], group: 'taskList' },
+  previous: { bindings: ['k'], keys: ['k'], group: 'taskList' },
+  select: { bindings: ['x'], keys: ['x'], group: 'taskList' },
+  edit: { bindings: ['e'], keys: ['e'], group: 'taskList' },
+  complete: { bindings: ['c'], keys: ['c'], group: 'taskList' },
+  remove: { bindings: ['#', 'Shift+#'], keys: ['#'], group: 'taskList' },
+  undo: {
+    bindings: ['z', '$mod+z'],
+    keys: ['z'],
+    group: 'taskList',
+  },
 } as const satisfies Record<string, Shortcut>;
 
 export type ShortcutId = keyof typeof SHORTCUTS;
+
+/** What a shortcut does, in the UI language (`shell:shortcuts.<id>`). */
+export function shortcutDescription(id: ShortcutId): string {
+  return translate('shell', `shortcuts.${id}`, { mod: isMac ? '⌘' : 'Ctrl' });
+}
 export type ShortcutHandlers = Partial<Record<ShortcutId, (event: KeyboardEvent) => void>>;
 
 const TEXT_INPUT_TYPES = new Set([

@@ -29,6 +29,13 @@ export function aTask(overrides: Partial<Task> = {}): Task {
   return {
     id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
     ...createTaskBody.parse({ title: `Task ${seq}` }),
+    // Issue 15: every task is in a project (the inbox unless told), top level, unassigned, without a board key.
+    projectId: '00000000-0000-4000-9000-000000000001',
+    assigneeId: null,
+    parentId: null,
+    position: null,
+    subtaskCount: 0,
+    subtaskDoneCount: 0,
     completedAt: null,
     createdAt: '2030-01-01T10:00:00.000Z',
     updatedAt: '2030-01-01T10:00:00.000Z',

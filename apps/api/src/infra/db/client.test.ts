@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../config';
 import { isDependencyDown } from './errors';
 import { freshPostgres } from '../../test/context';
-import { openPglite } from './client';
+import Fastify from 'fastify';
+import errorsPlugin from '../../plugins/errors';
+import { openPglite, openPostgres } from './client';
 
 const url = testConfig().testDatabaseUrl;
 
@@ -54,11 +56,44 @@ describe.runIf(url)('node-postgres pool', () => {
       await fresh.drop();
     }
   });
+
+  it('a write that reaches a node no longer the primary (SQLSTATE 25006, a Patroni switch) answers 503 + Retry-After and the pool drops that connection', async () => {
+    // Planted fault once: without 25006 in DB_DOWN_CODES (errors.ts) this answered 500.
+    const fresh = await freshPostgres(url as string, 2);
+    const name = new URL(fresh.url).pathname.slice(1);
+    await fresh.database.pool?.query(`alter database ${name} set default_transaction_read_only = on`);
+    // A read-only session is what a demoted primary or a standby gives a writer.
+    const demoted = openPostgres({ url: fresh.url, poolMax: 2, statementTimeoutMs: 5000, connectTimeoutMs: 5000 });
+    const app = Fastify();
+    await app.register(errorsPlugin);
+    app.post('/write', async () => {
+      await demoted.db.execute(sql`create table t (x int)`);
+      return { ok: true };
+    });
+    app.post('/bug', async () => {
+      await demoted.db.execute(sql`select x from no_such_table`);
+      return { ok: true };
+    });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/write' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      // The connection that answered it is not handed out again.
+      expect(demoted.poolStats().total).toBe(0);
+      // A real bug is still a 500.
+      expect((await app.inject({ method: 'POST', url: '/bug' })).statusCode).toBe(500);
+    } finally {
+      await app.close();
+      await demoted.close();
+      await fresh.drop();
+    }
+  });
 });
 
 describe('PGlite', () => {
   it('lets the event loop run while statements queue up (no stretch longer than a slice and one statement)', async () => {
-    const database = await openPglite();
+    const database = await openPglite(undefined, testConfig().testPgliteTemplate);
     try {
       const client = database.pglite as NonNullable<typeof database.pglite>;
       await client.query('select 1');

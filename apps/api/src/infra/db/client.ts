@@ -3,7 +3,7 @@
  * a sized node-postgres pool with connection and statement timeouts when it is set. Repositories only see `Db`.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
@@ -11,6 +11,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import * as tar from 'tar';
 import * as schema from './schema';
@@ -47,6 +48,11 @@ export function rawExecutor(db: DbOrTx): RawExecutor {
   const run = rawExecutors.get(db);
   if (!run) throw new Error('no raw executor for this database handle (transactions have none)');
   return run;
+}
+
+/** The raw executor of a long-lived handle, or undefined for a transaction handle (which keeps Drizzle's path). */
+export function rawExecutorOf(db: DbOrTx): RawExecutor | undefined {
+  return rawExecutors.get(db);
 }
 
 function poolExecutor(pool: pg.Pool): RawExecutor {
@@ -145,12 +151,14 @@ export function openPostgres(o: PostgresOptions): Database {
 
 /**
  * PostgreSQL settings for the embedded server: its shared buffers live in the process's memory (WASM), and the
- * default 128 MB is most of an idle instance's RSS; the data set of one embedded install is small.
+ * default 128 MB is most of an idle instance's RSS; the data set of one embedded install is small. 16 MB (2,048
+ * pages): the first start's idle RSS measured median 282 MB (266–309, 6 runs) against 308 MB (285–357) at 32 MB,
+ * interleaved on the same build otherwise (bench P10, < 300 MB; docs/performance.md).
  * gin_pending_list_limit: the GIN indexes of tasks (search, trigram, tags) collect new entries in a pending list
  * and merge it in one go inside whichever insert fills it; at the default 4 MB that merge is one statement of
  * seconds here, during which nobody else gets the database (R11). A smaller list merges often and briefly.
  */
-const PGLITE_CONF = ['shared_buffers=32MB', 'gin_pending_list_limit=128kB', ...SESSION_OPTIONS];
+const PGLITE_CONF = ['shared_buffers=16MB', 'gin_pending_list_limit=128kB', ...SESSION_OPTIONS];
 
 /**
  * PGlite runs each statement to completion on this thread (WASM). Behind its mutex, queued statements would run
@@ -204,9 +212,23 @@ function unpackTemplate(template: string, dir: string): void {
   renameSync(staging, dir);
 }
 
+/** Templates for in-memory databases, unpacked once per process (tests open hundreds of databases from one). */
+const memoryTemplates = new Map<string, Blob>();
+
+function memoryTemplate(template: string): Blob {
+  let blob = memoryTemplates.get(template);
+  if (!blob) {
+    blob = new Blob([gunzipSync(readFileSync(template))]);
+    memoryTemplates.set(template, blob);
+  }
+  return blob;
+}
+
 /**
  * Embedded PostgreSQL (WASM). `dataDir` undefined → in memory (tests). A fresh data directory starts from
- * `template` (a migrated data directory tarball, see pglite-template.ts) instead of running initdb.
+ * `template` (a migrated data directory tarball, see pglite-template.ts) instead of running initdb: on disk it is
+ * unpacked into place; in memory it is handed to PGlite as `loadDataDir` (~0.4 s here instead of initdb's ~3 s,
+ * which is what makes a test suite that opens a database per context affordable).
  */
 export async function openPglite(dataDir?: string, template?: string): Promise<Database> {
   let dir: string | undefined;
@@ -218,6 +240,7 @@ export async function openPglite(dataDir?: string, template?: string): Promise<D
   const client = await PGlite.create(dir, {
     extensions: { pg_trgm, btree_gin },
     postgresqlconf: PGLITE_CONF,
+    ...(!dir && template ? { loadDataDir: memoryTemplate(template) } : {}),
   });
   yieldBetweenQueries(client);
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;

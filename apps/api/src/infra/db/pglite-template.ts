@@ -6,7 +6,9 @@
  * than the code only means more of them to apply; no template (a source checkout run through tsx) means initdb.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPglite } from './client';
@@ -18,6 +20,25 @@ const TEMPLATE = 'pglite-template.tgz';
 export function pgliteTemplatePath(): string | undefined {
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), TEMPLATE);
   return existsSync(file) ? file : undefined;
+}
+
+/** The installed PGlite's version (its package.json is not exported: found from its entry point). */
+export function pgliteVersion(): string {
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
+  }
+  throw new Error('@electric-sql/pglite not found');
+}
+
+/** Write a file under a temporary name, then rename it into place: a reader never sees half of it. */
+function writeAtomically(file: string, data: string | Buffer): void {
+  const staging = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(staging, data);
+  renameSync(staging, file);
 }
 
 /** What the template was built from: the migrations and the PGlite version. */
@@ -44,8 +65,9 @@ export async function writePgliteTemplate(dir: string, pgliteVersion: string): P
     const pglite = database.pglite;
     if (!pglite) throw new Error('PGlite expected');
     const tarball = await pglite.dumpDataDir('gzip');
-    writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
-    writeFileSync(stamp, want);
+    // Atomic, because test runs started side by side may write the same template at the same time.
+    writeAtomically(file, Buffer.from(await tarball.arrayBuffer()));
+    writeAtomically(stamp, want);
     return true;
   } finally {
     await database.close();

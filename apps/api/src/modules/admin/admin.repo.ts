@@ -56,13 +56,13 @@ async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
-/** Tasks per status over every user; zero counts while the tasks table does not exist yet. */
+/** Tasks per status over every user, deleted ones excluded; zero counts while the tasks table does not exist. */
 export async function taskCountsByStatus(db: Db): Promise<Record<string, number>> {
   const exists = await rowsOf<{ t: string | null }>(db, sql`select to_regclass('public.tasks')::text as t`);
   if (!exists[0]?.t) return {};
   const result = await rowsOf<{ status: string; n: string | number }>(
     db,
-    sql`select status, count(*) as n from tasks group by status`,
+    sql`select status, count(*) as n from tasks where deleted_at is null group by status`,
   );
   return Object.fromEntries(result.map((r) => [r.status, Number(r.n)]));
 }

@@ -9,6 +9,7 @@ import type { SessionGuard } from '../../infra/session-guard';
 import { AppError, notFound } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
+import { recordAudit } from '../audit';
 import { type AuthService, toUser } from '../auth';
 import * as repo from './admin.repo';
 
@@ -47,6 +48,13 @@ export class AdminService {
       const user = await repo.setUserFlags(tx, id, patch);
       if (!user) return null;
       const revoked = patch.isActive === false ? await auth.revokeAllSessions(id, 'account_disabled', tx) : [];
+      await recordAudit(tx, {
+        type: 'admin.user.updated',
+        userId: id,
+        actorId: actor.userId,
+        client,
+        details: { role: patch.role, isActive: patch.isActive, revokedSessions: revoked },
+      });
       return { user, revoked };
     });
     if (!result) throw notFound('User');

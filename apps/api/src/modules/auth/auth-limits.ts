@@ -135,6 +135,18 @@ export const withReauthLimit = <T>(
   run: () => Promise<T>,
 ): Promise<T> => withFailureLimit(limits, reauthFailKey(userId), request, reply, { userId }, run);
 
+/**
+ * A second-factor check (TOTP code, recovery code; disabling TOTP's password too), counted per account like
+ * passwords: RATE_LIMIT_LOGIN_FAILURES_MAX failures per RATE_LIMIT_AUTH_WINDOW_SECONDS, then 429.
+ */
+export const withMfaLimit = <T>(
+  limits: AuthLimitDeps,
+  userId: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<T>,
+): Promise<T> => withFailureLimit(limits, `auth:mfa-fail:${userId}`, request, reply, { userId, factor: 'mfa' }, run);
+
 /** A per-user (or per-email) limit for actions that send mail: RATE_LIMIT_LOGIN_FAILURES_MAX per window. */
 export async function limitUserAction(
   limits: AuthLimitDeps,

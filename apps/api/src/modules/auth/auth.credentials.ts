@@ -11,6 +11,7 @@ import { hashToken, randomToken } from '../../infra/tokens';
 import { AppError, unauthenticated, validation } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
+import { recordAudit } from '../audit';
 import { emailChangedNotice, passwordChangedNotice, resetMail, verificationMail } from './auth-mails';
 import * as repo from './auth.repo';
 import type { UserRow, UserTokenKind } from './auth.repo';
@@ -49,6 +50,7 @@ export class CredentialService {
   async confirmPassword(user: UserRow, password: string, client: ClientInfo, action: string): Promise<void> {
     if (!(await verifyPassword(user.passwordHash, password))) {
       securityEvent(client.log, 'auth.reauth.failed', { userId: user.id, action, ip: client.ip }, 'warn');
+      await recordAudit(this.db, { type: 'auth.reauth.failed', userId: user.id, client, details: { action } });
       throw invalidCredentials();
     }
   }
@@ -66,7 +68,14 @@ export class CredentialService {
     const ids = await this.db.transaction(async (tx) => {
       await repo.updateUser(tx, user.id, { passwordHash });
       await repo.voidUserTokens(tx, user.id, 'password_reset');
-      return repo.revokeOtherSessions(tx, user.id, auth.sessionId, 'password_change');
+      const revoked = await repo.revokeOtherSessions(tx, user.id, auth.sessionId, 'password_change');
+      await recordAudit(tx, {
+        type: 'auth.password.changed',
+        userId: user.id,
+        client,
+        details: { sessionId: auth.sessionId, revokedSessions: revoked },
+      });
+      return revoked;
     });
     await this.deps.sessionGuard.revoked(ids);
     securityEvent(client.log, 'auth.password.changed', {
@@ -134,6 +143,12 @@ export class CredentialService {
         ...(row.email === user.email ? { emailVerified: true } : {}),
       });
       const ids = await repo.revokeAllSessions(tx, user.id, 'password_reset');
+      await recordAudit(tx, {
+        type: 'auth.password.reset',
+        userId: user.id,
+        client,
+        details: { revokedSessions: ids },
+      });
       return { userId: user.id, ids };
     });
     if (!result) {
@@ -169,6 +184,7 @@ export class CredentialService {
       if (!user || row.email !== user.email) return null;
       await repo.useUserToken(tx, row.id);
       await repo.updateUser(tx, user.id, { emailVerified: true });
+      await recordAudit(tx, { type: 'auth.email.verified', userId: user.id, client });
       return user.id;
     });
     if (!userId) throw validation([{ path: 'token', message: 'The verification link is invalid, used or expired' }]);

@@ -2,10 +2,11 @@
  * Queries of the auth module: accounts by id or email, sessions (refresh-token families) and the session guard's
  * lookup, refresh tokens and one-time user tokens. No rules here; the service decides.
  */
-import { and, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/client';
 import {
   authFailures,
+  type NewAuditEvent,
   refreshTokens,
   sessions,
   type SessionRow,
@@ -23,6 +24,63 @@ export type { UserRow };
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   return row;
+}
+
+/** The account of a sign-in, with whether it has a second factor on (one round trip instead of two). */
+export async function findUserForLogin(
+  db: DbOrTx,
+  email: string,
+): Promise<(UserRow & { totpEnabled: boolean }) | undefined> {
+  const [row] = await db
+    .select({
+      ...getTableColumns(users),
+      // Spelt qualified: drizzle writes a one-table select's columns bare.
+      totpEnabled: sql<boolean>`exists (select 1 from user_totp t where t.user_id = users.id and t.enabled_at is not null)`,
+    })
+    .from(users)
+    .where(eq(users.email, email))
+    .limit(1);
+  return row;
+}
+
+/**
+ * A password sign-in's writes in one statement (atomic on its own, no transaction round trips): the account's
+ * last sign-in (and its re-hashed password), the session, its first refresh token and the audit event. Nothing is
+ * written when the account is gone meanwhile (false).
+ */
+export async function insertLoginSession(
+  db: DbOrTx,
+  v: {
+    userId: string;
+    sessionId: string;
+    userAgent: string | null;
+    ip: string | null;
+    expiresAt: Date;
+    absoluteExpiresAt: Date;
+    tokenHash: string;
+    rehash: string | undefined;
+    audit: NewAuditEvent;
+  },
+): Promise<boolean> {
+  const a = v.audit;
+  const result = (await db.execute(sql`with u as (
+      update users set last_login_at = now(), password_hash = coalesce(${v.rehash ?? null}::text, password_hash)
+      where id = ${v.userId}::uuid returning id
+    ), s as (
+      insert into sessions (id, user_id, user_agent, ip, expires_at, absolute_expires_at)
+      select ${v.sessionId}::uuid, u.id, ${v.userAgent}::text, ${v.ip}::text,
+             ${v.expiresAt.toISOString()}::timestamptz, ${v.absoluteExpiresAt.toISOString()}::timestamptz
+      from u returning id, user_id
+    ), r as (
+      insert into refresh_tokens (session_id, user_id, token_hash, expires_at)
+      select s.id, s.user_id, ${v.tokenHash}::text, ${v.expiresAt.toISOString()}::timestamptz from s
+    ), a as (
+      insert into audit_events (type, user_id, actor_id, ip, user_agent, details)
+      select ${a.type}::text, ${a.userId ?? null}::uuid, ${a.actorId ?? null}::uuid, ${a.ip ?? null}::text,
+             ${a.userAgent ?? null}::text, ${JSON.stringify(a.details ?? {})}::jsonb from s
+    )
+    select count(*)::int as n from s`)) as unknown as { rows: Array<{ n: number }> };
+  return Number(result.rows[0]?.n ?? 0) === 1;
 }
 
 export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | undefined> {

@@ -9,6 +9,7 @@ import {
   forgotPasswordBody,
   idParams,
   loginBody,
+  loginEnvelope,
   refreshBody,
   registerBody,
   resetPasswordBody,
@@ -32,6 +33,10 @@ import {
   wantsCookies,
 } from './auth-cookies';
 import { type AuthLimitDeps, limitAuthIp, limitUserAction, withLoginLimit, withReauthLimit } from './auth-limits';
+import type { MfaService } from './mfa.service';
+import { mfaRoutes } from './mfa.routes';
+import type { PasskeyService } from './passkeys.service';
+import { passkeyRoutes } from './passkeys.routes';
 import { commonPasswords } from './password-policy';
 import { toUser } from './user-dto';
 
@@ -42,10 +47,12 @@ export interface AuthRouteDeps {
   credentials: CredentialService;
   limits: AuthLimitDeps;
   cookies: CookieSettings;
+  mfa: MfaService;
+  passkeys: PasskeyService;
 }
 
 export const authRoutes =
-  ({ service, credentials, limits, cookies }: AuthRouteDeps): FastifyPluginAsync =>
+  ({ service, credentials, limits, cookies, mfa, passkeys }: AuthRouteDeps): FastifyPluginAsync =>
   async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const ipLimited = async (request: FastifyRequest, reply: FastifyReply) => limitAuthIp(limits, request, reply);
@@ -101,16 +108,25 @@ export const authRoutes =
       '/login',
       {
         onRequest: ipLimited,
-        schema: { tags: TAGS, summary: 'Sign in', body: loginBody, response: { 200: authEnvelope } },
+        schema: {
+          tags: TAGS,
+          summary: 'Sign in (with two-factor on: a challenge for POST /auth/mfa/verify, no tokens)',
+          body: loginBody,
+          response: { 200: loginEnvelope },
+        },
       },
       async (request, reply) => {
         const { email } = request.body;
         const issued = await withLoginLimit(limits, email, emailRef(email), request, reply, () =>
           service.login(request.body, clientInfo(request)),
         );
+        if ('mfaRequired' in issued) return reply.code(200).send({ success: true as const, data: issued });
         return sendIssued(reply, issued, 200, wantsCookies(request));
       },
     );
+
+    await fastify.register(mfaRoutes({ mfa, limits, sendIssued }), { prefix: '/mfa' });
+    await fastify.register(passkeyRoutes({ passkeys, limits, sendIssued }), { prefix: '/passkeys' });
 
     app.post(
       '/refresh',

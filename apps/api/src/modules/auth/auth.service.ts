@@ -3,18 +3,37 @@
  * revocation; and the account lookups other modules use (users, admin, oidc). Password and email rules live in
  * CredentialService. Throws AppErrors; HTTP details live in the routes.
  */
+import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@primetrade/shared';
 import type { Config } from '../../config';
-import type { Db, DbOrTx } from '../../infra/db/client';
+import type { Db, DbOrTx, Tx } from '../../infra/db/client';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../infra/passwords';
 import type { SessionGuard } from '../../infra/session-guard';
 import { hashToken, randomToken, type TokenService } from '../../infra/tokens';
 import { AppError, notFound, unauthenticated } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
+import { auditRow, recordAudit } from '../audit';
 import { type CredentialService, emailRef, invalidCredentials } from './auth.credentials';
 import * as repo from './auth.repo';
 import type { UserRow } from './auth.repo';
+import * as mfaRepo from './mfa.repo';
+
+/** How long the MFA challenge of a sign-in stays usable. */
+export const MFA_CHALLENGE_TTL_SEC = 5 * 60;
+
+/** The answer of a correct password on an account with MFA on: no session yet. */
+export interface MfaPending {
+  mfaRequired: true;
+  challenge: string;
+}
+
+/** The audit event a new session is recorded with, and work to do in the same transaction (spend an MFA code). */
+export interface SessionAudit {
+  type: string;
+  details?: Record<string, unknown>;
+  within?: (tx: Tx) => Promise<void>;
+}
 
 export interface Issued {
   user: UserRow;
@@ -61,9 +80,21 @@ export class AuthService {
     return repo.findUserByEmail(this.db, email);
   }
 
-  /** Change an account's profile or preferences (the users module's); its credentials change only in this module. */
-  updateAccount(userId: string, patch: Omit<repo.UserPatch, 'passwordHash'>): Promise<UserRow | undefined> {
-    return repo.updateUser(this.db, userId, patch);
+  /**
+   * Change an account's profile or preferences (the users module's); its credentials change only in this module.
+   * With `audit` (an email change), the event is recorded in the same transaction.
+   */
+  updateAccount(
+    userId: string,
+    patch: Omit<repo.UserPatch, 'passwordHash'>,
+    audit?: { type: string; client: ClientInfo; details?: Record<string, unknown> },
+  ): Promise<UserRow | undefined> {
+    if (!audit) return repo.updateUser(this.db, userId, patch);
+    return this.db.transaction(async (tx) => {
+      const user = await repo.updateUser(tx, userId, patch);
+      if (user) await recordAudit(tx, { type: audit.type, userId, client: audit.client, details: audit.details });
+      return user;
+    });
   }
 
   /**
@@ -82,11 +113,8 @@ export class AuthService {
   }
 
   /** A new session (refresh-token family) with its first refresh token and an access token. */
-  async startSession(user: UserRow, client: ClientInfo): Promise<Issued> {
-    const now = Date.now();
-    const { refreshTokenTtlSec, sessionAbsoluteTtlSec } = this.deps.sessions;
-    const absoluteExpiresAt = new Date(now + sessionAbsoluteTtlSec * 1000);
-    const expiresAt = new Date(Math.min(now + refreshTokenTtlSec * 1000, absoluteExpiresAt.getTime()));
+  async startSession(user: UserRow, client: ClientInfo, audit?: SessionAudit): Promise<Issued> {
+    const { expiresAt, absoluteExpiresAt } = this.newSessionExpiry();
     const refreshToken = randomToken();
     const session = await this.db.transaction(async (tx) => {
       const s = await repo.insertSession(tx, {
@@ -102,12 +130,33 @@ export class AuthService {
         tokenHash: hashToken(refreshToken),
         expiresAt,
       });
+      if (audit) {
+        await audit.within?.(tx);
+        await recordAudit(tx, {
+          type: audit.type,
+          userId: user.id,
+          client,
+          details: { sessionId: s.id, ...audit.details },
+        });
+      }
       return s;
     });
-    const access = await this.deps.tokens.signAccess({ userId: user.id, sessionId: session.id, role: user.role });
+    return this.issued(user, session.id, refreshToken, expiresAt);
+  }
+
+  private newSessionExpiry() {
+    const now = Date.now();
+    const { refreshTokenTtlSec, sessionAbsoluteTtlSec } = this.deps.sessions;
+    const absoluteExpiresAt = new Date(now + sessionAbsoluteTtlSec * 1000);
+    const expiresAt = new Date(Math.min(now + refreshTokenTtlSec * 1000, absoluteExpiresAt.getTime()));
+    return { expiresAt, absoluteExpiresAt };
+  }
+
+  private async issued(user: UserRow, sessionId: string, refreshToken: string, expiresAt: Date): Promise<Issued> {
+    const access = await this.deps.tokens.signAccess({ userId: user.id, sessionId, role: user.role });
     return {
       user,
-      sessionId: session.id,
+      sessionId,
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
       refreshToken,
@@ -115,20 +164,57 @@ export class AuthService {
     };
   }
 
+  /**
+   * A password sign-in's session (P7: nothing but the hash should cost): the account's last sign-in, the session,
+   * its refresh token and the audit event in one statement instead of a transaction of five round trips.
+   */
+  private async startPasswordSession(user: UserRow, client: ClientInfo, rehash: string | undefined): Promise<Issued> {
+    const { expiresAt, absoluteExpiresAt } = this.newSessionExpiry();
+    const refreshToken = randomToken();
+    const sessionId = randomUUID();
+    const written = await repo.insertLoginSession(this.db, {
+      userId: user.id,
+      sessionId,
+      userAgent: clip(client.userAgent, 512),
+      ip: clip(client.ip, 64),
+      expiresAt,
+      absoluteExpiresAt,
+      tokenHash: hashToken(refreshToken),
+      rehash,
+      audit: auditRow({
+        type: 'auth.login.succeeded',
+        userId: user.id,
+        client,
+        details: { sessionId, method: 'password' },
+      }),
+    });
+    if (!written) throw invalidCredentials(); // the account was deleted during the sign-in
+    return this.issued(user, sessionId, refreshToken, expiresAt);
+  }
+
   async register(body: { name: string; email: string; password: string }, client: ClientInfo): Promise<Issued> {
     this.deps.credentials.assertPasswordAllowed(body.password, 'password', { email: body.email, name: body.name });
     if (await repo.findUserByEmail(this.db, body.email)) throw emailTaken();
     const passwordHash = await hashPassword(body.password);
-    const user = await repo.insertUser(this.db, { name: body.name, email: body.email, passwordHash });
+    const user = await this.db.transaction(async (tx) => {
+      const u = await repo.insertUser(tx, { name: body.name, email: body.email, passwordHash });
+      if (u) await recordAudit(tx, { type: 'auth.register', userId: u.id, client });
+      return u;
+    });
     if (!user) throw emailTaken();
     securityEvent(client.log, 'auth.register', { userId: user.id, ip: client.ip });
     await this.deps.credentials.sendVerification(user, client);
     return this.startSession(user, client);
   }
 
-  /** Check the credentials; INVALID_CREDENTIALS for an unknown email or a wrong password alike. */
-  async login(body: { email: string; password: string }, client: ClientInfo): Promise<Issued> {
-    const user = await repo.findUserByEmail(this.db, body.email);
+  /**
+   * Check the credentials; INVALID_CREDENTIALS for an unknown email or a wrong password alike. With MFA on, no
+   * session: a challenge for POST /auth/mfa/verify (MfaService).
+   */
+  async login(body: { email: string; password: string }, client: ClientInfo): Promise<Issued | MfaPending> {
+    const found = await repo.findUserForLogin(this.db, body.email);
+    const { totpEnabled, ...account } = found ?? { totpEnabled: false };
+    const user = found ? (account as UserRow) : undefined;
     const ok = user ? await verifyPassword(user.passwordHash, body.password) : await verifyAgainstDummy(body.password);
     if (!user || !ok) {
       securityEvent(
@@ -142,15 +228,26 @@ export class AuthService {
         },
         'warn',
       );
+      await recordAudit(this.db, {
+        type: 'auth.login.failed',
+        userId: user?.id ?? null,
+        actorId: null,
+        client,
+        details: { reason: user ? 'password' : 'unknown_email', emailRef: emailRef(body.email) },
+      });
       throw invalidCredentials();
     }
     if (!user.isActive) {
       securityEvent(client.log, 'auth.login.disabled', { userId: user.id, ip: client.ip }, 'warn');
+      await recordAudit(this.db, { type: 'auth.login.disabled', userId: user.id, actorId: null, client });
       throw new AppError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
     }
     const rehash = needsRehash(user.passwordHash) ? await hashPassword(body.password) : undefined;
-    await repo.touchLogin(this.db, user.id, rehash);
-    const issued = await this.startSession(user, client);
+    if (totpEnabled) {
+      await repo.touchLogin(this.db, user.id, rehash);
+      return this.mfaChallenge(user, client);
+    }
+    const issued = await this.startPasswordSession(user, client, rehash);
     securityEvent(client.log, 'auth.login.succeeded', {
       userId: user.id,
       sessionId: issued.sessionId,
@@ -158,6 +255,21 @@ export class AuthService {
       rehashed: Boolean(rehash),
     });
     return issued;
+  }
+
+  /** A short-lived, single-use challenge bound to the user (stored hashed) for the second factor. */
+  private async mfaChallenge(user: UserRow, client: ClientInfo): Promise<MfaPending> {
+    const challenge = randomToken();
+    await this.db.transaction(async (tx) => {
+      await mfaRepo.insertChallenge(tx, {
+        userId: user.id,
+        tokenHash: hashToken(challenge),
+        expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_SEC * 1000),
+      });
+      await recordAudit(tx, { type: 'auth.login.mfa_required', userId: user.id, client });
+    });
+    securityEvent(client.log, 'auth.login.mfa_required', { userId: user.id, ip: client.ip });
+    return { mfaRequired: true, challenge };
   }
 
   /**
@@ -178,6 +290,13 @@ export class AuthService {
           return { kind: 'grace' as const, sessionId: session.id };
         }
         const ids = await repo.revokeSession(tx, session.id, 'refresh_reuse');
+        await recordAudit(tx, {
+          type: 'auth.refresh.reuse_detected',
+          userId: session.userId,
+          actorId: null,
+          client,
+          details: { sessionId: session.id, revokedSessions: ids },
+        });
         return { kind: 'reuse' as const, sessionId: session.id, userId: session.userId, ids };
       }
       if (row.expiresAt <= now || session.expiresAt <= now || session.absoluteExpiresAt <= now) {
@@ -270,12 +389,23 @@ export class AuthService {
       userId = current.userId;
     }
     if (!sessionId) return;
-    const ids = await repo.revokeSession(this.db, sessionId, 'logout');
+    const sid = sessionId;
+    const ids = await this.db.transaction(async (tx) => {
+      const revoked = await repo.revokeSession(tx, sid, 'logout');
+      if (revoked.length > 0) {
+        await recordAudit(tx, { type: 'auth.logout', userId: userId ?? null, client, details: { sessionId: sid } });
+      }
+      return revoked;
+    });
     await this.revoked(ids, client, 'auth.logout', { userId, sessionId });
   }
 
   async logoutAll(userId: string, client: ClientInfo): Promise<void> {
-    const ids = await repo.revokeAllSessions(this.db, userId, 'logout_all');
+    const ids = await this.db.transaction(async (tx) => {
+      const revoked = await repo.revokeAllSessions(tx, userId, 'logout_all');
+      await recordAudit(tx, { type: 'auth.logout_all', userId, client, details: { revokedSessions: revoked } });
+      return revoked;
+    });
     await this.revoked(ids, client, 'auth.logout_all', { userId });
   }
 
@@ -293,7 +423,13 @@ export class AuthService {
   }
 
   async deleteSession(userId: string, sessionId: string, client: ClientInfo): Promise<void> {
-    const ids = await repo.revokeUserSession(this.db, userId, sessionId, 'deleted');
+    const ids = await this.db.transaction(async (tx) => {
+      const revoked = await repo.revokeUserSession(tx, userId, sessionId, 'deleted');
+      if (revoked.length > 0) {
+        await recordAudit(tx, { type: 'auth.session.revoked', userId, client, details: { sessionId } });
+      }
+      return revoked;
+    });
     if (ids.length === 0) throw notFound('Session');
     await this.revoked(ids, client, 'auth.session.deleted', { userId, sessionId });
   }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { PASSWORD_MIN_SCORE, strengthInputs, weakPasswordMessage } from '@primetrade/shared';
 import { commonPasswords, passwordProblem } from './password-policy';
 
 const lists = createRequire(import.meta.url)('zxcvbn/lib/frequency_lists.js') as { passwords: string[] };
@@ -27,6 +28,25 @@ describe('password policy', () => {
     expect(passwordProblem('ada.lovelace@example.test', { email: 'ada.lovelace@example.test' })).toMatch(/email/);
     expect(passwordProblem('lovelace1815xyz', { email: 'lovelace@example.test' })).toMatch(/email/);
     expect(passwordProblem('grace hopper 1906', { name: 'Grace Hopper' })).toMatch(/name/);
+  });
+
+  it('refuses what zxcvbn scores below 3 (repeats, keyboard walks, dates), with its warning; the shared rule decides', () => {
+    // aaaaaaaa was accepted while password123 was refused (issue 16): both are refused now, by the same score.
+    for (const p of ['aaaaaaaa', 'abcdefgh1', 'qwertyuiop', '12345678a', '1990-12-31', 'zzzzzzzzzzzz']) {
+      expect([p, passwordProblem(p)]).toEqual([p, expect.stringMatching(/too (easy to guess|common)/)]);
+    }
+    expect(passwordProblem('aaaaaaaa')).toMatch(/^Repeats like "aaa" are easy to guess\. This password is too easy/);
+    expect(weakPasswordMessage({ score: PASSWORD_MIN_SCORE, feedback: { warning: 'x', suggestions: [] } })).toBeNull();
+    expect(weakPasswordMessage({ score: PASSWORD_MIN_SCORE - 1, feedback: { warning: '', suggestions: [] } })).toMatch(
+      /too easy to guess/,
+    );
+  });
+
+  it('scores the user context as guessable words, and only the first 100 characters (zxcvbn cost)', () => {
+    expect(strengthInputs({ email: 'Ada.Lovelace@example.test', name: 'Ada Lovelace' })).toEqual(
+      expect.arrayContaining(['primetrade', 'ada.lovelace@example.test', 'lovelace', 'ada']),
+    );
+    expect(passwordProblem(`${'x'.repeat(100)}violet staple orbit`)).toMatch(/too easy to guess/);
   });
 
   it('has no composition rules: random lowercase strings, passphrases and Unicode pass', () => {

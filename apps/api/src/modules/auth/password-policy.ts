@@ -1,9 +1,11 @@
 /**
  * Password rules beyond length (which the shared passwordSchema checks): no common password (the 30,000 most
  * common passwords shipped as data by the zxcvbn package), not the product's name, not the user's own email or
- * name. No composition rules (NIST 800-63B).
+ * name, and a zxcvbn score of at least PASSWORD_MIN_SCORE — the rule in packages/shared/src/password-strength.ts
+ * that the web app's meter applies too. No composition rules (NIST 800-63B).
  */
 import { createRequire } from 'node:module';
+import { PASSWORD_SCORED_CHARS, type StrengthResult, strengthInputs, weakPasswordMessage } from '@primetrade/shared';
 import type { FieldError } from '../../lib/errors';
 
 const load = createRequire(import.meta.url);
@@ -50,7 +52,8 @@ export function passwordProblem(password: string, context: PasswordContext = {})
   }
   const name = context.name ? squash(context.name) : '';
   if (name.length >= 4 && squashed.includes(name)) return 'The password must not contain your name';
-  return null;
+  const score = load('zxcvbn') as (password: string, inputs: string[]) => StrengthResult;
+  return weakPasswordMessage(score([...password].slice(0, PASSWORD_SCORED_CHARS).join(''), strengthInputs(context)));
 }
 
 /** The contract's errors[] entry for a refused password, or null. */

@@ -1,7 +1,7 @@
 import type { Task } from '@primetrade/shared';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../infra/events';
-import { EventHub, type HubEvent, type StreamSink } from './event-hub';
+import { EventHub, type HubEvent, type StreamSink, sseFrame } from './event-hub';
 
 function collect(userId: string) {
   const got: HubEvent[] = [];
@@ -50,6 +50,30 @@ describe('EventHub (in-process)', () => {
     expect(titles).toEqual(['two', 'three', 'four']);
     expect(new Set(second.got.map((e) => e.id)).size).toBe(second.got.length);
     expect(hub.connections).toBe(1);
+    hub.stop();
+  });
+
+  it("builds an event's SSE frame once however many streams it goes to (P8: 500 streams per user)", async () => {
+    const bus = new EventBus();
+    const hub = new EventHub(bus);
+    hub.start();
+    let serialised = 0;
+    const data = {
+      id: 't1',
+      title: 'x',
+      toJSON: () => {
+        serialised++;
+        return { id: 't1', title: 'x' };
+      },
+    };
+    const frames: string[] = [];
+    for (let i = 0; i < 5; i++)
+      await hub.attach({ userId: 'u', send: (e) => frames.push(sseFrame(e)), close: () => {} });
+    bus.emit('task.created', { userId: 'u', task: data as unknown as Task });
+    expect(serialised).toBe(1);
+    expect(frames).toHaveLength(5);
+    expect(new Set(frames).size).toBe(1);
+    expect(frames[0]).toMatch(/^id: \S+\nevent: task\.created\ndata: \{"id":"t1","title":"x"\}\n\n$/);
     hub.stop();
   });
 });

@@ -6,7 +6,12 @@
  * - With Redis: each event is appended to the user's bounded Redis stream (XADD, MAXLEN ~) and published on one
  *   channel in the same Lua call; every instance (this one included) delivers what it receives on the channel.
  *   Delivery happens only on that path, so a stream never sees an event twice. If Redis is unreachable the event
- *   is delivered locally instead (degraded: other instances miss it until Redis returns).
+ *   is retried for up to `publishRetryMs` (a Sentinel failover takes a few seconds) and only then delivered
+ *   locally (degraded: other instances miss it until Redis returns).
+ * - Failover (Redis behind Sentinel): the subscriber reconnects to the promoted master and resubscribes; events
+ *   published meanwhile reached the stream but not the channel, so every open stream is then closed and the
+ *   clients resume with Last-Event-ID (replayed from the stream). A replay that cannot be read closes the new
+ *   stream at once (the client retries) rather than leaving a silent gap.
  * - Slow clients: a stream whose socket buffer passes `maxBufferedBytes` is closed; the browser reconnects with
  *   Last-Event-ID. Memory per stream stays bounded.
  */
@@ -18,6 +23,17 @@ export interface HubEvent {
   id: string;
   event: string;
   data: unknown;
+  /** The event's SSE frame, built once (sseFrame) and written as is to every stream it goes to. */
+  frame?: string;
+}
+
+/**
+ * The SSE frame of an event, built on first use and kept on the event: one event fans out to all of its users'
+ * streams (P8: 500 streams per user), and serialising it once per stream cost more than writing it.
+ */
+export function sseFrame(e: HubEvent): string {
+  e.frame ??= `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+  return e.frame;
 }
 
 export interface StreamSink {
@@ -43,6 +59,8 @@ export interface HubOptions {
   redis?: { client: Redis; subscriber: Redis; breaker: CircuitBreaker; prefix: string } | undefined;
   replayPerUser?: number;
   streamTtlMs?: number;
+  /** How long an event whose publish to Redis fails is retried before it is delivered locally only. */
+  publishRetryMs?: number;
   onDeliveryError?: (err: unknown) => void;
 }
 
@@ -51,13 +69,37 @@ export class EventHub {
   private readonly ring = new Map<string, HubEvent[]>();
   private seq = 0;
   private readonly unsubscribers: Array<() => void> = [];
+  private subscriberWasReady = false;
+  private stopped = false;
+  /** The subscriber is connected again after a disconnect: resubscribe (awaited), then let the streams resume. */
+  private readonly onSubscriberReady = () => {
+    const r = this.opts.redis;
+    if (!r || this.stopped) return;
+    if (!this.subscriberWasReady) {
+      this.subscriberWasReady = true;
+      return;
+    }
+    void r.subscriber
+      .subscribe(this.channel)
+      .then(() => {
+        if (!this.stopped) this.closeStreams();
+      })
+      .catch((err) => this.opts.onDeliveryError?.(err));
+  };
   private readonly channel: string;
   private readonly replayPerUser: number;
   private readonly onMessage = (ch: string, msg: string) => {
     if (ch !== this.channel) return;
     try {
       const w = JSON.parse(msg) as Wire;
-      this.deliver(w.u, { id: w.id, event: w.e, data: JSON.parse(String(w.d)) });
+      // w.d is the JSON.stringify of the data (publishOne): the frame takes it as is.
+      const d = String(w.d);
+      this.deliver(w.u, {
+        id: w.id,
+        event: w.e,
+        data: JSON.parse(d),
+        frame: `id: ${w.id}\nevent: ${w.e}\ndata: ${d}\n\n`,
+      });
     } catch (err) {
       this.opts.onDeliveryError?.(err);
     }
@@ -73,22 +115,30 @@ export class EventHub {
 
   start(): void {
     this.unsubscribers.push(
-      this.bus.on('task.created', (p) => this.publish(p.userId, 'task.created', p.task)),
-      this.bus.on('task.updated', (p) => this.publish(p.userId, 'task.updated', p.task)),
-      this.bus.on('task.deleted', (p) => this.publish(p.userId, 'task.deleted', { id: p.id })),
+      // A task's events go to the members of its project (the audience computed when the change was published:
+      // a removed member's streams get nothing more of that project), or to its creator when none is named.
+      this.bus.on('task.created', (p) => this.publishTo(p.audience ?? [p.userId], 'task.created', p.task)),
+      this.bus.on('task.updated', (p) => this.publishTo(p.audience ?? [p.userId], 'task.updated', p.task)),
+      // A deletion says only which task (as before projects); its audience is the project's members.
+      this.bus.on('task.deleted', (p) => this.publishTo(p.audience ?? [p.userId], 'task.deleted', { id: p.id })),
+      this.bus.on('project.event', (p) => this.publishTo(p.audience, p.event, p.data)),
     );
     const r = this.opts.redis;
     if (r) {
+      this.subscriberWasReady = r.subscriber.status === 'ready';
       void r.subscriber.subscribe(this.channel).catch((err) => this.opts.onDeliveryError?.(err));
       r.subscriber.on('message', this.onMessage);
+      r.subscriber.on('ready', this.onSubscriberReady);
     }
   }
 
   stop(): void {
     for (const u of this.unsubscribers.splice(0)) u();
     const r = this.opts.redis;
+    this.stopped = true;
     if (r) {
       r.subscriber.off('message', this.onMessage);
+      r.subscriber.off('ready', this.onSubscriberReady);
       void r.subscriber.unsubscribe(this.channel).catch(() => {});
     }
     this.closeStreams();
@@ -106,6 +156,10 @@ export class EventHub {
     return n;
   }
 
+  private publishTo(audience: string[], event: string, data: unknown): void {
+    for (const userId of new Set(audience)) this.publish(userId, event, data);
+  }
+
   /** A write happened: one event for the task, then one stats.changed. */
   private publish(userId: string, event: string, data: unknown): void {
     void this.publishOne(userId, event, data).then(() => this.publishOne(userId, 'stats.changed', {}));
@@ -113,7 +167,8 @@ export class EventHub {
 
   private async publishOne(userId: string, event: string, data: unknown): Promise<void> {
     const r = this.opts.redis;
-    if (r) {
+    const retryUntil = Date.now() + (this.opts.publishRetryMs ?? 10_000);
+    for (let attempt = 0; r; attempt++) {
       try {
         await r.breaker.run(() =>
           r.client.eval(
@@ -130,7 +185,11 @@ export class EventHub {
         );
         return; // delivered through the channel, to this instance too
       } catch (err) {
-        this.opts.onDeliveryError?.(err);
+        if (Date.now() >= retryUntil || this.stopped) {
+          this.opts.onDeliveryError?.(err);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
       }
     }
     this.seq += 1;
@@ -178,6 +237,13 @@ export class EventHub {
     entry = { userId: sink.userId, send: (e) => held.push(e), close: () => sink.close() };
     set.add(entry);
     const replayed = await this.since(sink.userId, lastEventId);
+    if (!replayed) {
+      // The retained events cannot be read now (Redis switching masters): end the stream; the client comes back
+      // with the same Last-Event-ID instead of silently missing what it asked for.
+      detach();
+      sink.close();
+      return detach;
+    }
     const seen = new Set<string>();
     for (const e of replayed) {
       seen.add(e.id);
@@ -189,7 +255,8 @@ export class EventHub {
     return detach;
   }
 
-  private async since(userId: string, lastId: string): Promise<HubEvent[]> {
+  /** The events after lastId, or undefined when they exist only in Redis and Redis cannot be read now. */
+  private async since(userId: string, lastId: string): Promise<HubEvent[] | undefined> {
     const r = this.opts.redis;
     if (r && /^\d+-\d+$/.test(lastId)) {
       try {
@@ -203,7 +270,7 @@ export class EventHub {
         });
       } catch (err) {
         this.opts.onDeliveryError?.(err);
-        return [];
+        return undefined;
       }
     }
     const buf = this.ring.get(userId) ?? [];

@@ -12,7 +12,7 @@ import type { Metrics } from '../../infra/metrics';
 import type { SessionGuard } from '../../infra/session-guard';
 import { rateLimited } from '../../lib/errors';
 import { SECURED } from '../../lib/http';
-import type { EventHub, HubEvent, StreamSink } from './event-hub';
+import { type EventHub, type HubEvent, type StreamSink, sseFrame } from './event-hub';
 import type { OpenStreams } from './open-streams';
 
 const MAX_BUFFERED_BYTES = 256 * 1024;
@@ -72,8 +72,15 @@ export const eventRoutes = (o: {
         let detach: () => void = () => {};
         let counted = false;
         // The token's expiry ends the stream (a refreshed client reconnects with a new token and Last-Event-ID).
-        const expiry = setTimeout(close, Math.min(Math.max(0, auth.expiresAtMs - Date.now()), MAX_TIMER_MS));
-        expiry.unref();
+        // A timer can fire a little early by the wall clock (it counts from the event loop's cached time): one that
+        // does is set again for the rest, so the stream never ends before `exp`.
+        let expiry: NodeJS.Timeout | undefined;
+        const armExpiry = () => {
+          const left = Math.min(Math.max(0, auth.expiresAtMs - Date.now()), MAX_TIMER_MS);
+          expiry = setTimeout(() => (Date.now() >= auth.expiresAtMs ? close() : armExpiry()), left);
+          expiry.unref();
+        };
+        armExpiry();
         const heartbeat = setInterval(() => {
           if (closed) return;
           if (Date.now() >= auth.expiresAtMs) {
@@ -107,7 +114,7 @@ export const eventRoutes = (o: {
               close();
               return;
             }
-            res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+            res.write(sseFrame(e));
           },
           close,
         };

@@ -20,7 +20,7 @@ const K2 = key();
 
 describe('reencrypt', () => {
   it('reencryptIdTokens (the `reencrypt` CLI command) rewrites stale rows in the database, and is idempotent', async () => {
-    const database = await openPglite();
+    const database = await openPglite(undefined, testConfig().testPgliteTemplate);
     try {
       await runMigrations(database);
       const platform = testPlatform(testConfig(), database);

@@ -162,7 +162,11 @@ export class OidcService {
       const flow = openFlow(this.flowKey, callback.flowCookie, p.id);
       const { user, linked } = await this.exchange(p.id, flow, callback.query);
       if (!user.isActive) throw new OidcError('account_disabled');
-      const issued = await this.deps.auth.startSession(user, client);
+      // MFA is the identity provider's job here: the provider's sign-in is the whole sign-in (docs/security.md).
+      const issued = await this.deps.auth.startSession(user, client, {
+        type: 'auth.login.succeeded',
+        details: { method: 'oidc', provider: p.id, linked },
+      });
       securityEvent(client.log, 'auth.oidc.succeeded', {
         userId: user.id,
         sessionId: issued.sessionId,

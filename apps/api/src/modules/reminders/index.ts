@@ -1,5 +1,7 @@
 /**
- * The reminders module: the scan (a job, scheduled every REMINDER_SCAN_INTERVAL_MS) that mails due-soon and
+ * The reminders module: the per-task reminders' job (reminders.due, every REMINDER_SCAN_INTERVAL_MS: claims the
+ * due rows of task_reminder_schedule, mails them and pushes them through a PushSender; task-reminders.service.ts),
+ * the scan (a job, scheduled every REMINDER_SCAN_INTERVAL_MS) that mails due-soon and
  * overdue reminders, and the bookkeeping that drops a deleted task's markers (a domain-event subscription,
  * started with the app). The worker process builds it without `events`: it runs the scan only.
  */
@@ -10,8 +12,13 @@ import type { Mailer } from '../../infra/mail/mailer';
 import type { JobHandlers, ScheduledJob } from '../../infra/queue/queue';
 import { reminderBookkeeping } from './reminder-bookkeeping';
 import { ReminderService } from './reminders.service';
+import { type PushSender, pushNotConfigured, TaskReminderService } from './task-reminders.service';
+
+export type { PushSender, ReminderPushPayload } from './task-reminders.service';
+export { pushNotConfigured } from './task-reminders.service';
 
 const REMINDERS_SCAN_JOB = 'reminders.scan';
+const REMINDERS_DUE_JOB = 'reminders.due';
 
 export interface RemindersDeps {
   db: Db;
@@ -23,19 +30,33 @@ export interface RemindersDeps {
   leaseSeconds: number;
   scanEveryMs: number;
   log: Pick<Logger, 'warn'>;
+  /** Web Push of the per-task reminders (modules/push); absent: push is not configured (pushNotConfigured). */
+  push?: PushSender;
 }
 
 export function createRemindersModule(deps: RemindersDeps) {
   const service = new ReminderService(deps.db, deps.mailer, { appUrl: deps.appUrl, leaseSeconds: deps.leaseSeconds });
+  const taskReminders = new TaskReminderService(deps.db, deps.mailer, deps.push ?? pushNotConfigured, {
+    appUrl: deps.appUrl,
+    leaseSeconds: deps.leaseSeconds,
+    log: deps.log,
+  });
   const jobs: JobHandlers = {
     [REMINDERS_SCAN_JOB]: async () => {
       await service.scan();
     },
+    [REMINDERS_DUE_JOB]: async () => {
+      await taskReminders.fireDue();
+    },
   };
-  const schedule: ScheduledJob[] = [{ id: 'reminders-scan', name: REMINDERS_SCAN_JOB, everyMs: deps.scanEveryMs }];
+  const schedule: ScheduledJob[] = [
+    { id: 'reminders-scan', name: REMINDERS_SCAN_JOB, everyMs: deps.scanEveryMs },
+    { id: 'reminders-due', name: REMINDERS_DUE_JOB, everyMs: deps.scanEveryMs },
+  ];
   let off: (() => void) | undefined;
   return {
     service,
+    taskReminders,
     jobs,
     schedule,
     start(): void {

@@ -35,6 +35,7 @@ export async function findDue(
       from tasks t
       join users u on u.id = t.user_id
       where t.status in ('pending', 'in_progress')
+        and t.deleted_at is null
         and t.due_date is not null
         and t.due_date <= ${now}::timestamptz + make_interval(mins => u.reminder_lead_minutes)
         and u.reminders_enabled and u.is_active

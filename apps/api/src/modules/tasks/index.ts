@@ -1,7 +1,8 @@
 /**
  * The tasks module's only public entry: createTasksModule builds the tasks service over the dependencies it
  * names, its routes (/api/v1/tasks) and the outbox relay that publishes committed task changes as domain events
- * (task.created / task.updated / task.deleted), started and stopped with the app.
+ * (task.created / task.updated / task.deleted), started and stopped with the app, and the hourly purge of tasks
+ * deleted more than 30 days ago (tasks.purge.ts; the worker process runs it through taskPurgeJobs).
  */
 import { createTaskBody } from '@primetrade/shared';
 import type { Cache } from '../../infra/cache/cache';
@@ -9,8 +10,10 @@ import type { Db } from '../../infra/db/client';
 import type { ReadRouter } from '../../infra/db/read-router';
 import type { EventBus } from '../../infra/events';
 import type { RateLimitStore } from '../../infra/rate-limit';
+import type { ProjectPolicy } from '../projects';
 import type { TaskRecord } from './tasks.mapper';
-import { TaskEventRelay } from './tasks.outbox';
+import { type OutboxSink, TaskEventRelay } from './tasks.outbox';
+import { taskPurgeJobs } from './tasks.purge';
 import { insertTaskRow } from './tasks.repo';
 import { taskRoutes } from './tasks.routes';
 import { createTasksService } from './tasks.service';
@@ -32,10 +35,19 @@ export interface TasksModuleDeps {
   outboxPollMs: number;
   /** The date that names an export file; the system clock by default. */
   clock?: () => Date;
+  /** The projects module's policy: who may read and write which project's tasks, and who hears of a change. */
+  policy: ProjectPolicy;
+  /** Written in the relay's transaction with each published batch (the webhook deliveries, issue 18 item 4). */
+  outboxSink?: OutboxSink;
 }
 
 export function createTasksModule(deps: TasksModuleDeps) {
-  const relay = new TaskEventRelay(deps.db, deps.events, { pollMs: deps.outboxPollMs });
+  const relay = new TaskEventRelay(deps.db, deps.events, {
+    pollMs: deps.outboxPollMs,
+    // Events go to the members of the task's project (read with the batch; the policy's audience() names the same).
+    members: true,
+    ...(deps.outboxSink ? { sink: deps.outboxSink } : {}),
+  });
   const service = createTasksService({
     db: deps.db,
     reads: deps.reads,
@@ -46,18 +58,26 @@ export function createTasksModule(deps: TasksModuleDeps) {
     },
     outbox: relay,
     now: deps.clock ?? (() => new Date()),
+    policy: deps.policy,
   });
   return {
     service,
     routes: taskRoutes(service),
     /** The outbox relay: started with the app; tests kick it and wait for it to go idle. */
     relay,
+    /** The purge of soft-deleted tasks (job and schedule). */
+    ...taskPurgeJobs(deps.db, { now: deps.clock ?? (() => new Date()) }),
     start: () => relay.start(),
     stop: () => relay.stop(),
   };
 }
 
 export type TasksModule = ReturnType<typeof createTasksModule>;
+
+/** The list query with its values filled in (EXPLAIN tests of the project-scoped list). */
+export { listQuery } from './tasks.list.repo';
+
+export { taskPurgeJobs };
 
 /** A fixture's task: any field, server-owned ones included; the others take the shared schema's defaults. */
 export type SeedTask = Partial<Omit<TaskRecord, 'id' | 'version'>>;

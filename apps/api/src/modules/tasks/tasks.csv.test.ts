@@ -20,6 +20,14 @@ const task = (over: Partial<Task>): Task => ({
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:00.000Z',
   version: 1,
+  projectId: randomUUID(),
+  assigneeId: null,
+  parentId: null,
+  position: null,
+  subtaskCount: 0,
+  subtaskDoneCount: 0,
+  recurrence: null,
+  reminders: [],
   ...over,
 });
 

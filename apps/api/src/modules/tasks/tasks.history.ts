@@ -7,7 +7,8 @@ import type { Db } from '../../infra/db/client';
 import { notFound } from '../../lib/errors';
 import { type ActivityType, type Changes, listActivity } from './tasks.history.repo';
 import { sameValue, TRACKED_FIELDS, type TaskRecord, type TaskWrite, WRITABLE_FIELDS } from './tasks.mapper';
-import { findTask } from './tasks.repo';
+import type { ProjectPolicy } from '../projects';
+import { findTaskById } from './tasks.repo';
 
 function jsonValue(v: unknown): unknown {
   return v instanceof Date ? v.toISOString() : (v ?? null);
@@ -47,13 +48,24 @@ export function activityType(before: TaskRecord, after: TaskRecord): ActivityTyp
 }
 
 export class TaskHistory {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly policy: Pick<ProjectPolicy, 'requireFor'>,
+  ) {}
 
-  /** A task's history, newest first; another user's task is not found. */
+  /** A task's history, newest first, for any member of its project; otherwise the task is not found. */
   async list(userId: string, id: string): Promise<HistoryEntry[]> {
-    const task = await findTask(this.db, userId, id);
+    const task = await findTaskById(this.db, id);
     if (!task) throw notFound('Task');
-    const rows = await listActivity(this.db, userId, id);
-    return rows.map((r) => ({ id: r.id, type: r.type, changes: r.changes, createdAt: r.createdAt.toISOString() }));
+    await this.policy.requireFor('Task', userId, task.projectId, 'read');
+    const rows = await listActivity(this.db, task.ownerId, id);
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      changes: r.changes,
+      createdAt: r.createdAt.toISOString(),
+      actorId: r.actorId,
+      actorName: r.actorName,
+    }));
   }
 }

@@ -12,19 +12,28 @@
  *   their `deleted` history, so a subscriber that saw them created sees them go) and the error is the answer.
  *   Meanwhile the importer's own lists may show a part of the import; a crash midway keeps the pieces committed.
  */
-import { type ExportTasksQuery, IMPORT_MAX_ROWS, importRowSchema, type Task } from '@primetrade/shared';
+import {
+  type ExportTasksQuery,
+  hasBeforeReminder,
+  IMPORT_MAX_ROWS,
+  importRowSchema,
+  REMINDER_NEEDS_DUE_DATE,
+  type Task,
+} from '@primetrade/shared';
 import type { z } from 'zod';
 import { type Db, type DbOrTx, isSingleSession } from '../../infra/db/client';
 import type { ReadRouter } from '../../infra/db/read-router';
 import { boundFieldErrors, type FieldError, validation } from '../../lib/errors';
+import { allows, type ProjectPolicy } from '../projects';
 import { nextTurn, TimeSlicer } from '../../lib/time-slice';
 import { csvHeader, csvRow, csvToObjectsAsync } from './tasks.csv';
+import { withAllDayDue } from './importers/drafts';
 import { diff } from './tasks.history';
 import { insertActivity } from './tasks.history.repo';
 import { listTasks } from './tasks.list.repo';
 import { type TaskRecord, type TaskWrite, toDto } from './tasks.mapper';
 import { deleteTasks, insertTasks } from './tasks.repo';
-import { filtersOf, sortOf, withTypoFallback } from './tasks.search';
+import { filtersOf, sortOf, type TaskFilters, withTypoFallback } from './tasks.search';
 import { createWrite } from './tasks.writes';
 
 const EXPORT_BATCH = 500;
@@ -61,14 +70,17 @@ export class TaskTransfer {
     private readonly deps: {
       db: Db;
       reads: ReadRouter;
-      afterWrite: (userId: string) => Promise<void>;
+      afterWrite: (userId: string, projectIds?: string[]) => Promise<void>;
       /** Today's date names the export file. */
       now: () => Date;
+      /** Where rows may go (a row's projectId: owner or editor there; else the caller's inbox) and what an export covers. */
+      policy: Pick<ProjectPolicy, 'memberships' | 'readScope' | 'inboxId'>;
     },
   ) {}
 
   /** Rows from a JSON array, or CSV text when the request said text/csv; each row checked. */
-  async import(userId: string, input: unknown[] | string, opts: { csv: boolean }): Promise<ImportResult> {
+  /** `zone`: the user's time zone, where a plain due date (`2026-12-31`) is midnight (an all-day task). */
+  async import(userId: string, input: unknown[] | string, opts: { csv: boolean; zone: string }): Promise<ImportResult> {
     if (!opts.csv && typeof input === 'string') {
       throw validation([{ path: 'body', message: 'Send a JSON array of tasks, or CSV as text/csv' }]);
     }
@@ -79,10 +91,23 @@ export class TaskTransfer {
     }
     const failed: ImportResult['failed'] = [];
     const writes: TaskWrite[] = [];
+    const roles = await this.deps.policy.memberships(userId);
+    const inbox = await this.deps.policy.inboxId(userId);
     for (let i = 0; i < rows.length; i++) {
-      const parsed = importRowSchema.safeParse(rows[i]);
-      if (parsed.success) writes.push(createWrite(parsed.data));
-      else failed.push({ row: i + 1, errors: zodIssues(parsed.error) });
+      const parsed = importRowSchema.safeParse(withAllDayDue(rows[i], opts.zone));
+      // A row's projectId is kept when the caller may add tasks there; any other (an export of another account,
+      // a project since left) lands in the caller's inbox, as every import did before projects.
+      const target = (p: string | undefined) => (p && allows(roles.get(p) ?? null, 'write') ? p : inbox);
+      if (!parsed.success) failed.push({ row: i + 1, errors: zodIssues(parsed.error) });
+      else if (parsed.data.recurrence && parsed.data.dueDate === null) {
+        failed.push({ row: i + 1, errors: [{ path: 'recurrence', message: 'A recurring task needs a dueDate' }] });
+      } else if (parsed.data.dueDate === null && hasBeforeReminder(parsed.data.reminders)) {
+        failed.push({ row: i + 1, errors: [{ path: 'reminders', message: REMINDER_NEEDS_DUE_DATE }] });
+      } else {
+        // An import carries no assignee or parent (issue 15 item 5: ids of another export would not be checked).
+        const row = { ...parsed.data, projectId: target(parsed.data.projectId), assigneeId: null, parentId: null };
+        writes.push(createWrite(row));
+      }
       if (i % 32 === 31) await slicer.pause();
     }
     const created = isSingleSession(this.deps.db)
@@ -94,7 +119,7 @@ export class TaskTransfer {
           }
           return all;
         });
-    if (created.length) await this.deps.afterWrite(userId);
+    if (created.length) await this.deps.afterWrite(userId, [...new Set(created.map((r) => r.projectId))]);
     return { imported: created.length, failed };
   }
 
@@ -144,14 +169,16 @@ export class TaskTransfer {
         await nextTurn();
       }
     } finally {
-      await this.deps.afterWrite(userId);
+      await this.deps.afterWrite(userId, [...new Set(created.map((r) => r.projectId))]);
     }
   }
 
   /** Every matching task in the list's order (list filters apply), as a CSV or JSON download. */
-  export(userId: string, query: ExportTasksQuery): ExportFile {
+  async export(userId: string, query: ExportTasksQuery): Promise<ExportFile> {
     const { format, ...filters } = query;
-    const rows = this.rows(userId, filters);
+    // Resolved before the download starts: ?projectId of a project the caller is not a member of is a 404.
+    const projectIds = await this.deps.policy.readScope(userId, query.projectId);
+    const rows = this.rows(userId, filters, projectIds);
     const date = this.deps.now().toISOString().slice(0, 10);
     return {
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
@@ -164,8 +191,12 @@ export class TaskTransfer {
    * Every matching task in the list order, read in keyset batches. A search without `sort` exports newest first:
    * every match, where the ranked list ranks only the most recent ones (tasks.search.ts).
    */
-  private async *rows(userId: string, query: Omit<ExportTasksQuery, 'format'>): AsyncGenerator<Task[]> {
-    let filters = filtersOf(query);
+  private async *rows(
+    userId: string,
+    query: Omit<ExportTasksQuery, 'format'>,
+    projectIds: string[],
+  ): AsyncGenerator<Task[]> {
+    let filters: TaskFilters = { ...filtersOf(query, userId), projectIds };
     const sort = sortOf({ sort: query.sort });
     let after: { key: string | null; id: string } | undefined;
     const reader = await this.deps.reads.forUser(userId);

@@ -11,7 +11,8 @@ import { decodeCursor, encodeCursor } from './tasks.cursor';
 import { etagMatches, etagOf } from './tasks.etag';
 import { countTasks, listTasks } from './tasks.list.repo';
 import { toDto } from './tasks.mapper';
-import { findTask } from './tasks.repo';
+import type { ProjectPolicy } from '../projects';
+import { findTaskById } from './tasks.repo';
 import {
   filtersOf,
   type SortSpec,
@@ -44,22 +45,44 @@ function fingerprint(filters: TaskFilters, sort: SortSpec): string {
     filters.dueBefore ?? null,
     filters.dueAfter ?? null,
     filters.overdue ?? null,
+    filters.view ?? null,
+    filters.projectId ?? null,
+    filters.assigneeId ?? null,
+    filters.parentId ?? null,
   ]);
 }
 
+/** How long a `view=` list's ETag lasts at most (see listEtag). */
+const VIEW_SLOT_MS = 15 * 60_000;
+
 export class TaskReads {
-  constructor(private readonly deps: { db: Db; cache: Cache; cursorKey: Buffer }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      cache: Cache;
+      cursorKey: Buffer;
+      now?: () => Date;
+      policy: Pick<ProjectPolicy, 'readScope' | 'requireFor'>;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.deps.now ? this.deps.now() : new Date();
+  }
 
   /**
    * A weak ETag for a list response: the user's task-data version (bumped after every write) and a hash of the
    * request's query. The version embeds its epoch (the process for the in-process cache, the Redis dataset for
    * Redis), so a restarted process or a Redis that lost its data never re-issues a tag handed out before.
    */
-  private async listEtag(userId: string, url: string): Promise<string> {
+  private async listEtag(userId: string, url: string, view?: string): Promise<string> {
     const { cache } = this.deps;
     const version = await cache.version(`tasks:${userId}`);
     const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-    const h = createHash('sha256').update(`${userId}|${query}`).digest('base64url').slice(0, 16);
+    // A view's rows change at the user's local midnight without a write. Every time zone's offset is a multiple
+    // of 15 minutes, so every local midnight falls on a 15-minute UTC boundary: the slot is in the tag.
+    const slot = view ? `|${Math.floor(this.now().getTime() / VIEW_SLOT_MS)}` : '';
+    const h = createHash('sha256').update(`${userId}|${query}${slot}`).digest('base64url').slice(0, 16);
     return `W/"l-${version}-${h}"`;
   }
 
@@ -69,7 +92,7 @@ export class TaskReads {
     query: ListTasksQuery,
     request: { url: string; ifNoneMatch?: string | undefined },
   ): Promise<Conditional<ListResult>> {
-    const etag = await this.listEtag(userId, request.url);
+    const etag = await this.listEtag(userId, request.url, query.view);
     // Weak comparison (RFC 9110 §13.1.2): the W/ prefix is ignored on both sides.
     if (etagMatches(request.ifNoneMatch, etag.slice(2))) return { etag, notModified: true };
     return { etag, notModified: false, value: await this.read(userId, query) };
@@ -77,7 +100,9 @@ export class TaskReads {
 
   private async read(userId: string, query: ListTasksQuery): Promise<ListResult> {
     const { db, cursorKey } = this.deps;
-    const filters = filtersOf(query);
+    // The projects the list covers: ?projectId (404 unless a member) or every project of the caller.
+    const projectIds = await this.deps.policy.readScope(userId, query.projectId);
+    const filters = { ...filtersOf(query, userId), projectIds };
     const sort = sortOf({ sort: query.sort, q: filters.q });
     const limit = query.limit;
     if (query.page !== undefined) {
@@ -116,8 +141,9 @@ export class TaskReads {
 
   /** One task, with its ETag; another user's task is not found. */
   async get(userId: string, id: string, ifNoneMatch?: string): Promise<Conditional<Task>> {
-    const row = await findTask(this.deps.db, userId, id);
+    const row = await findTaskById(this.deps.db, id);
     if (!row) throw notFound('Task');
+    await this.deps.policy.requireFor('Task', userId, row.projectId, 'read');
     const task = toDto(row);
     const etag = etagOf(task.id, task.version);
     return etagMatches(ifNoneMatch, etag) ? { etag, notModified: true } : { etag, notModified: false, value: task };

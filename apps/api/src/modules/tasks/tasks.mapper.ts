@@ -8,9 +8,10 @@ import type { CreateTaskBody, Task } from '@primetrade/shared';
 
 /**
  * How a field's value is held: `text` (as is), `enum` (a word: trimmed when read from CSV), `time` (a Date in a
- * row, ISO 8601 text in the API, an empty CSV cell when null), `list` (text[]; `;`-joined in CSV), `int`.
+ * row, ISO 8601 text in the API, an empty CSV cell when null), `list` (text[]; `;`-joined in CSV), `int`,
+ * `json` (jsonb: an object in the row and the API, its JSON text in CSV, an empty cell when null).
  */
-type FieldKind = 'text' | 'enum' | 'time' | 'list' | 'int';
+type FieldKind = 'text' | 'uuid' | 'enum' | 'time' | 'list' | 'int' | 'json';
 
 interface FieldSpec {
   kind: FieldKind;
@@ -33,6 +34,19 @@ export const TASK_FIELDS = {
   createdAt: { kind: 'time', writable: false, tracked: false },
   updatedAt: { kind: 'time', writable: false, tracked: false },
   version: { kind: 'int', writable: false, tracked: false },
+  // Issue 15: the project (writable: a create's target, a PATCH's move), then the board's fields (the server's).
+  projectId: { kind: 'uuid', writable: true, tracked: true },
+  // Assignee and parent (issue 15 item 5): set by create / PATCH after the service's checks, in the history.
+  assigneeId: { kind: 'uuid', writable: true, tracked: true },
+  parentId: { kind: 'uuid', writable: true, tracked: true },
+  position: { kind: 'text', writable: false, tracked: false },
+  // Kept by the database (the tasks_subtask_counts triggers).
+  subtaskCount: { kind: 'int', writable: false, tracked: false },
+  subtaskDoneCount: { kind: 'int', writable: false, tracked: false },
+  // Issue 17 item 1: the task repeats (tasks.recurrence.ts creates the next occurrence on completion).
+  recurrence: { kind: 'json', writable: true, tracked: true },
+  // Issue 17 item 2: its reminders (a list, never null); the database schedules them (modules/reminders).
+  reminders: { kind: 'json', writable: true, tracked: true },
 } as const satisfies Record<keyof Task, FieldSpec>;
 
 type Specs = typeof TASK_FIELDS;
@@ -88,12 +102,23 @@ export function toRowValue<K extends WritableField>(f: K, value: CreateTaskBody[
   return value as TaskWrite[K];
 }
 
+/** An object's JSON with its keys sorted and undefined values left out (jsonb does not keep key order). */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+}
+
 /** Equal as stored: times by instant, lists element by element. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : false;
   }
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => x === b[i] || canonical(x) === canonical(b[i]));
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return canonical(a) === canonical(b);
   return a === b;
 }
 
@@ -103,7 +128,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
 export function csvCells(t: Task): string[] {
   return FIELD_NAMES.map((f) => {
     const v = t[f];
-    if (Array.isArray(v)) return v.join(';');
+    if (Array.isArray(v)) return TASK_FIELDS[f].kind === 'json' ? (v.length ? JSON.stringify(v) : '') : v.join(';');
+    if (v !== null && typeof v === 'object') return JSON.stringify(v);
     return v === null ? '' : String(v);
   });
 }
@@ -117,6 +143,14 @@ export function fromCsvCell(f: WritableField, raw: string): unknown {
       return raw.trim() === '' ? null : raw.trim();
     case 'enum':
       return raw === '' ? undefined : raw.trim();
+    case 'json':
+      // An empty cell: none (a recurrence's default is null, the reminders' an empty list).
+      if (raw.trim() === '') return undefined;
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return raw; // not JSON: the row's validation refuses it
+      }
     default:
       return raw === '' ? undefined : raw;
   }

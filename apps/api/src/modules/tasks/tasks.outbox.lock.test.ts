@@ -1,9 +1,9 @@
 /**
  * The outbox relay's lock under real contention (issue 13, item 15): two relays, each on its own PostgreSQL
  * connection, drain the same outbox at the same moment — every round both transactions are open and both ask for
- * the lock before either goes on (a rendezvous inside tryRelayLock) — and every change is published exactly once.
- * The same rounds with the lock planted out (both relays told they hold it) publish changes twice: the check fails
- * without the lock.
+ * the lock before either goes on (a rendezvous before takeUnpublished, the statement that takes the lock with the
+ * batch) — and every change is published exactly once. The same rounds with the lock planted out (each relay
+ * takes a lock of its own, so both hold "the" lock) publish changes twice: the check fails without the lock.
  *
  * PostgreSQL only: PGlite has one connection, so two transactions can never be open at once there (the second waits
  * for the first to end), and the contention this test is about cannot happen.
@@ -18,9 +18,9 @@ import { createUser } from '../../test/factories';
 import { TaskEventRelay } from './tasks.outbox';
 
 const contention = vi.hoisted(() => ({
-  /** While on, each tryRelayLock call waits for the other relay's call, so both ask inside open transactions. */
+  /** While on, each takeUnpublished call waits for the other relay's call, so both ask inside open transactions. */
   rendezvous: false,
-  /** The planted fault: every relay is told it holds the lock. */
+  /** The planted fault: every relay takes a lock key of its own (so each holds "the" lock), rows unlocked. */
   noLock: false,
   waiting: undefined as (() => void) | undefined,
   arrivals: 0,
@@ -30,7 +30,9 @@ vi.mock('./tasks.outbox.repo', async (importOriginal) => {
   const orig = await importOriginal<typeof import('./tasks.outbox.repo')>();
   return {
     ...orig,
-    tryRelayLock: async (tx: DbOrTx) => {
+    takeUnpublished: async (tx: DbOrTx, batch: number) => {
+      // The planted fault's own lock key for this call (a relay of its own: both hold "the" lock).
+      const own = 1_000_000 + contention.arrivals + (contention.rendezvous ? 1 : 0);
       if (contention.rendezvous) {
         contention.arrivals++;
         // Both transactions have begun; neither asks for the lock before the other has arrived too.
@@ -43,7 +45,7 @@ vi.mock('./tasks.outbox.repo', async (importOriginal) => {
           } else contention.waiting = resolve;
         });
       }
-      return contention.noLock ? true : orig.tryRelayLock(tx);
+      return orig.takeUnpublished(tx, batch, contention.noLock ? { lockKey: own, rowLocks: false } : {});
     },
   };
 });

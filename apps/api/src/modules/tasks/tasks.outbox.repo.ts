@@ -3,9 +3,8 @@
  * at a time, under a transaction-scoped advisory lock.
  */
 import type { Task } from '@primetrade/shared';
-import { and, inArray, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/client';
-import { taskActivity } from '../../infra/db/schema/tasks';
 import type { ActivityType, Changes } from './tasks.history.repo';
 
 const RELAY_LOCK = 727_275;
@@ -19,35 +18,75 @@ export interface OutboxEntry {
   payload: Task | null;
 }
 
-/** True when this transaction holds the relay's lock (until it ends); false when another relay holds it. */
-export async function tryRelayLock(tx: DbOrTx): Promise<boolean> {
-  const lock = (await tx.execute(sql`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as ok`)) as unknown as {
-    rows: Array<{ ok: boolean }>;
+/** A change taken for publishing, with the project of a deleted task and the members who hear of it. */
+export interface TakenEntry extends OutboxEntry {
+  /** For a deleted task or a row without a payload: the task's project as it is now (null: gone or none). */
+  home: string | null;
+  /** The user ids of the members of the event's project (its payload's, else `home`); empty for none. */
+  members: string[];
+}
+
+/**
+ * One drain's reads and writes in ONE statement (P6: fewer than 5 round trips per drain, with BEGIN and COMMIT):
+ * the relay's advisory lock (null when another relay holds it), the oldest `batch` unpublished changes in seq
+ * order, marked published with their payloads dropped — inside the caller's transaction, so a crash before its
+ * commit leaves them unpublished (at least once, as before) — each with its deleted task's project and the members
+ * of the event's project (project_members: the audience the projects policy names, read here in the same
+ * statement rather than once per project).
+ * The rows are read FOR UPDATE: the statement's snapshot is taken before the lock is granted, so a relay whose
+ * lock comes free as another commits would otherwise still see that one's batch as unpublished (the outbox test
+ * caught it: one event twice); FOR UPDATE reads each row's latest committed version and drops the published.
+ */
+export async function takeUnpublished(
+  tx: DbOrTx,
+  batch: number,
+  /** The lock (another key, and rowLocks false: the lock test's planted fault — two relays that both drain). */
+  { lockKey = RELAY_LOCK, rowLocks = true }: { lockKey?: number; rowLocks?: boolean } = {},
+): Promise<TakenEntry[] | null> {
+  const res = (await tx.execute(sql`
+    with l as (select pg_try_advisory_xact_lock(${lockKey}::bigint) as ok),
+    r as (
+      select a.seq, a.user_id, a.task_id, a.type, a.changes, a.payload
+      from task_activity a, l
+      where l.ok and a.published_at is null
+      order by a.seq
+      limit ${batch}
+      ${rowLocks ? sql`for update of a` : sql``}
+    ),
+    m as (
+      update task_activity a set published_at = now(), payload = null
+      from r where a.published_at is null and a.seq = r.seq
+    )
+    select l.ok, r.seq, r.user_id, r.task_id, r.type, r.changes, r.payload, h.project_id as home,
+           coalesce((select array_agg(pm.user_id::text order by pm.user_id) from project_members pm
+                     where pm.project_id = coalesce((r.payload->>'projectId')::uuid, h.project_id)), '{}') as members
+    from l
+    left join r on true
+    left join tasks h on h.id = r.task_id and (r.type = 'deleted' or r.payload is null)
+    order by r.seq`)) as unknown as {
+    rows: Array<{
+      ok: boolean;
+      seq: number | string | null;
+      user_id: string;
+      task_id: string;
+      type: ActivityType;
+      changes: Changes;
+      payload: Task | null;
+      home: string | null;
+      members: string[];
+    }>;
   };
-  return lock.rows[0]?.ok === true;
-}
-
-/** The oldest `batch` unpublished changes, in commit-independent total order (seq). */
-export async function unpublished(tx: DbOrTx, batch: number): Promise<OutboxEntry[]> {
-  return (await tx
-    .select({
-      seq: taskActivity.seq,
-      userId: taskActivity.userId,
-      taskId: taskActivity.taskId,
-      type: taskActivity.type,
-      changes: taskActivity.changes,
-      payload: taskActivity.payload,
-    })
-    .from(taskActivity)
-    .where(isNull(taskActivity.publishedAt))
-    .orderBy(taskActivity.seq)
-    .limit(batch)) as OutboxEntry[];
-}
-
-/** Mark changes published and drop their payloads. */
-export async function markPublished(tx: DbOrTx, seqs: number[]): Promise<void> {
-  await tx
-    .update(taskActivity)
-    .set({ publishedAt: sql`now()`, payload: null })
-    .where(and(isNull(taskActivity.publishedAt), inArray(taskActivity.seq, seqs)));
+  if (res.rows[0]?.ok !== true) return null;
+  return res.rows
+    .filter((r) => r.seq !== null)
+    .map((r) => ({
+      seq: Number(r.seq),
+      userId: r.user_id,
+      taskId: r.task_id,
+      type: r.type,
+      changes: r.changes,
+      payload: r.payload,
+      home: r.home,
+      members: r.members,
+    }));
 }

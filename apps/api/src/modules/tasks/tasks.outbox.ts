@@ -13,8 +13,22 @@ import type { Task, TaskStatus } from '@primetrade/shared';
 import type { Db } from '../../infra/db/client';
 import type { EventBus } from '../../infra/events';
 import { toDto } from './tasks.mapper';
-import { markPublished, tryRelayLock, unpublished } from './tasks.outbox.repo';
-import { findTasks } from './tasks.repo';
+import { takeUnpublished } from './tasks.outbox.repo';
+import { findTasks, type taskHomes } from './tasks.repo';
+
+/** A project's task event as the relay publishes it, for a consumer that writes with the batch (webhooks). */
+export interface OutboxEvent {
+  event: 'task.created' | 'task.updated' | 'task.deleted';
+  projectId: string;
+  /** The task: what the event stays in order with. */
+  orderKey: string;
+  data: unknown;
+}
+
+export interface OutboxSink {
+  write(tx: Parameters<typeof taskHomes>[0], events: OutboxEvent[]): Promise<unknown>;
+  committed?(): void;
+}
 
 export class TaskEventRelay {
   private draining = false;
@@ -25,7 +39,19 @@ export class TaskEventRelay {
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
-    private readonly opts: { batch?: number; pollMs?: number; onError?: (err: unknown) => void } = {},
+    private readonly opts: {
+      batch?: number;
+      pollMs?: number;
+      onError?: (err: unknown) => void;
+      /**
+       * The members of projects (issue 15): each event goes to its task's project's members as they are when it is
+       * published (read in the drain's statement), so a removed member's streams get nothing more. Without it: the
+       * task's creator only.
+       */
+      members?: boolean;
+      /** Written in the same transaction as each published batch (webhook deliveries); told after it commits. */
+      sink?: OutboxSink;
+    } = {},
   ) {}
 
   start(): void {
@@ -76,10 +102,12 @@ export class TaskEventRelay {
 
   /** Publish one batch; returns how many changes were published (0 when another relay holds the lock). */
   async drainOnce(batch = 200): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      if (!(await tryRelayLock(tx))) return 0;
-      const rows = await unpublished(tx, batch);
-      if (rows.length === 0) return 0;
+    const sink = this.opts.sink;
+    // Round trips per drain: BEGIN, takeUnpublished (lock, rows, their audiences, marked published), the sink's
+    // (webhooks: its subscribers; deliveries when there are any), COMMIT — the outbox test counts them.
+    const n = await this.db.transaction(async (tx) => {
+      const rows = await takeUnpublished(tx, batch);
+      if (!rows || rows.length === 0) return 0;
       const current = new Map<string, Task>();
       const byUser = new Map<string, string[]>();
       // Rows written before the payload column existed carry none: those publish the task's current state.
@@ -88,26 +116,59 @@ export class TaskEventRelay {
       for (const [userId, ids] of byUser) {
         for (const t of await findTasks(tx, userId, [...new Set(ids)])) current.set(`${userId}:${t.id}`, toDto(t));
       }
+      const members = this.opts.members === true;
+      const sunk: OutboxEvent[] = [];
       for (const r of rows) {
         if (r.type === 'deleted') {
-          this.bus.emit('task.deleted', { userId: r.userId, id: r.taskId });
+          const home = members ? (r.home ?? undefined) : undefined;
+          const audience = home ? r.members : undefined;
+          this.bus.emit('task.deleted', {
+            userId: r.userId,
+            id: r.taskId,
+            ...(home ? { projectId: home } : {}),
+            ...(audience ? { audience } : {}),
+          });
+          if (home) sunk.push({ event: 'task.deleted', projectId: home, orderKey: r.taskId, data: { id: r.taskId } });
           continue;
         }
         const task = r.payload ?? current.get(`${r.userId}:${r.taskId}`);
         if (!task) continue; // no payload and deleted since: its task.deleted follows
+        const audience = members && task.projectId ? r.members : undefined;
+        const to = audience ? { audience } : {};
+        if (task.projectId)
+          sunk.push({
+            event: r.type === 'created' ? 'task.created' : 'task.updated',
+            projectId: task.projectId,
+            orderKey: r.taskId,
+            data: task,
+          });
         if (r.type === 'created') {
-          this.bus.emit('task.created', { userId: r.userId, task });
+          this.bus.emit('task.created', { userId: r.userId, task, ...to });
+        } else if (r.type === 'restored') {
+          // Back from a soft delete: an update of the task (clients show it again; not a new task in the metrics).
+          this.bus.emit('task.updated', {
+            userId: r.userId,
+            task,
+            previousStatus: task.status,
+            completed: false,
+            ...to,
+          });
         } else {
           const status = r.changes.status as { from?: unknown } | undefined;
           const previousStatus = (status?.from as TaskStatus | undefined) ?? task.status;
-          this.bus.emit('task.updated', { userId: r.userId, task, previousStatus, completed: r.type === 'completed' });
+          this.bus.emit('task.updated', {
+            userId: r.userId,
+            task,
+            previousStatus,
+            completed: r.type === 'completed',
+            ...to,
+          });
         }
       }
-      await markPublished(
-        tx,
-        rows.map((r) => r.seq),
-      );
+      if (sink && sunk.length > 0) await sink.write(tx, sunk);
       return rows.length;
     });
+    if (n > 0) sink?.committed?.();
+    return n;
   }
 }

@@ -4,10 +4,11 @@
  * reaches SQL as a bound parameter. The column lists are the mapper's fields (tasks.mapper.ts).
  */
 import type { Task } from '@primetrade/shared';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type DbOrTx, rawExecutor } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
+import { BOARD_KEY } from './tasks.board.repo';
 import {
   FIELD_NAMES,
   fromListRow,
@@ -17,6 +18,7 @@ import {
   type TaskRecord,
   type TaskWrite,
   WRITABLE_FIELDS,
+  type WritableField,
 } from './tasks.mapper';
 
 /** Every field's column, for a select or a returning clause (rows come back as TaskRecord). */
@@ -40,6 +42,12 @@ export function apiSelectList(prefix = ''): string {
   );
 }
 
+/**
+ * Not soft-deleted: every read and write of a task says so (a deleted task waits for its restore or its purge and
+ * is seen by nothing else; docs/api/tasks.md "Delete, restore, purge").
+ */
+export const live = isNull(tasks.deletedAt);
+
 /** completedAt `'now'` is the database's clock. */
 const completedAtValue = (v: TaskWrite['completedAt']): Date | null | SQL => (v === 'now' ? sql`now()` : v);
 
@@ -47,7 +55,7 @@ export async function findTask(db: DbOrTx, userId: string, id: string, forUpdate
   const q = db
     .select(taskColumns)
     .from(tasks)
-    .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+    .where(and(eq(tasks.userId, userId), eq(tasks.id, id), live))
     .$dynamic();
   const rows = (await (forUpdate ? q.for('update') : q)) as TaskRecord[];
   return rows[0] ?? null;
@@ -57,7 +65,7 @@ export async function findTasksForUpdate(db: DbOrTx, userId: string, ids: string
   return (await db
     .select(taskColumns)
     .from(tasks)
-    .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))
+    .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids), live))
     .orderBy(tasks.id)
     .for('update')) as TaskRecord[];
 }
@@ -67,15 +75,99 @@ export async function findTasks(db: DbOrTx, userId: string, ids: string[]): Prom
   return (await db
     .select(taskColumns)
     .from(tasks)
-    .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))) as TaskRecord[];
+    .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids), live))) as TaskRecord[];
 }
 
-const SQL_TYPE = { text: 'text', enum: 'text', time: 'timestamptz', list: 'text[]', int: 'int' } as const;
+/** A task and its creator (the row's storage key), whatever project it is in. */
+export type OwnedTask = TaskRecord & { ownerId: string };
+
+/**
+ * Tasks by id alone (tasks_id_key), for any member of their project: the project policy decides who may see them
+ * (issue 15). Live tasks only; locked when `forUpdate`.
+ */
+export async function findTasksById(db: DbOrTx, ids: string[], forUpdate = false): Promise<OwnedTask[]> {
+  if (ids.length === 0) return [];
+  const q = db
+    .select({ ...taskColumns, ownerId: tasks.userId })
+    .from(tasks)
+    .where(and(inArray(tasks.id, ids), live))
+    .orderBy(tasks.id)
+    .$dynamic();
+  return (await (forUpdate ? q.for('update') : q)) as OwnedTask[];
+}
+
+export async function findTaskById(db: DbOrTx, id: string, forUpdate = false): Promise<OwnedTask | null> {
+  return (await findTasksById(db, [id], forUpdate))[0] ?? null;
+}
+
+/** The project and creator of each task among `ids`, deleted ones included (a restore, a deletion's audience). */
+export async function taskHomes(
+  db: DbOrTx,
+  ids: string[],
+): Promise<Map<string, { projectId: string; ownerId: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: tasks.id, projectId: tasks.projectId, ownerId: tasks.userId })
+    .from(tasks)
+    .where(inArray(tasks.id, ids));
+  return new Map(
+    rows.flatMap((r) => (r.projectId ? [[r.id, { projectId: r.projectId, ownerId: r.ownerId }] as const] : [])),
+  );
+}
+
+/**
+ * A moved task's subtasks follow it into its new project (deleted ones too, so a restore lands there). They arrive
+ * unplaced on its board (position null: after the placed tasks of their column), and an assignee who is not a
+ * member of the new project is cleared (issue 15 items 4, 5).
+ */
+export async function moveSubtasks(db: DbOrTx, parentId: string, fromProjectId: string, toProjectId: string) {
+  return db
+    .update(tasks)
+    .set({
+      projectId: toProjectId,
+      position: null,
+      assigneeId: sql`case when exists (select 1 from project_members m where m.project_id = ${toProjectId}::uuid
+                         and m.user_id = ${tasks.assigneeId}) then ${tasks.assigneeId} end`,
+      version: sql`${tasks.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(tasks.projectId, fromProjectId), eq(tasks.parentId, parentId)))
+    .returning({ id: tasks.id, ownerId: tasks.userId });
+}
+
+/**
+ * A task moved to another project takes its comments and its subtasks' comments along (task_comments is keyed by
+ * project_id first; issue 15 item 5).
+ */
+export async function moveTaskComments(db: DbOrTx, taskId: string, fromProjectId: string, toProjectId: string) {
+  await db.execute(sql`
+    update task_comments set project_id = ${toProjectId}::uuid
+    where project_id = ${fromProjectId}::uuid
+      and task_id in (select id from tasks where id = ${taskId}::uuid
+                      union all select id from tasks where project_id = ${toProjectId}::uuid and parent_id = ${taskId}::uuid)`);
+}
+
+const SQL_TYPE = {
+  text: 'text',
+  uuid: 'uuid',
+  enum: 'text',
+  time: 'timestamptz',
+  list: 'text[]',
+  int: 'int',
+  json: 'jsonb',
+} as const;
 const jsonOf = (f: TaskField) => {
   const kind = TASK_FIELDS[f].kind;
   return kind === 'time' ? isoOf(columnOf(f)) : kind === 'list' ? `to_jsonb(${columnOf(f)})` : columnOf(f);
 };
 const statusParam = 2 + WRITABLE_FIELDS.indexOf('status');
+
+/**
+ * The user ids of a project's members as a text[] (project_members' primary key): whose caches a write invalidates,
+ * read by the write's own statement instead of one more round trip (the projects policy's audience(), same rows).
+ */
+const MEMBERS_OF = (projectColumn: string) =>
+  `(select coalesce(array_agg(m.user_id::text), '{}') from project_members m where m.project_id = ${projectColumn})`;
 const changesParam = 2 + WRITABLE_FIELDS.length;
 
 /**
@@ -86,9 +178,9 @@ const changesParam = 2 + WRITABLE_FIELDS.length;
 const createStatement = {
   name: 'tasks_create',
   text: `with t as (
-    insert into tasks (user_id, ${WRITABLE_FIELDS.map(columnOf).join(', ')}, completed_at)
+    insert into tasks (user_id, ${WRITABLE_FIELDS.map(columnOf).join(', ')}, completed_at, position)
     values ($1::uuid, ${WRITABLE_FIELDS.map((f, i) => `$${i + 2}::${SQL_TYPE[TASK_FIELDS[f].kind]}`).join(', ')},
-            case when $${statusParam}::text = 'completed' then now() end)
+            case when $${statusParam}::text = 'completed' then now() end, $${changesParam + 1}::text)
     returning user_id, ${FIELD_NAMES.map(columnOf).join(', ')}
   ), a as (
     insert into task_activity (user_id, task_id, type, changes, payload)
@@ -98,7 +190,7 @@ const createStatement = {
            jsonb_build_object(${FIELD_NAMES.map((f) => `'${f}', ${jsonOf(f)}`).join(', ')})
     from t
   )
-  select ${apiSelectList()}
+  select ${apiSelectList()}, ${MEMBERS_OF('t.project_id')}
   from t`,
 };
 
@@ -107,18 +199,135 @@ export async function createTaskWithActivity(
   userId: string,
   write: Omit<TaskWrite, 'completedAt'>,
   changes: Record<string, { from: unknown; to: unknown }>,
-): Promise<Task> {
+  /** The board position (issue 15 item 4): the end of its column, computed by the caller. */
+  position: string | null = null,
+): Promise<{ task: Task; members: string[] }> {
   const values = WRITABLE_FIELDS.map((f) => {
     const v = write[f];
+    if (TASK_FIELDS[f].kind === 'json') return v === null ? null : JSON.stringify(v);
     return v instanceof Date ? v.toISOString() : v;
   });
-  const rows = await rawExecutor(db)(createStatement, [userId, ...values, JSON.stringify(changes)]);
+  const rows = await rawExecutor(db)(createStatement, [userId, ...values, JSON.stringify(changes), position]);
   const row = rows[0];
   if (!row) throw new Error('insert returned no row');
-  return fromListRow(row);
+  return { task: fromListRow(row), members: row[FIELD_NAMES.length] as string[] };
 }
 
-export async function insertTasks(db: DbOrTx, userId: string, rows: TaskWrite[]): Promise<TaskRecord[]> {
+/** A task for a PATCH: the row, its creator, the caller's role in its project, the target column's last position. */
+export type PatchTarget = OwnedTask & { role: string | null; lastPosition: string | null; members: string[] };
+
+/**
+ * What a PATCH decides on, in ONE query without a lock (bench P17): the live task by id, its creator, the caller's
+ * role in its project (project_members' primary key; null: not a member) and, when `toStatus` names another
+ * column, that column's last placed position (the end a moved task goes to; tasks_board_key, as endKey reads it).
+ * The write that follows is guarded by the version read here (updateTaskWithActivity).
+ */
+export async function findTaskForPatch(
+  db: DbOrTx,
+  id: string,
+  userId: string,
+  toStatus: string | null,
+): Promise<PatchTarget | null> {
+  // The outer row's columns are spelt qualified (`tasks.`): drizzle writes a column of a one-table select bare, and
+  // a bare name inside a subquery means the subquery's own table.
+  const rows = (await db
+    .select({
+      ...taskColumns,
+      ownerId: tasks.userId,
+      members: sql<string[]>`${sql.raw(MEMBERS_OF('tasks.project_id'))}`,
+      role: sql<string | null>`(select m.role from project_members m
+                                where m.project_id = ${sql.raw('tasks.project_id')} and m.user_id = ${userId}::uuid)`,
+      lastPosition:
+        toStatus === null
+          ? sql<null>`null::text`
+          : sql<string | null>`case when ${sql.raw('tasks.status')} <> ${toStatus}::text then
+              (select o.position from tasks o where o.project_id = ${sql.raw('tasks.project_id')}
+                 and o.status = ${toStatus}::text and o.deleted_at is null and ${BOARD_KEY} < '~'::text
+               order by ${BOARD_KEY} desc limit 1) end`,
+    })
+    .from(tasks)
+    .where(and(eq(tasks.id, id), live))) as PatchTarget[];
+  return rows[0] ?? null;
+}
+
+/** The PATCH statements by the set of columns they write (each a named, prepared statement). */
+const patchStatements = new Map<string, { name: string; text: string }>();
+
+function patchStatement(fields: WritableField[], completedAt: 'now' | 'null' | 'keep', withPosition: boolean) {
+  const key = `${fields.join(',')}|${completedAt}|${withPosition}`;
+  const known = patchStatements.get(key);
+  if (known) return known;
+  // $1 owner, $2 id, $3 version, $4 type, $5 changes, $6 actor, then the fields, the position, completedAt's old value.
+  const sets = fields.map((f, i) => `${columnOf(f)} = $${i + 7}::${SQL_TYPE[TASK_FIELDS[f].kind]}`);
+  let n = fields.length + 7;
+  if (withPosition) sets.push(`position = $${n++}::text`);
+  if (completedAt === 'now') sets.push('completed_at = now()');
+  if (completedAt === 'null') sets.push('completed_at = null');
+  if (sets.length === 0) throw new Error('an empty patch');
+  const completedChange =
+    completedAt === 'now'
+      ? ` || jsonb_build_object('completedAt', jsonb_build_object('from', $${n}::text, 'to', ${isoOf('completed_at')}))`
+      : '';
+  const statement = {
+    name: `tasks_patch_${patchStatements.size}`,
+    text: `with t as (
+      update tasks set ${sets.join(', ')}, version = version + 1, updated_at = now()
+      where user_id = $1::uuid and id = $2::uuid and version = $3::int and deleted_at is null
+      returning user_id, ${FIELD_NAMES.map(columnOf).join(', ')}
+    ), a as (
+      insert into task_activity (user_id, task_id, type, changes, payload, actor_id)
+      select user_id, id, $4::text, $5::jsonb${completedChange},
+             jsonb_build_object(${FIELD_NAMES.map((f) => `'${f}', ${jsonOf(f)}`).join(', ')}),
+             $6::uuid
+      from t
+    )
+    select ${apiSelectList()} from t`,
+  };
+  patchStatements.set(key, statement);
+  return statement;
+}
+
+/**
+ * A PATCH's write in ONE statement (bench P17): the update — only if the task still has `version` (the If-Match
+ * or the version findTaskForPatch read; a concurrent change makes it match nothing) — and its history row, which
+ * is also the outbox entry (type, `changes`, the task as the change left it as payload, the actor). `set` holds
+ * only changed fields; completedAt `'now'` is the database's clock, its change added to `changes` here.
+ * Null when no row matched (changed or deleted meanwhile): the caller decides what that means.
+ */
+export async function updateTaskWithActivity(
+  db: DbOrTx,
+  current: { ownerId: string; id: string; version: number; completedAt: Date | null },
+  set: Partial<TaskWrite> & { position?: string | null },
+  activity: { type: string; changes: Record<string, { from: unknown; to: unknown }>; actorId: string },
+): Promise<Task | null> {
+  const fields = WRITABLE_FIELDS.filter((f) => set[f] !== undefined);
+  const completedAt = set.completedAt === 'now' ? 'now' : set.completedAt === null ? 'null' : 'keep';
+  const withPosition = set.position !== undefined;
+  const values: unknown[] = fields.map((f) => {
+    const v = set[f];
+    if (TASK_FIELDS[f].kind === 'json') return v === null ? null : JSON.stringify(v);
+    return v instanceof Date ? v.toISOString() : v;
+  });
+  if (withPosition) values.push(set.position);
+  if (completedAt === 'now') values.push(current.completedAt ? current.completedAt.toISOString() : null);
+  const rows = await rawExecutor(db)(patchStatement(fields, completedAt, withPosition), [
+    current.ownerId,
+    current.id,
+    current.version,
+    activity.type,
+    JSON.stringify(activity.changes),
+    activity.actorId,
+    ...values,
+  ]);
+  const row = rows[0];
+  return row ? fromListRow(row) : null;
+}
+
+export async function insertTasks(
+  db: DbOrTx,
+  userId: string,
+  rows: Array<TaskWrite & { position?: string | null }>,
+): Promise<TaskRecord[]> {
   if (rows.length === 0) return [];
   return (await db
     .insert(tasks)
@@ -141,11 +350,77 @@ export async function updateTask(
       version: sql`${tasks.version} + 1`,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+    .where(and(eq(tasks.userId, userId), eq(tasks.id, id), live))
     .returning(taskColumns)) as TaskRecord[];
   return rows[0] ?? null;
 }
 
+/**
+ * Soft delete: the caller's live tasks among `ids` get deleted_at = now() (the transaction's start, so every row
+ * deleted in one transaction — a bulk delete, later a task's subtasks and comments — shares the instant).
+ */
+export async function softDeleteTasks(db: DbOrTx, userId: string, ids: string[]): Promise<TaskRecord[]> {
+  if (ids.length === 0) return [];
+  return (await db
+    .update(tasks)
+    .set({ deletedAt: sql`now()` })
+    .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids), live))
+    .returning(taskColumns)) as TaskRecord[];
+}
+
+/**
+ * Undo a soft delete deleted after `since`: the task is live again with a new version (a restore is a change).
+ * Returns the task and the instant it had been deleted at (its children deleted with it share that instant), or
+ * null when the task is not the caller's, not deleted, or deleted before `since`.
+ */
+export async function restoreTask(
+  db: DbOrTx,
+  userId: string,
+  id: string,
+  since: Date,
+): Promise<{ row: TaskRecord; deletedAt: string } | null> {
+  // The instant as text: exact to the microsecond (a Date would drop them), for matching the children.
+  const [old] = await db
+    .select({ deletedAt: sql<string>`${tasks.deletedAt}::text` })
+    .from(tasks)
+    .where(and(eq(tasks.userId, userId), eq(tasks.id, id), gt(tasks.deletedAt, since)))
+    .for('update');
+  if (!old) return null;
+  const [row] = (await db
+    .update(tasks)
+    .set({
+      deletedAt: null,
+      // Its board position, unless another task took it meanwhile (then unplaced: the end of its column).
+      position: sql`case when exists (select 1 from tasks o where o.project_id = ${tasks.projectId}
+                   and o.status = ${tasks.status} and o.position = ${tasks.position} and o.deleted_at is null)
+                   then null else ${tasks.position} end`,
+      version: sql`${tasks.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(tasks.userId, userId), eq(tasks.id, id), sql`${tasks.deletedAt} = ${old.deletedAt}::timestamptz`))
+    .returning(taskColumns)) as TaskRecord[];
+  return row ? { row, deletedAt: old.deletedAt } : null;
+}
+
+/**
+ * Hard-delete up to `batch` tasks soft-deleted before `before` (any user's; tasks_deleted_idx), returning how many.
+ * Their history rows stay (task_activity keeps a deleted task's history).
+ */
+export async function purgeDeletedTasks(db: DbOrTx, before: Date, batch: number): Promise<number> {
+  const doomed = db
+    .select({ userId: tasks.userId, id: tasks.id })
+    .from(tasks)
+    .where(lt(tasks.deletedAt, before))
+    .orderBy(tasks.deletedAt)
+    .limit(batch);
+  const rows = await db
+    .delete(tasks)
+    .where(sql`(${tasks.userId}, ${tasks.id}) in (${doomed})`)
+    .returning({ id: tasks.id });
+  return rows.length;
+}
+
+/** Hard delete (an import's undo: tasks nobody saw). DELETE /tasks/:id and bulk delete use softDeleteTasks. */
 export async function deleteTasks(db: DbOrTx, userId: string, ids: string[]): Promise<TaskRecord[]> {
   if (ids.length === 0) return [];
   return (await db
@@ -166,4 +441,47 @@ export async function insertTaskRow(
     .returning(taskColumns)) as TaskRecord[];
   if (!created) throw new Error('task insert failed');
   return created;
+}
+
+/**
+ * A deleted task's subtasks go with it (issue 15 item 5): its live subtasks get the same deleted_at (the
+ * transaction's now()), so the restore of the parent finds and brings back exactly them.
+ */
+export async function softDeleteSubtasks(db: DbOrTx, projectId: string, parentIds: string[]): Promise<OwnedTask[]> {
+  if (parentIds.length === 0) return [];
+  return (await db
+    .update(tasks)
+    .set({ deletedAt: sql`now()` })
+    .where(and(eq(tasks.projectId, projectId), inArray(tasks.parentId, parentIds), live))
+    .returning({ ...taskColumns, ownerId: tasks.userId })) as OwnedTask[];
+}
+
+/**
+ * Bring back the subtasks deleted with their parent (the same deleted_at instant): live again with a new version;
+ * one whose position was taken meanwhile comes back unplaced (null: after the placed tasks of its column).
+ */
+export async function restoreSubtasks(
+  db: DbOrTx,
+  projectId: string,
+  parentId: string,
+  deletedAt: string,
+): Promise<OwnedTask[]> {
+  return (await db
+    .update(tasks)
+    .set({
+      deletedAt: null,
+      position: sql`case when exists (select 1 from tasks o where o.project_id = ${tasks.projectId}
+                   and o.status = ${tasks.status} and o.position = ${tasks.position} and o.deleted_at is null)
+                   then null else ${tasks.position} end`,
+      version: sql`${tasks.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(tasks.projectId, projectId),
+        eq(tasks.parentId, parentId),
+        sql`${tasks.deletedAt} = ${deletedAt}::timestamptz`,
+      ),
+    )
+    .returning({ ...taskColumns, ownerId: tasks.userId })) as OwnedTask[];
 }

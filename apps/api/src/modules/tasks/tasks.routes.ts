@@ -20,12 +20,14 @@ import {
   taskEnvelope,
   taskListEnvelope,
   taskStatsEnvelope,
+  type TaskStatsQuery,
+  taskStatsQuery,
 } from '@primetrade/shared';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { setRateLimitHeaders } from '../../infra/rate-limit';
-import { SECURED } from '../../lib/http';
+import { header, ifMatchHeaders, ifNoneMatchHeaders, SECURED, uid } from '../../lib/http';
 import type { TasksService } from './tasks.service';
 
 const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -45,28 +47,11 @@ const idempotencyHeaders = z.looseObject({
     .optional()
     .describe('Same key + same body within 24 h → the same response, no duplicate; other body → 409'),
 });
-const ifMatchHeaders = z.looseObject({
-  'if-match': z.string().max(1024).optional().describe('The ETag you read; a mismatch is 412'),
-});
-const ifNoneMatchHeaders = z.looseObject({
-  'if-none-match': z.string().max(4096).optional().describe('ETags you hold; a match is 304'),
-});
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const v = request.headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
-}
 
 function location(request: FastifyRequest, id: string): string {
   const base = (request.routeOptions.url ?? '/api/v1/tasks').replace(/\/+$/, '');
   return `${base}/${id}`;
 }
-
-const uid = (request: FastifyRequest) => {
-  const auth = request.auth;
-  if (!auth) throw new Error('requireAuth did not run');
-  return auth.userId;
-};
 
 export function taskRoutes(service: TasksService): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
@@ -123,14 +108,15 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
     const statsOptions = {
       schema: {
         tags: TAGS,
-        summary: 'Task statistics (exact; cached per user and invalidated by every write)',
+        summary: "Task statistics of the caller's projects or of one (exact; cached per user, invalidated by writes)",
         security: SECURED,
+        querystring: taskStatsQuery,
         response: { 200: taskStatsEnvelope },
       },
     };
-    const statsHandler = async (request: FastifyRequest) => ({
+    const statsHandler = async (request: FastifyRequest<{ Querystring: TaskStatsQuery }>) => ({
       success: true as const,
-      data: await service.stats.get(uid(request)),
+      data: await service.stats.get(uid(request), request.query.projectId),
     });
     r.get('/stats', statsOptions, statsHandler);
     r.get('/stats/overview', statsOptions, statsHandler);
@@ -147,7 +133,7 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const file = service.transfer.export(uid(request), request.query);
+        const file = await service.transfer.export(uid(request), request.query);
         reply
           .header('content-type', file.contentType)
           .header('content-disposition', `attachment; filename="${file.filename}"`);
@@ -278,7 +264,7 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
       {
         schema: {
           tags: TAGS,
-          summary: 'Delete a task (If-Match optional)',
+          summary: 'Delete a task (If-Match optional); restorable for 30 days, then purged',
           security: SECURED,
           params: idParams,
           headers: ifMatchHeaders,
@@ -287,6 +273,47 @@ export function taskRoutes(service: TasksService): FastifyPluginAsync {
       async (request, reply) => {
         await service.writes.remove(uid(request), request.params.id, { ifMatch: header(request, 'if-match') });
         return reply.code(204).send();
+      },
+    );
+
+    r.post(
+      '/:id/restore',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Undo a delete of the last 30 days (404 when not deleted, purged or not yours)',
+          security: SECURED,
+          params: idParams,
+          response: { 200: taskEnvelope },
+        },
+      },
+      async (request, reply) => {
+        const { task, etag } = await service.writes.restore(uid(request), request.params.id);
+        reply.header('etag', etag);
+        return { success: true as const, data: task };
+      },
+    );
+
+    r.post(
+      '/:id/skip',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Move a recurring occurrence to its next date without completing it (If-Match optional)',
+          description:
+            'The due date becomes the rule’s next one after it (in the owner’s time zone); no occurrence is created and a `count` goes down by one. 409 when the task does not repeat, is completed or cancelled, or the series has no next date.',
+          security: SECURED,
+          params: idParams,
+          headers: ifMatchHeaders,
+          response: { 200: taskEnvelope },
+        },
+      },
+      async (request, reply) => {
+        const { task, etag } = await service.writes.skip(uid(request), request.params.id, {
+          ifMatch: header(request, 'if-match'),
+        });
+        reply.header('etag', etag);
+        return { success: true as const, data: task };
       },
     );
 

@@ -16,11 +16,21 @@ export interface TaskFilters {
   dueBefore?: string | undefined;
   dueAfter?: string | undefined;
   overdue?: boolean | undefined;
+  /** The projects the query covers (resolved by the project policy; required by every list query). */
+  projectIds?: string[] | undefined;
+  /** One project (`?projectId`); the scope is then that project alone. */
+  projectId?: string | undefined;
+  /** Tasks assigned to this user (`me` already replaced by the caller's id). */
+  assigneeId?: string | undefined;
+  /** A parent's subtasks, or `none`: top-level tasks only. */
+  parentId?: string | undefined;
+  /** `today` or `upcoming`: computed in the user's time zone (GET /tasks only). */
+  view?: 'today' | 'upcoming' | undefined;
   /** Set to 'typo' once a search fell back to typo matching. */
   searchMode?: 'words' | 'typo' | undefined;
 }
 
-type SortField = 'createdAt' | 'updatedAt' | 'dueDate' | 'priority' | 'title' | 'rank';
+type SortField = 'createdAt' | 'updatedAt' | 'dueDate' | 'priority' | 'title' | 'position' | 'rank';
 export interface SortSpec {
   field: SortField;
   desc: boolean;
@@ -87,7 +97,7 @@ export function sortOf(query: { sort?: string | undefined; q?: string | undefine
 }
 
 /** The filters of a list or export query, normalised (an empty q is none; due dates as UTC instants). */
-export function filtersOf(query: TaskFilters): TaskFilters {
+export function filtersOf(query: TaskFilters, userId?: string): TaskFilters {
   return {
     status: query.status,
     priority: query.priority,
@@ -97,5 +107,9 @@ export function filtersOf(query: TaskFilters): TaskFilters {
     dueBefore: query.dueBefore ? new Date(query.dueBefore).toISOString() : undefined,
     dueAfter: query.dueAfter ? new Date(query.dueAfter).toISOString() : undefined,
     overdue: query.overdue,
+    view: query.view,
+    projectId: query.projectId,
+    assigneeId: query.assigneeId === 'me' ? userId : query.assigneeId,
+    parentId: query.parentId,
   };
 }

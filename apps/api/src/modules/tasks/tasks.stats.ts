@@ -6,6 +6,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskStats } from '@primetrade/shar
 import type { Cache } from '../../infra/cache/cache';
 import type { Db } from '../../infra/db/client';
 import type { ReadRouter } from '../../infra/db/read-router';
+import type { ProjectPolicy } from '../projects';
 import { taskStats, userTimezone } from './tasks.stats.repo';
 
 const STATS_TTL_SEC = 300;
@@ -13,17 +14,24 @@ const STATS_TTL_SEC = 300;
 const PRIORITY_BY_RANK = TASK_PRIORITIES;
 
 export class TaskStatsReader {
-  constructor(private readonly deps: { db: Db; reads: ReadRouter; cache: Cache }) {}
+  constructor(
+    private readonly deps: { db: Db; reads: ReadRouter; cache: Cache; policy: Pick<ProjectPolicy, 'readScope'> },
+  ) {}
 
-  async get(userId: string): Promise<TaskStats> {
+  /**
+   * The stats of all the caller's projects, or of one (`projectId`: 404 unless a member). A cached entry exists
+   * only after the policy allowed it, and every membership change of the caller bumps their version.
+   */
+  async get(userId: string, projectId?: string): Promise<TaskStats> {
     const { cache, reads } = this.deps;
     const version = await cache.version(`tasks:${userId}`);
-    const key = `stats:${userId}:${version}`;
+    const key = `stats:${userId}:${projectId ?? 'all'}:${version}`;
     const hit = await cache.get<TaskStats>(key);
     if (hit) return hit;
+    const projectIds = await this.deps.policy.readScope(userId, projectId);
     const tz = await userTimezone(this.deps.db, userId);
     // The replica unless this user wrote recently (then the primary: stats are exact right after own writes).
-    const row = await taskStats(await reads.forUser(userId), userId, tz);
+    const row = await taskStats(await reads.forUser(userId), projectIds, tz);
     const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskStats['byStatus'];
     for (const { k, n } of row.by_status) if (k in byStatus) byStatus[k as keyof typeof byStatus] = Number(n);
     const byPriority = Object.fromEntries(TASK_PRIORITIES.map((p) => [p, 0])) as TaskStats['byPriority'];

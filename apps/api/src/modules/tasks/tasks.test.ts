@@ -218,7 +218,7 @@ describe.each(drivers())('tasks CRUD on %s', (driver) => {
     const entries = res.json().data;
     expect(entries.map((e: { type: string }) => e.type)).toEqual(['reopened', 'completed', 'updated', 'created']);
     for (const e of entries) {
-      expect(Object.keys(e).sort()).toEqual(['changes', 'createdAt', 'id', 'type']);
+      expect(Object.keys(e).sort()).toEqual(['actorId', 'actorName', 'changes', 'createdAt', 'id', 'type']);
     }
     expect(entries[2].changes).toEqual({ title: { from: 'h', to: 'h2' }, priority: { from: 'low', to: 'high' } });
     expect(entries[1].changes.status).toEqual({ from: 'pending', to: 'completed' });

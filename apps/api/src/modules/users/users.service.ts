@@ -10,7 +10,9 @@ import type { SessionGuard } from '../../infra/session-guard';
 import { unauthenticated } from '../../lib/errors';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
+import { recordAudit } from '../audit';
 import { type AuthService, type CredentialService, emailTaken, toUser, type UserRow } from '../auth';
+import type { ProjectsService } from '../projects';
 import * as repo from './users.repo';
 
 export interface UsersServiceDeps {
@@ -22,6 +24,8 @@ export interface UsersServiceDeps {
   sessionGuard: Pick<SessionGuard, 'revoked'>;
   /** Task statistics are cached per user and time zone. */
   cache: Pick<Cache, 'bump'>;
+  /** The account's projects: what happens to them when it is deleted (issue 15). */
+  projects: Pick<ProjectsService, 'beforeAccountDeletion'>;
 }
 
 export class UsersService {
@@ -76,7 +80,11 @@ export class UsersService {
     if (Object.keys(patch).length === 0) return toUser(user);
     let updated: UserRow | undefined;
     try {
-      updated = await auth.updateAccount(user.id, patch);
+      updated = await auth.updateAccount(
+        user.id,
+        patch,
+        changeEmail ? { type: 'auth.email.changed', client, details: { emailVerified: false } } : undefined,
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw emailTaken();
       throw err;
@@ -95,7 +103,21 @@ export class UsersService {
     const user = await auth.account(userId);
     await credentials.confirmPassword(user, password, client, 'account_deletion');
     const sessionIds = await auth.sessionIdsOf(user.id);
-    await repo.deleteUser(this.db, user.id);
+    // Its inbox and the projects only it belonged to go; in shared ones, the earliest-joined member inherits the
+    // last owner's role and the tasks it created (issue 15; api.md "Projects, members, sharing").
+    const { affected, notices } = await this.db.transaction(async (tx) => {
+      const kept = await this.deps.projects.beforeAccountDeletion(tx, user.id);
+      await repo.deleteUser(tx, user.id);
+      await recordAudit(tx, {
+        type: 'account.deleted',
+        userId: user.id,
+        client,
+        details: { revokedSessions: sessionIds },
+      });
+      return kept;
+    });
+    await Promise.all(affected.map((u) => this.deps.cache.bump(`tasks:${u}`)));
+    for (const notice of notices) notice();
     await this.deps.sessionGuard.revoked(sessionIds);
     securityEvent(client.log, 'user.deleted', { userId: user.id, revokedSessions: sessionIds, ip: client.ip });
   }

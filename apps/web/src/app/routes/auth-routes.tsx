@@ -7,6 +7,7 @@ import { VerifyEmail } from '../../features/auth/components/verify-email';
 import { safeRedirect } from '../../lib/format';
 
 const loginApi = getRouteApi('/login');
+const registerApi = getRouteApi('/register');
 const resetApi = getRouteApi('/reset-password');
 const verifyApi = getRouteApi('/verify-email');
 
@@ -17,8 +18,9 @@ export function LoginRoute() {
 }
 
 export function RegisterRoute() {
+  const { redirect } = registerApi.useSearch();
   const navigate = useNavigate();
-  return <RegisterForm onRegistered={() => void navigate({ to: '/dashboard', replace: true })} />;
+  return <RegisterForm onRegistered={() => void navigate({ href: safeRedirect(redirect), replace: true })} />;
 }
 
 export const ForgotPasswordRoute = ForgotPasswordForm;

@@ -1,7 +1,8 @@
 import { getRouteApi } from '@tanstack/react-router';
 import { useCallback } from 'react';
 import { TasksPage } from '../../features/tasks/components/tasks-page';
-import type { TaskSearch } from '../../features/tasks/search';
+import { type TaskSearch, toApiQuery } from '../../features/tasks/search';
+import { SaveViewButton } from '../../features/views/components/save-view-button';
 
 const routeApi = getRouteApi('/app/tasks');
 
@@ -12,5 +13,12 @@ export function TasksRoute() {
     (patch: Partial<TaskSearch>) => void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true }),
     [navigate],
   );
-  return <TasksPage search={search} onSearchChange={onSearchChange} />;
+  // "Save view" keeps the list's API query (filters and sort), the form a saved view stores.
+  return (
+    <TasksPage
+      search={search}
+      onSearchChange={onSearchChange}
+      toolbar={<SaveViewButton query={toApiQuery(search)} />}
+    />
+  );
 }

@@ -1,6 +1,7 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import type { ReactNode } from 'react';
 import { cn } from '../../lib/cn';
+import { useT } from '../../lib/i18n';
 
 /** Accessible modal (Radix): focus trapped and restored, Escape closes, labelled by its title. */
 export function Dialog({
@@ -18,6 +19,7 @@ export function Dialog({
   children: ReactNode;
   wide?: boolean;
 }) {
+  const t = useT('common');
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
@@ -40,7 +42,7 @@ export function Dialog({
           <div className="mt-4">{children}</div>
           <RadixDialog.Close
             className="absolute top-3 right-3 rounded p-1 text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800"
-            aria-label="Close"
+            aria-label={t('close')}
           >
             <span aria-hidden="true">✕</span>
           </RadixDialog.Close>

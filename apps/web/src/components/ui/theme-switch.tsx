@@ -1,13 +1,16 @@
+import { useT } from '../../lib/i18n';
 import { THEME_PREFERENCES, type ThemePreference, useThemePreference } from '../../lib/theme';
 
-const LABELS: Record<ThemePreference, string> = { system: 'System theme', light: 'Light', dark: 'Dark' };
-
-/** Light / dark / system: a native select, so it is reachable and operable with the keyboard as is. */
-export function ThemeSwitch() {
+/**
+ * Light / dark / system: a native select, so it is reachable and operable with the keyboard as is. `className`
+ * places it (the header shows it from sm up; on phones it is in the menu drawer, so the header stays one line).
+ */
+export function ThemeSwitch({ className = '' }: { className?: string }) {
+  const t = useT('common');
   const [pref, setPref] = useThemePreference();
   return (
-    <label className="flex items-center">
-      <span className="sr-only">Colour theme</span>
+    <label className={`flex items-center ${className}`}>
+      <span className="sr-only">{t('theme.label')}</span>
       <select
         data-testid="theme-switch"
         value={pref}
@@ -16,7 +19,7 @@ export function ThemeSwitch() {
       >
         {THEME_PREFERENCES.map((p) => (
           <option key={p} value={p}>
-            {LABELS[p]}
+            {t(`theme.${p}`)}
           </option>
         ))}
       </select>

@@ -13,18 +13,24 @@ const _priorities: Exhaustive<(typeof PRIORITIES)[number], TaskPriority> = true;
 void _statuses;
 void _priorities;
 
+/** The list's sort orders (their names: `tasks:sort.<value>`). */
 export const SORTS = [
-  { value: '-createdAt', label: 'Newest first' },
-  { value: 'createdAt', label: 'Oldest first' },
-  { value: 'dueDate', label: 'Due date (soonest)' },
-  { value: '-dueDate', label: 'Due date (latest)' },
-  { value: '-priority', label: 'Priority (highest)' },
-  { value: 'priority', label: 'Priority (lowest)' },
-  { value: 'title', label: 'Title A–Z' },
-  { value: '-updatedAt', label: 'Recently updated' },
+  { value: '-createdAt' },
+  { value: 'createdAt' },
+  { value: 'dueDate' },
+  { value: '-dueDate' },
+  { value: '-priority' },
+  { value: 'priority' },
+  { value: 'title' },
+  { value: '-updatedAt' },
 ] as const;
 
+/** The server-computed lists (GET /tasks?view=): today (overdue included) and the next 7 days, not done. */
+export const VIEWS = ['today', 'upcoming'] as const;
+export type TaskListView = (typeof VIEWS)[number];
+
 export interface TaskSearch {
+  view?: TaskListView;
   q?: string;
   status?: string;
   priority?: string;
@@ -45,6 +51,8 @@ const isoDate = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.
 
 export function parseTaskSearch(raw: Record<string, unknown>): TaskSearch {
   const out: TaskSearch = {};
+  const view = VIEWS.find((v) => v === raw.view);
+  if (view) out.view = view;
   const q = str(raw.q, 200);
   if (q) out.q = q;
   const status = list(raw.status, STATUSES);
@@ -66,6 +74,7 @@ export function parseTaskSearch(raw: Record<string, unknown>): TaskSearch {
 /** The API query for a URL state: dates become the local day's bounds in ISO. */
 export function toApiFilters(s: TaskSearch): Record<string, string | undefined> {
   return {
+    view: s.view,
     q: s.q,
     status: s.status,
     priority: s.priority,
@@ -80,4 +89,31 @@ export function toApiFilters(s: TaskSearch): Record<string, string | undefined> 
 /** Does the search narrow the list (anything but the sort)? An empty list then means "nothing matches", not "none yet". */
 export function isFiltered(search: TaskSearch): boolean {
   return Object.entries(search).some(([key, value]) => key !== 'sort' && value !== undefined && value !== false);
+}
+
+/** The local calendar day (YYYY-MM-DD) of an ISO instant. */
+function localDay(iso: string): string | undefined {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return undefined;
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The API query string of a URL state (what a saved view keeps): the filters of toApiFilters that are set. */
+export function toApiQuery(s: TaskSearch): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(toApiFilters(s))) if (value !== undefined) params.set(key, value);
+  return params.toString();
+}
+
+/**
+ * The URL state of an API query string (a saved view's): the inverse of toApiQuery. Due bounds become their
+ * local days again; what the list's URL does not hold (e.g. `limit`) is dropped.
+ */
+export function fromApiQuery(query: string): TaskSearch {
+  const raw: Record<string, unknown> = Object.fromEntries(new URLSearchParams(query));
+  for (const key of ['dueAfter', 'dueBefore'] as const) {
+    const value = raw[key];
+    if (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) raw[key] = localDay(value);
+  }
+  return parseTaskSearch(raw);
 }

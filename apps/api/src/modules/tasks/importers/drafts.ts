@@ -184,3 +184,19 @@ export function zonedToIso(
   }
   return new Date(utc).toISOString();
 }
+
+const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A first-round import row (CSV or JSON) whose dueDate is a plain date (`2026-12-31`): an all-day due date, i.e.
+ * midnight in the user's time zone — what the web app shows as a date without a time. Anything else (an
+ * instant, a date that does not exist, no dueDate) is left for the row's validation to judge.
+ */
+export function withAllDayDue(row: unknown, zone: string): unknown {
+  if (!row || typeof row !== 'object' || Array.isArray(row)) return row;
+  const due = (row as Record<string, unknown>).dueDate;
+  const m = typeof due === 'string' ? PLAIN_DATE.exec(due.trim()) : null;
+  if (!m) return row;
+  const iso = zonedToIso(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, zone);
+  return iso ? { ...row, dueDate: iso } : row;
+}

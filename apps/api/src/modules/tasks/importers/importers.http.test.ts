@@ -129,6 +129,8 @@ describe.each(drivers())('POST /tasks/import from other tools on %s', (driver) =
     priority: t.priority,
     dueDate: t.dueDate,
     tags: t.tags,
+    recurrence: t.recurrence,
+    reminders: t.reminders,
   });
   const byTitle = (a: { title: unknown }, b: { title: unknown }) => String(a.title).localeCompare(String(b.title));
 
@@ -165,7 +167,16 @@ describe.each(drivers())('POST /tasks/import from other tools on %s', (driver) =
     const dry = await send(u, '?dryRun=true', csv);
     expect(dry.json().data).toMatchObject({ imported: 0, dryRun: true, format: 'native', total: 2, valid: 1 });
     expect(dry.json().data.preview).toEqual([
-      { title: 'One', description: '', status: 'pending', priority: 'high', dueDate: null, tags: [] },
+      {
+        title: 'One',
+        description: '',
+        status: 'pending',
+        priority: 'high',
+        dueDate: null,
+        tags: [],
+        recurrence: null,
+        reminders: [],
+      },
     ]);
     expect(await listAll(u)).toEqual([]);
     const real = await send(u, '', csv);

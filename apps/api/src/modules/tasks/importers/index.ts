@@ -19,7 +19,7 @@ import { type FieldError, validation } from '../../../lib/errors';
 import { csvToObjectsAsync } from '../tasks.csv';
 import type { ImportResult } from '../tasks.import-export';
 import { WRITABLE_FIELDS } from '../tasks.mapper';
-import type { ParsedImport } from './drafts';
+import { type ParsedImport, withAllDayDue } from './drafts';
 import { importTodoist } from './todoist';
 import { importTrello } from './trello';
 import { importVikunja } from './vikunja';
@@ -61,13 +61,13 @@ export function checkDrafts(parsed: ParsedImport): Checked {
 }
 
 /** The first-round import's rows, checked the way it checks them (for its dry run); CSV read in time slices. */
-async function checkNative(body: unknown[] | string): Promise<Checked> {
+async function checkNative(body: unknown[] | string, zone: string): Promise<Checked> {
   const rows = typeof body === 'string' ? await csvToObjectsAsync(body) : body;
   if (rows.length > IMPORT_MAX_ROWS) throw validation([{ path: 'body', message: `At most ${IMPORT_MAX_ROWS} rows` }]);
   const valid: Checked['valid'] = [];
   const failed: Failed = [];
   rows.forEach((raw, i) => {
-    const parsed = importRowSchema.safeParse(raw);
+    const parsed = importRowSchema.safeParse(withAllDayDue(raw, zone));
     if (parsed.success) valid.push({ row: i + 1, task: writable(parsed.data) });
     else failed.push({ row: i + 1, errors: issues(parsed.error) });
   });
@@ -85,7 +85,13 @@ export class TaskImports {
   constructor(
     private readonly deps: {
       /** The first-round import: checks and inserts rows in one transaction. */
-      insert: (userId: string, input: unknown[] | string, opts: { csv: boolean }) => Promise<ImportResult>;
+      insert: (
+        userId: string,
+        input: unknown[] | string,
+        opts: { csv: boolean; zone: string },
+      ) => Promise<ImportResult>;
+      /** The user's time zone: a plain date in a first-round row is midnight there (an all-day task). */
+      timezone: (userId: string) => Promise<string>;
     },
   ) {}
 
@@ -95,15 +101,16 @@ export class TaskImports {
       if (!Array.isArray(body) && !(typeof body === 'string' && req.csv)) {
         throw validation([{ path: 'body', message: 'Send a JSON array of tasks, or CSV as text/csv' }]);
       }
-      if (!req.dryRun) return this.deps.insert(userId, body, { csv: req.csv });
-      return outcome(req, await checkNative(body), 0);
+      const zone = await this.deps.timezone(userId);
+      if (!req.dryRun) return this.deps.insert(userId, body, { csv: req.csv, zone });
+      return outcome(req, await checkNative(body, zone), 0);
     }
     const checked = checkDrafts(IMPORTERS[req.format](body));
     if (req.dryRun) return outcome(req, checked, 0);
     const result = await this.deps.insert(
       userId,
       checked.valid.map((v) => v.task),
-      { csv: false },
+      { csv: false, zone: 'UTC' },
     );
     // The insert checks again; a row it refused (none expected) is reported under the file's own row number.
     const refused = result.failed.map((f) => ({ row: checked.valid[f.row - 1]?.row ?? f.row, errors: f.errors }));

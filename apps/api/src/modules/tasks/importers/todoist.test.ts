@@ -23,6 +23,8 @@ describe('Todoist CSV importer', () => {
       'Call the plumber',
     ]);
     expect(byTitle['Renew passport']).toEqual({
+      recurrence: null,
+      reminders: [],
       row: 2,
       title: 'Renew passport',
       description: 'Photos first',

@@ -18,6 +18,8 @@ describe('Trello board importer', () => {
         {
           row: 1,
           task: {
+            recurrence: null,
+            reminders: [],
             title: 'Paint the hallway',
             description: 'Two coats, **white**\n\nSupplies:\n- [x] Tape\n- [ ] Roller',
             status: 'pending',
@@ -29,6 +31,8 @@ describe('Trello board importer', () => {
         {
           row: 2,
           task: {
+            recurrence: null,
+            reminders: [],
             title: 'Buy brushes',
             description: '',
             status: 'completed',

@@ -18,6 +18,8 @@ describe('Vikunja importer', () => {
       {
         row: 1,
         task: {
+          recurrence: null,
+          reminders: [],
           title: 'Write the quarterly report',
           description: 'Numbers from sales & support\n- Q1\n- Q2',
           status: 'in_progress',
@@ -29,6 +31,8 @@ describe('Vikunja importer', () => {
       {
         row: 2,
         task: {
+          recurrence: null,
+          reminders: [],
           title: 'Renew the library card',
           description: '',
           status: 'completed',
@@ -40,6 +44,8 @@ describe('Vikunja importer', () => {
       {
         row: 3,
         task: {
+          recurrence: null,
+          reminders: [],
           title: 'Sketch the logo',
           description: '',
           status: 'pending',
@@ -51,6 +57,8 @@ describe('Vikunja importer', () => {
       {
         row: 6,
         task: {
+          recurrence: null,
+          reminders: [],
           title: 'Plant tulips',
           description: 'Before the frost',
           status: 'pending',

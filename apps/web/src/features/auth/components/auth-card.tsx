@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { LanguageSelect } from '../../../components/ui/language-select';
 
 export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
   return (
@@ -12,6 +13,9 @@ export function AuthCard({ title, children, footer }: { title: string; children:
           {children}
         </div>
         {footer ? <div className="mt-4 text-center text-sm text-slate-600 dark:text-slate-300">{footer}</div> : null}
+        <div className="mt-6 flex justify-center">
+          <LanguageSelect />
+        </div>
       </div>
     </main>
   );

@@ -1,13 +1,16 @@
 import { registerBody } from '@primetrade/shared';
 import { Link } from '@tanstack/react-router';
+import { NewPasswordField } from '../../../components/new-password-field';
 import { Button } from '../../../components/ui/button';
 import { FormError, TextField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
+import { useT } from '../../../lib/i18n';
 import { useSchemaForm } from '../../../lib/form';
 import { useRegister } from '../api/register';
 import { AuthCard } from './auth-card';
 
 export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
+  const t = useT('auth');
   const mutation = useRegister();
   const { errors, onSubmit, onChange } = useSchemaForm(
     registerBody,
@@ -17,31 +20,30 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
 
   return (
     <AuthCard
-      title="Create your account"
+      title={t('register.title')}
       footer={
         <>
-          Already have an account?{' '}
+          {t('register.haveAccount')}{' '}
           <Link to="/login" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
-            Sign in
+            {t('login.submit')}
           </Link>
         </>
       }
     >
       <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
         <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-        <TextField label="Name" name="name" autoComplete="name" required error={errors.name} />
-        <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
+        <TextField label={t('register.name')} name="name" autoComplete="name" required error={errors.name} />
         <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
+          label={t('login.email')}
+          name="email"
+          type="email"
+          autoComplete="email"
           required
-          hint="8 to 128 characters; common passwords are refused."
-          error={errors.password}
+          error={errors.email}
         />
+        <NewPasswordField label={t('login.password')} name="password" required error={errors.password} />
         <Button type="submit" className="w-full" busy={mutation.isPending}>
-          Create account
+          {t('register.submit')}
         </Button>
       </form>
     </AuthCard>

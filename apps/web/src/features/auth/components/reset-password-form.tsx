@@ -2,13 +2,16 @@ import { resetPasswordBody } from '@primetrade/shared';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/ui/button';
+import { NewPasswordField } from '../../../components/new-password-field';
 import { FormError, TextField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
+import { useT } from '../../../lib/i18n';
 import { type FieldErrors, serverFieldErrors, validate } from '../../../lib/form';
 import { useResetPassword } from '../api/reset-password';
 import { AuthCard } from './auth-card';
 
 export function ResetPasswordForm({ token }: { token: string }) {
+  const t = useT('auth');
   const mutation = useResetPassword();
   const [errors, setErrors] = useState<FieldErrors>({});
 
@@ -16,7 +19,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const password = form.get('password');
-    if (password !== form.get('confirm')) return setErrors({ confirm: 'The passwords do not match' });
+    if (password !== form.get('confirm')) return setErrors({ confirm: t('reset.mismatch') });
     const result = validate(resetPasswordBody, { token, password });
     if (result.errors) return setErrors(result.errors);
     setErrors({});
@@ -28,11 +31,11 @@ export function ResetPasswordForm({ token }: { token: string }) {
 
   if (!token) {
     return (
-      <AuthCard title="Reset your password">
-        <FormError message="This link is incomplete. Ask for a new one." />
+      <AuthCard title={t('forgot.title')}>
+        <FormError message={t('reset.incomplete')} />
         <p className="mt-4 text-sm">
           <Link to="/forgot-password" className="text-indigo-600 hover:underline dark:text-indigo-300">
-            Ask for a new link
+            {t('reset.newLink')}
           </Link>
         </p>
       </AuthCard>
@@ -40,12 +43,12 @@ export function ResetPasswordForm({ token }: { token: string }) {
   }
 
   return (
-    <AuthCard title="Choose a new password">
+    <AuthCard title={t('reset.title')}>
       {mutation.isSuccess ? (
         <div role="status" className="space-y-3 text-sm">
-          <p>Your password is changed and every session was signed out.</p>
+          <p>{t('reset.done')}</p>
           <Link to="/login" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
-            Sign in
+            {t('login.submit')}
           </Link>
         </div>
       ) : (
@@ -57,28 +60,22 @@ export function ResetPasswordForm({ token }: { token: string }) {
                 to="/forgot-password"
                 className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-300"
               >
-                Ask for a new link
+                {t('reset.newLink')}
               </Link>
             </div>
           ) : (
             <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
           )}
+          <NewPasswordField label={t('reset.password')} name="password" error={errors.password} />
           <TextField
-            label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            error={errors.password}
-          />
-          <TextField
-            label="Repeat the new password"
+            label={t('reset.confirm')}
             name="confirm"
             type="password"
             autoComplete="new-password"
             error={errors.confirm}
           />
           <Button type="submit" className="w-full" busy={mutation.isPending}>
-            Set password
+            {t('reset.submit')}
           </Button>
         </form>
       )}

@@ -3,10 +3,12 @@ import { useEffect, useRef } from 'react';
 import { FormError } from '../../../components/ui/field';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorMessage } from '../../../lib/api-error';
+import { useT } from '../../../lib/i18n';
 import { useVerifyEmail } from '../api/verify-email';
 import { AuthCard } from './auth-card';
 
 export function VerifyEmail({ token }: { token: string }) {
+  const t = useT('auth');
   const mutation = useVerifyEmail();
   const sent = useRef(false);
   const { mutate } = mutation;
@@ -18,18 +20,18 @@ export function VerifyEmail({ token }: { token: string }) {
   }, [token, mutate]);
 
   return (
-    <AuthCard title="Verify your email">
-      {!token ? <FormError message="This link is incomplete." /> : null}
-      {mutation.isPending ? <Spinner label="Verifying" /> : null}
+    <AuthCard title={t('verify.title')}>
+      {!token ? <FormError message={t('verify.incomplete')} /> : null}
+      {mutation.isPending ? <Spinner label={t('verify.verifying')} /> : null}
       {mutation.isError ? <FormError message={errorMessage(mutation.error)} /> : null}
       {mutation.isSuccess ? (
         <p role="status" className="text-sm">
-          Your email address is verified.
+          {t('verify.done')}
         </p>
       ) : null}
       <p className="mt-4 text-sm">
         <Link to="/dashboard" className="font-medium text-indigo-600 hover:underline dark:text-indigo-300">
-          Go to the app
+          {t('verify.toApp')}
         </Link>
       </p>
     </AuthCard>

@@ -3,7 +3,8 @@
  * chunk loaded only by the dashboard. Each chart has a text alternative (a visually hidden table).
  */
 import type { TaskStats } from '@primetrade/shared';
-import { formatDay, labelOf } from '../../../lib/format';
+import { formatDay, formatNumber, labelOf } from '../../../lib/format';
+import { useT } from '../../../lib/i18n';
 
 const STATUS_COLORS = { pending: '#94a3b8', in_progress: '#6366f1', completed: '#10b981', cancelled: '#52525b' };
 const PRIORITY_COLORS = { low: '#94a3b8', medium: '#0ea5e9', high: '#f59e0b', urgent: '#ef4444' };
@@ -27,7 +28,7 @@ function HiddenTable({ caption, rows }: { caption: string; rows: Array<[string, 
             <th scope="row">{head}</th>
             {cells.map((c, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
-              <td key={i}>{c}</td>
+              <td key={i}>{typeof c === 'number' ? formatNumber(c) : c}</td>
             ))}
           </tr>
         ))}
@@ -42,8 +43,9 @@ function StatusDonut({ byStatus }: { byStatus: TaskStats['byStatus'] }) {
   const r = 40;
   const c = 2 * Math.PI * r;
   let offset = 0;
+  const t = useT('dashboard');
   return (
-    <Card title="By status">
+    <Card title={t('charts.byStatus')}>
       <div className="flex items-center gap-6">
         <svg viewBox="0 0 100 100" className="size-36 -rotate-90" aria-hidden="true">
           <circle
@@ -79,12 +81,12 @@ function StatusDonut({ byStatus }: { byStatus: TaskStats['byStatus'] }) {
           {entries.map(([status, n]) => (
             <li key={status} className="flex items-center gap-2">
               <span className="size-3 rounded-sm" style={{ background: STATUS_COLORS[status] }} aria-hidden="true" />
-              {labelOf(status)} <span className="font-medium">{n}</span>
+              {labelOf(status)} <span className="font-medium">{formatNumber(n)}</span>
             </li>
           ))}
         </ul>
       </div>
-      <HiddenTable caption="Tasks by status" rows={entries.map(([s, n]) => [labelOf(s), n])} />
+      <HiddenTable caption={t('charts.byStatusCaption')} rows={entries.map(([s, n]) => [labelOf(s), n])} />
     </Card>
   );
 }
@@ -92,8 +94,9 @@ function StatusDonut({ byStatus }: { byStatus: TaskStats['byStatus'] }) {
 function PriorityBars({ byPriority }: { byPriority: TaskStats['byPriority'] }) {
   const entries = Object.entries(byPriority) as Array<[keyof typeof PRIORITY_COLORS, number]>;
   const max = Math.max(1, ...entries.map(([, n]) => n));
+  const t = useT('dashboard');
   return (
-    <Card title="By priority">
+    <Card title={t('charts.byPriority')}>
       <div className="space-y-2" aria-hidden="true">
         {entries.map(([p, n]) => (
           <div key={p} className="flex items-center gap-2 text-sm">
@@ -101,11 +104,11 @@ function PriorityBars({ byPriority }: { byPriority: TaskStats['byPriority'] }) {
             <div className="h-4 flex-1 rounded bg-slate-100 dark:bg-slate-800">
               <div className="h-4 rounded" style={{ width: `${(n / max) * 100}%`, background: PRIORITY_COLORS[p] }} />
             </div>
-            <span className="w-8 text-right font-medium">{n}</span>
+            <span className="w-8 text-right font-medium">{formatNumber(n)}</span>
           </div>
         ))}
       </div>
-      <HiddenTable caption="Tasks by priority" rows={entries.map(([p, n]) => [labelOf(p), n])} />
+      <HiddenTable caption={t('charts.byPriorityCaption')} rows={entries.map(([p, n]) => [labelOf(p), n])} />
     </Card>
   );
 }
@@ -119,8 +122,9 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
   const y = (v: number) => h - pad - (v / max) * (h - 2 * pad);
   const path = (key: 'created' | 'completed') =>
     daily.map((d, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(d[key]).toFixed(1)}`).join(' ');
+  const t = useT('dashboard');
   return (
-    <Card title="Last 30 days: created vs completed">
+    <Card title={t('charts.daily')}>
       <svg viewBox={`0 0 ${w} ${h}`} className="h-44 w-full" aria-hidden="true" preserveAspectRatio="none">
         <line x1={pad} x2={w - pad} y1={h - pad} y2={h - pad} className="stroke-slate-300 dark:stroke-slate-600" />
         {daily.length ? (
@@ -138,32 +142,32 @@ function DailyLine({ daily }: { daily: TaskStats['daily'] }) {
       </svg>
       <div className="flex justify-between text-xs text-slate-500 dark:text-slate-400" aria-hidden="true">
         <span>{daily[0] ? formatDay(daily[0].date) : null}</span>
-        <span>peak {max} a day</span>
+        <span>{t('charts.peak', { max })}</span>
         <span>{daily.length ? formatDay((daily[daily.length - 1] as { date: string }).date) : null}</span>
       </div>
       <div className="mt-2 flex gap-4 text-xs text-slate-600 dark:text-slate-300" aria-hidden="true">
         <span className="flex items-center gap-1">
-          <span className="h-0.5 w-4 bg-indigo-500" /> Created
+          <span className="h-0.5 w-4 bg-indigo-500" /> {t('charts.created')}
         </span>
         <span className="flex items-center gap-1">
-          <span className="h-0.5 w-4 bg-emerald-500" /> Completed
+          <span className="h-0.5 w-4 bg-emerald-500" /> {t('charts.completed')}
         </span>
       </div>
       <table className="sr-only">
-        <caption>Tasks created and completed per day, last 30 days</caption>
+        <caption>{t('charts.dailyCaption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Created</th>
-            <th scope="col">Completed</th>
+            <th scope="col">{t('charts.date')}</th>
+            <th scope="col">{t('charts.created')}</th>
+            <th scope="col">{t('charts.completed')}</th>
           </tr>
         </thead>
         <tbody>
           {daily.map((d) => (
             <tr key={d.date}>
               <th scope="row">{formatDay(d.date)}</th>
-              <td>{d.created}</td>
-              <td>{d.completed}</td>
+              <td>{formatNumber(d.created)}</td>
+              <td>{formatNumber(d.completed)}</td>
             </tr>
           ))}
         </tbody>

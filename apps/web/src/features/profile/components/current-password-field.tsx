@@ -1,9 +1,11 @@
 import { TextField } from '../../../components/ui/field';
+import { useT } from '../../../lib/i18n';
 
 export function CurrentPasswordField({ error }: { error: string | undefined }) {
+  const t = useT('profile');
   return (
     <TextField
-      label="Current password"
+      label={t('password.current')}
       name="currentPassword"
       type="password"
       autoComplete="current-password"

@@ -4,11 +4,13 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError, TextField } from '../../../components/ui/field';
 import { type CodeFields, formLevelError, useSchemaForm } from '../../../lib/form';
+import { useT } from '../../../lib/i18n';
 import { useDeleteAccount } from '../api/delete-account';
 
 const WRONG_PASSWORD: CodeFields = { INVALID_CREDENTIALS: 'password' };
 
 export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
+  const t = useT('profile');
   const mutation = useDeleteAccount();
   const [open, setOpen] = useState(false);
   const { errors, onSubmit, onChange } = useSchemaForm(
@@ -20,18 +22,13 @@ export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>
-        Delete my account
+        {t('delete.open')}
       </Button>
-      <Dialog
-        open={open}
-        onOpenChange={setOpen}
-        title="Delete your account?"
-        description="Your account, every task and every session are deleted for good."
-      >
+      <Dialog open={open} onOpenChange={setOpen} title={t('delete.title')} description={t('delete.description')}>
         <form onSubmit={onSubmit} onChange={onChange} noValidate className="space-y-4">
           <FormError message={formLevelError(mutation.error, WRONG_PASSWORD)} />
           <TextField
-            label="Password"
+            label={t('delete.password')}
             name="password"
             type="password"
             autoComplete="current-password"
@@ -39,10 +36,10 @@ export function DeleteAccount({ onSignedOut }: { onSignedOut: () => void }) {
           />
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
+              {t('delete.cancel')}
             </Button>
             <Button type="submit" variant="danger" busy={mutation.isPending}>
-              Delete account
+              {t('delete.submit')}
             </Button>
           </div>
         </form>

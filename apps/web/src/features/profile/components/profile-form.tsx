@@ -5,6 +5,7 @@ import { FormError, SelectField, TextField } from '../../../components/ui/field'
 import { useToast } from '../../../components/ui/toast';
 import { errorMessage } from '../../../lib/api-error';
 import { useSchemaForm } from '../../../lib/form';
+import { useT } from '../../../lib/i18n';
 import { useUpdateMe } from '../api/update-me';
 
 function timeZones(current: string): string[] {
@@ -14,6 +15,7 @@ function timeZones(current: string): string[] {
 }
 
 export function ProfileForm({ user }: { user: User }) {
+  const t = useT('profile');
   const toast = useToast();
   const mutation = useUpdateMe();
   const zones = useMemo(() => timeZones(user.timezone).map((z) => ({ value: z, label: z })), [user.timezone]);
@@ -21,21 +23,21 @@ export function ProfileForm({ user }: { user: User }) {
     updateProfileBody,
     ['name', 'timezone'],
     (data, { showServerErrors }) =>
-      mutation.mutate(data, { onSuccess: () => toast('Profile saved', 'success'), onError: showServerErrors }),
+      mutation.mutate(data, { onSuccess: () => toast(t('form.saved'), 'success'), onError: showServerErrors }),
   );
   return (
     <form onSubmit={onSubmit} onChange={onChange} noValidate className="max-w-md space-y-4">
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-      <TextField label="Name" name="name" defaultValue={user.name} autoComplete="name" error={errors.name} />
+      <TextField label={t('form.name')} name="name" defaultValue={user.name} autoComplete="name" error={errors.name} />
       <SelectField
-        label="Time zone"
+        label={t('form.timezone')}
         name="timezone"
         defaultValue={user.timezone}
         options={zones}
         error={errors.timezone}
       />
       <Button type="submit" busy={mutation.isPending}>
-        Save profile
+        {t('form.save')}
       </Button>
     </form>
   );

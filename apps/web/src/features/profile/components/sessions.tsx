@@ -5,20 +5,22 @@ import { useToast } from '../../../components/ui/toast';
 import { errorMessage } from '../../../lib/api-error';
 import { deviceLabel } from '../../../lib/device-label';
 import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../lib/i18n';
 import { useSessions } from '../api/list-sessions';
 import { useLogoutAll } from '../api/logout-all';
 import { useRevokeSession } from '../api/revoke-session';
 
 export function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
+  const t = useT('profile');
   const toast = useToast();
   const sessions = useSessions();
   const revoke = useRevokeSession();
   const logoutAll = useLogoutAll();
-  if (sessions.isPending) return <Spinner label="Loading sessions" />;
+  if (sessions.isPending) return <Spinner label={t('sessions.loading')} />;
   if (sessions.isError) return <FormError message={errorMessage(sessions.error)} />;
   return (
     <div className="space-y-4">
-      <ul className="divide-y divide-slate-200 dark:divide-slate-700" aria-label="Sessions">
+      <ul className="divide-y divide-slate-200 dark:divide-slate-700" aria-label={t('sessions.list')}>
         {sessions.data.map((s) => (
           <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
             <div className="min-w-0">
@@ -26,13 +28,16 @@ export function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
                 {deviceLabel(s.userAgent)}
                 {s.current ? (
                   <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">
-                    This device
+                    {t('sessions.thisDevice')}
                   </span>
                 ) : null}
               </p>
               <p className="text-xs text-slate-600 dark:text-slate-300">
-                {s.ip ?? 'unknown address'} · signed in {formatDateTime(s.createdAt)} · last used{' '}
-                {formatDateTime(s.lastUsedAt)}
+                {t('sessions.details', {
+                  ip: s.ip ?? t('sessions.unknownAddress'),
+                  signedIn: formatDateTime(s.createdAt),
+                  lastUsed: formatDateTime(s.lastUsedAt),
+                })}
               </p>
             </div>
             {s.current ? null : (
@@ -42,12 +47,12 @@ export function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
                 busy={revoke.isPending && revoke.variables === s.id}
                 onClick={() =>
                   revoke.mutate(s.id, {
-                    onSuccess: () => toast('Session revoked', 'success'),
+                    onSuccess: () => toast(t('sessions.revoked'), 'success'),
                     onError: (e) => toast(errorMessage(e), 'error'),
                   })
                 }
               >
-                Revoke
+                {t('sessions.revoke')}
               </Button>
             )}
           </li>
@@ -60,7 +65,7 @@ export function Sessions({ onSignedOut }: { onSignedOut: () => void }) {
           logoutAll.mutate(undefined, { onSuccess: onSignedOut, onError: (e) => toast(errorMessage(e), 'error') })
         }
       >
-        Log out everywhere
+        {t('sessions.logoutAll')}
       </Button>
     </div>
   );

@@ -1,7 +1,9 @@
 import type { Task } from '@primetrade/shared';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
+import { isOffline } from '../../../lib/offline';
 import { queryKeys } from '../../../lib/query-keys';
+import { isQueuedCreate, knownTask } from './offline';
 
 export interface TaskWithEtag {
   task: Task;
@@ -17,4 +19,16 @@ export async function getTask(id: string, signal?: AbortSignal): Promise<TaskWit
 export const taskQueryOptions = (id: string) =>
   queryOptions({ queryKey: queryKeys.tasks.detail(id), queryFn: ({ signal }) => getTask(id, signal), staleTime: 0 });
 
-export const useTask = (id: string | null) => useQuery({ ...taskQueryOptions(id ?? ''), enabled: id !== null });
+/**
+ * Offline (or for a task created offline, which the server does not know yet) the task comes from what this tab
+ * already has — a list, the queue — without an ETag: a save then queues with the If-Match of the version shown.
+ */
+export function useTask(id: string | null) {
+  const qc = useQueryClient();
+  const local = id !== null && (isOffline() || isQueuedCreate(id)) ? knownTask(qc, id) : undefined;
+  return useQuery({
+    ...taskQueryOptions(id ?? ''),
+    enabled: id !== null && !isQueuedCreate(id),
+    ...(local ? { initialData: { task: local, etag: null }, initialDataUpdatedAt: 0 } : {}),
+  });
+}

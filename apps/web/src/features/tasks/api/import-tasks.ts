@@ -6,13 +6,6 @@ import { invalidateTaskData } from './cache';
 export type ImportResult = ImportOutcome;
 export type { ImportFormat };
 
-export const FORMAT_LABELS: Record<ImportFormat, string> = {
-  native: 'CSV or JSON (this app)',
-  todoist: 'Todoist (CSV)',
-  trello: 'Trello (board JSON)',
-  vikunja: 'Vikunja (export zip or data.json)',
-};
-
 const isZipFile = (head: Uint8Array) => head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 
 async function bytesOf(file: Blob): Promise<Uint8Array> {

@@ -1,8 +1,11 @@
 import type { Task } from '@primetrade/shared';
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { api } from '../../../lib/api-client';
+import { usePendingWrites } from '../../../lib/offline';
 import { queryKeys } from '../../../lib/query-keys';
-import type { CursorMeta, TaskPage } from './cache';
+import type { CursorMeta, TaskPage, TaskPages } from './cache';
+import { withPendingWrites } from './offline';
 
 export const PAGE_SIZE = 50;
 
@@ -23,5 +26,9 @@ export const tasksInfiniteQueryOptions = (filters: Record<string, string | undef
     getNextPageParam: (last) => (last.meta?.hasMore && last.meta.nextCursor ? last.meta.nextCursor : undefined),
   });
 
-export const useTasks = (filters: Record<string, string | undefined>) =>
-  useInfiniteQuery(tasksInfiniteQueryOptions(filters));
+/** The list, with the writes still waiting in the offline queue shown as the user made them. */
+export function useTasks(filters: Record<string, string | undefined>) {
+  const pending = usePendingWrites();
+  const select = useCallback((data: TaskPages) => withPendingWrites(data, pending), [pending]);
+  return useInfiniteQuery({ ...tasksInfiniteQueryOptions(filters), select });
+}

@@ -1,8 +1,10 @@
 import type { PatchTaskBody, Task, TaskStatus } from '@primetrade/shared';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
+import { sendOrQueue } from '../../../lib/offline';
 import { queryKeys } from '../../../lib/query-keys';
 import { cancelLists, mapCachedTasks, restoreSnapshot, type Snapshot, upsertCachedTask } from './cache';
+import { knownTask, patched, queuedIfMatch, TASKS } from './offline';
 
 export interface UpdateTaskVars {
   id: string;
@@ -20,11 +22,38 @@ export async function updateTask({ id, patch, ifMatch }: UpdateTaskVars): Promis
   return { task: res.data, etag: res.headers.get('etag') };
 }
 
+/**
+ * Save now, or queue the change (offline, or the server out of reach) with the If-Match of the version it was
+ * made on, answering with the task as it will look and that same ETag (a second edit folds into the queued one).
+ */
+export async function updateTaskOrQueue(
+  qc: QueryClient,
+  vars: UpdateTaskVars,
+): Promise<{ task: Task; etag: string | null }> {
+  const base = knownTask(qc, vars.id);
+  const ifMatch = await queuedIfMatch(qc, vars.id, vars.ifMatch);
+  const r = await sendOrQueue(
+    TASKS,
+    vars.id,
+    () => ({
+      method: 'PATCH',
+      collection: TASKS,
+      resourceId: vars.id,
+      body: vars.patch as Record<string, unknown>,
+      ifMatch,
+    }),
+    () => updateTask(vars),
+  );
+  if (!r.queued) return r.result;
+  return { task: patched(base ?? ({ id: vars.id } as Task), vars.patch), etag: ifMatch };
+}
+
 /** Save from the edit dialog (If-Match; the caller handles 412). */
 export function useUpdateTask() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: updateTask,
+    mutationFn: (vars: UpdateTaskVars) => updateTaskOrQueue(qc, vars),
+    networkMode: 'always',
     onSuccess: ({ task, etag }) => {
       upsertCachedTask(qc, task);
       qc.setQueryData(queryKeys.tasks.detail(task.id), { task, etag });
@@ -38,7 +67,8 @@ export function useUpdateTask() {
 export function useSetTaskStatus(onError: (error: unknown) => void) {
   const qc = useQueryClient();
   return useMutation<{ task: Task; etag: string | null }, unknown, { id: string; status: TaskStatus }, Snapshot>({
-    mutationFn: ({ id, status }) => updateTask({ id, patch: { status } }),
+    mutationFn: ({ id, status }) => updateTaskOrQueue(qc, { id, patch: { status } }),
+    networkMode: 'always',
     onMutate: async ({ id, status }) => {
       await cancelLists(qc);
       return mapCachedTasks(qc, (t) =>

@@ -1,6 +1,6 @@
 import type { TaskPriority, TaskStatus } from '@primetrade/shared';
 import { cn } from '../../../lib/cn';
-import { labelOf } from '../../../lib/format';
+import { useT } from '../../../lib/i18n';
 
 const priorityTone: Record<TaskPriority, string> = {
   low: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200',
@@ -15,9 +15,17 @@ const statusTone: Record<TaskStatus, string> = {
   cancelled: 'bg-zinc-200 text-zinc-700 dark:bg-zinc-700 dark:text-zinc-200',
 };
 
-export const PriorityBadge = ({ priority }: { priority: TaskPriority }) => (
-  <span className={cn('rounded px-1.5 py-0.5 text-xs font-medium', priorityTone[priority])}>{labelOf(priority)}</span>
-);
-export const StatusBadge = ({ status }: { status: TaskStatus }) => (
-  <span className={cn('rounded px-1.5 py-0.5 text-xs font-medium', statusTone[status])}>{labelOf(status)}</span>
-);
+export function PriorityBadge({ priority }: { priority: TaskPriority }) {
+  const t = useT('tasks');
+  return (
+    <span className={cn('rounded px-1.5 py-0.5 text-xs font-medium', priorityTone[priority])}>
+      {t(`priority.${priority}`)}
+    </span>
+  );
+}
+export function StatusBadge({ status }: { status: TaskStatus }) {
+  const t = useT('tasks');
+  return (
+    <span className={cn('rounded px-1.5 py-0.5 text-xs font-medium', statusTone[status])}>{t(`status.${status}`)}</span>
+  );
+}

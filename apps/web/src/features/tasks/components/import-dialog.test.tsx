@@ -86,7 +86,7 @@ describe('import dialog', () => {
     ).toEqual(['Row 3: title: Too small: expected string to have >=1 characters', 'Row 4: due: Not a date-time']);
 
     await user.click(within(dialog).getByRole('button', { name: 'Import 2 tasks' }));
-    expect(await within(dialog).findByRole('status')).toHaveTextContent('Imported 2 tasks; 2 row(s) refused:');
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('Imported 2 tasks; 2 rows refused:');
     const writes = net.calls.filter((c) => c.url.startsWith('/api/v1/tasks/import'));
     expect(writes.map((c) => c.url)).toEqual([
       '/api/v1/tasks/import?format=trello&dryRun=true',

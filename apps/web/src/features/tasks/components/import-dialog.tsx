@@ -4,9 +4,10 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError, SelectField } from '../../../components/ui/field';
 import { errorMessage } from '../../../lib/api-error';
+import { formatDateTime } from '../../../lib/format';
+import { useT } from '../../../lib/i18n';
 import {
   detectImportFormat,
-  FORMAT_LABELS,
   type ImportFormat,
   type ImportResult,
   useImportTasks,
@@ -14,19 +15,17 @@ import {
 } from '../api/import-tasks';
 import { PriorityBadge, StatusBadge } from './badges';
 
-const FORMAT_OPTIONS = IMPORT_FORMATS.map((value) => ({ value, label: FORMAT_LABELS[value] }));
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 function RowErrors({ failed }: { failed: ImportResult['failed'] }) {
+  const t = useT('tasks');
   if (!failed.length) return null;
   return (
     <ul
-      aria-label="Rows with errors"
+      aria-label={t('import.rowErrors')}
       className="mt-2 max-h-32 list-disc overflow-auto pl-5 text-xs text-red-700 dark:text-red-300"
     >
       {failed.slice(0, 100).map((f) => (
         <li key={f.row}>
-          Row {f.row}: {f.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}
+          {t('import.row', { row: f.row, errors: f.errors.map((e) => `${e.path}: ${e.message}`).join('; ') })}
         </li>
       ))}
     </ul>
@@ -35,64 +34,63 @@ function RowErrors({ failed }: { failed: ImportResult['failed'] }) {
 
 /** The dry run's answer: the counts, the first mapped tasks and the rows that would be refused. */
 export function ImportPreview({ preview }: { preview: ImportResult }) {
+  const t = useT('tasks');
   const rows = preview.preview ?? [];
   const valid = preview.valid ?? rows.length;
   return (
     <section
-      aria-label="Import preview"
+      aria-label={t('import.previewLabel')}
       className="space-y-2 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
     >
       <p>
-        {plural(preview.total ?? valid + preview.failed.length, 'task')} found: {valid} ready to import
-        {preview.failed.length ? `, ${preview.failed.length} with errors (left out)` : ''}
-        {preview.skipped ? `, ${preview.skipped} archived (skipped)` : ''}.
+        {t('import.found', { count: preview.total ?? valid + preview.failed.length, valid })}
+        {preview.failed.length ? t('import.withErrors', { count: preview.failed.length }) : ''}
+        {preview.skipped ? t('import.archived', { count: preview.skipped }) : ''}.
       </p>
       {rows.length ? (
         <div className="max-h-64 overflow-auto">
           <table className="w-full text-left text-xs">
-            <caption className="sr-only">
-              The first {rows.length} of {valid} tasks to import
-            </caption>
+            <caption className="sr-only">{t('import.caption', { shown: rows.length, count: valid })}</caption>
             <thead>
               <tr className="text-slate-500 dark:text-slate-400">
                 <th scope="col" className="py-1 pr-2 font-medium">
-                  Title
+                  {t('fields.title')}
                 </th>
                 <th scope="col" className="py-1 pr-2 font-medium">
-                  Status
+                  {t('fields.status')}
                 </th>
                 <th scope="col" className="py-1 pr-2 font-medium">
-                  Priority
+                  {t('fields.priority')}
                 </th>
                 <th scope="col" className="py-1 pr-2 font-medium">
-                  Due
+                  {t('form.due')}
                 </th>
                 <th scope="col" className="py-1 font-medium">
-                  Tags
+                  {t('fields.tags')}
                 </th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((t, i) => (
+              {rows.map((row, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: preview rows have no id; their order is fixed
                 <tr key={i} className="border-t border-slate-200 align-top dark:border-slate-700">
-                  <td className="py-1 pr-2 break-words">{t.title}</td>
+                  <td className="py-1 pr-2 break-words">{row.title}</td>
                   <td className="py-1 pr-2">
-                    <StatusBadge status={t.status} />
+                    <StatusBadge status={row.status} />
                   </td>
                   <td className="py-1 pr-2">
-                    <PriorityBadge priority={t.priority} />
+                    <PriorityBadge priority={row.priority} />
                   </td>
-                  <td className="py-1 pr-2 whitespace-nowrap">
-                    {t.dueDate ? new Date(t.dueDate).toLocaleString() : '—'}
-                  </td>
-                  <td className="py-1">{t.tags.join(', ')}</td>
+                  <td className="py-1 pr-2 whitespace-nowrap">{row.dueDate ? formatDateTime(row.dueDate) : '—'}</td>
+                  <td className="py-1">{row.tags.join(', ')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           {valid > rows.length ? (
-            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">…and {valid - rows.length} more.</p>
+            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+              {t('import.more', { count: valid - rows.length })}
+            </p>
           ) : null}
         </div>
       ) : null}
@@ -102,6 +100,8 @@ export function ImportPreview({ preview }: { preview: ImportResult }) {
 }
 
 export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const t = useT('tasks');
+  const formatOptions = IMPORT_FORMATS.map((value) => ({ value, label: t(`import.formats.${value}`) }));
   const previewing = usePreviewImport();
   const importing = useImportTasks();
   const [file, setFile] = useState<File | null>(null);
@@ -140,13 +140,13 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
         if (!o) reset();
         onOpenChange(o);
       }}
-      title="Import tasks"
-      description="This app's CSV (title, description, status, priority, dueDate, tags separated by ;) or JSON array, a Todoist CSV, a Trello board export or a Vikunja export, up to 10,000 tasks. Lists, sections, projects and labels become tags. You see a preview before anything is imported."
+      title={t('import.title')}
+      description={t('import.description')}
     >
       <form onSubmit={onSubmit} className="space-y-4">
         <FormError message={error ? errorMessage(error) : null} />
         <label className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-          File
+          {t('import.file')}
           <input
             type="file"
             accept=".csv,.json,.zip,text/csv,application/json,application/zip"
@@ -155,10 +155,10 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
           />
         </label>
         <SelectField
-          label="Format"
+          label={t('import.format')}
           value={format}
-          options={FORMAT_OPTIONS}
-          hint={detected ? `Detected from the file: ${FORMAT_LABELS[detected]}` : undefined}
+          options={formatOptions}
+          hint={detected ? t('import.detected', { format: t(`import.formats.${detected}`) }) : undefined}
           onChange={(e) => {
             reset();
             setFormat(e.target.value as ImportFormat);
@@ -171,23 +171,23 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
             className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
           >
             <p>
-              Imported {plural(result.imported, 'task')}
-              {result.failed.length ? `; ${result.failed.length} row(s) refused:` : '.'}
+              {t('import.imported', { count: result.imported })}
+              {result.failed.length ? t('import.refused', { count: result.failed.length }) : '.'}
             </p>
             <RowErrors failed={result.failed} />
           </div>
         ) : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => onOpenChange(false)}>
-            Close
+            {t('import.close')}
           </Button>
           {preview && !result ? (
             <Button type="submit" disabled={!preview.valid} busy={importing.isPending}>
-              Import {plural(preview.valid ?? 0, 'task')}
+              {t('import.submit', { count: preview.valid ?? 0 })}
             </Button>
           ) : (
             <Button type="submit" disabled={!file || Boolean(result)} busy={previewing.isPending}>
-              Preview
+              {t('import.preview')}
             </Button>
           )}
         </div>

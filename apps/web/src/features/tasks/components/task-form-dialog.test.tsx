@@ -62,7 +62,7 @@ describe('task edit dialog: 412 conflict', () => {
     const conflict = await within(dialog).findByTestId('conflict');
     expect(within(conflict).getByRole('alert')).toHaveTextContent('now version 2');
     expect(conflict).toHaveTextContent('Write the quarterly report');
-    expect(conflict).toHaveTextContent(/Your changes\s*priority/);
+    expect(conflict).toHaveTextContent(/Your changes\s*Priority/);
     expect(server.patches()).toHaveLength(1);
     // Only the changed field, against the ETag the dialog read.
     expect(server.patches()[0]!.body).toEqual({ priority: 'urgent' });
@@ -115,7 +115,9 @@ describe('task create dialog', () => {
   beforeEach(signIn);
 
   it("starts from the shared schema's defaults and posts them with the fields typed", async () => {
-    const net = fakeFetch(({ body }) => ok(aTask(body as Partial<Task>), { status: 201 }));
+    const net = fakeFetch(({ method, url, body }) =>
+      method === 'POST' ? ok(aTask(body as Partial<Task>), { status: 201 }) : directory(url),
+    );
     const onOpenChange = vi.fn();
     renderWithApp(<TaskFormDialog open editId={null} onOpenChange={onOpenChange} />);
     const dialog = await screen.findByRole('dialog', { name: 'New task' });
@@ -129,8 +131,10 @@ describe('task create dialog', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create task' }));
 
     await waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
+    net.calls = net.calls.filter((c) => c.method === 'POST');
     expect(net.calls).toHaveLength(1);
     expect(net.calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/tasks' });
+    // No project chosen: the inbox (absent projectId), nobody assigned.
     expect(net.calls[0]!.body).toEqual({
       title: 'Buy milk',
       description: '',
@@ -138,7 +142,69 @@ describe('task create dialog', () => {
       priority: 'medium',
       dueDate: null,
       tags: ['home', 'errands'],
+      assigneeId: null,
+      parentId: null,
+      // The shared field list's default: not recurring (issue 17 item 1).
+      recurrence: null,
+      // No reminders by default (issue 17 item 2).
+      reminders: [],
     });
     expect(net.calls[0]!.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('the Project select starts on the given project, the Assignee select lists its members, both are posted (issue 15 item 4)', async () => {
+    const posted: unknown[] = [];
+    fakeFetch(({ method, url, body }) => {
+      if (method === 'POST') {
+        posted.push(body);
+        return ok(aTask(body as Partial<Task>), { status: 201 });
+      }
+      return directory(url);
+    });
+    const onOpenChange = vi.fn();
+    renderWithApp(<TaskFormDialog open editId={null} onOpenChange={onOpenChange} defaultProjectId={WORK.id} />);
+    const dialog = await screen.findByRole('dialog', { name: 'New task' });
+    const project = within(dialog).getByLabelText('Project');
+    await waitFor(() =>
+      expect(
+        within(project)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['Inbox', 'Work']),
+    );
+    expect(project).toHaveValue(WORK.id);
+    const assignee = within(dialog).getByLabelText('Assignee');
+    await waitFor(() =>
+      expect(
+        within(assignee)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['Nobody', 'Ada', 'Grace']),
+    );
+    const user = userEvent.setup();
+    await user.type(within(dialog).getByLabelText('Title'), 'Ship it');
+    await user.selectOptions(assignee, 'Grace');
+    await user.click(within(dialog).getByRole('button', { name: 'Create task' }));
+    await waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
+    expect(posted).toEqual([expect.objectContaining({ title: 'Ship it', projectId: WORK.id, assigneeId: GRACE })]);
+  });
 });
+
+const INBOX = { id: '00000000-0000-4000-9000-0000000000a1', name: 'Inbox', inbox: true, role: 'owner' };
+const WORK = { id: '00000000-0000-4000-9000-0000000000b2', name: 'Work', inbox: false, role: 'editor' };
+const READ_ONLY = { id: '00000000-0000-4000-9000-0000000000c3', name: 'Watched', inbox: false, role: 'viewer' };
+const ADA = '00000000-0000-4000-9000-0000000000d4';
+const GRACE = '00000000-0000-4000-9000-0000000000e5';
+
+/** GET /projects (a viewer's project is not offered) and GET /projects/:id/members. */
+function directory(url: string): Response {
+  const base = { description: '', color: null, archived: false, memberCount: 1, taskCount: 0, version: 1 };
+  if (url === '/api/v1/projects') return ok([INBOX, WORK, READ_ONLY].map((p) => ({ ...base, ...p })));
+  if (url === `/api/v1/projects/${WORK.id}/members`)
+    return ok([
+      { userId: ADA, name: 'Ada', email: 'ada@example.com', role: 'owner', joinedAt: '2030-01-01T00:00:00Z' },
+      { userId: GRACE, name: 'Grace', email: 'grace@example.com', role: 'editor', joinedAt: '2030-01-01T00:00:00Z' },
+    ]);
+  if (url.endsWith('/members')) return ok([]);
+  return problem(404, 'NOT_FOUND', 'Not found');
+}

@@ -13,7 +13,7 @@ export type FormValues = Record<TaskField, string>;
 
 /** The part of a zod schema's definition read here: wrappers (default, optional, nullable, pipe) and the leaf type. */
 interface SchemaNode {
-  def: { type: string; innerType?: SchemaNode; in?: SchemaNode };
+  def: { type: string; innerType?: SchemaNode; in?: SchemaNode; element?: SchemaNode };
   format?: string | null;
 }
 
@@ -41,6 +41,18 @@ const codecs = {
     fromInput: fromLocalInput,
     same: (a, b) => time(a) === time(b),
   },
+  // An object (recurrence): its JSON, empty for null (the form's own control edits it).
+  json: {
+    toInput: (v) => (v === undefined || v === null ? '' : JSON.stringify(v)),
+    fromInput: (text) => (text.trim() === '' ? null : (JSON.parse(text) as unknown)),
+    same: (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null),
+  },
+  // A list of objects (reminders): its JSON, empty for none (the form's own control edits it).
+  jsonList: {
+    toInput: (v) => (Array.isArray(v) && v.length > 0 ? JSON.stringify(v) : ''),
+    fromInput: (text) => (text.trim() === '' ? [] : (JSON.parse(text) as unknown)),
+    same: (a, b) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []),
+  },
   text: {
     toInput: (v) => (v === undefined || v === null ? '' : String(v)),
     fromInput: (text) => text,
@@ -48,12 +60,32 @@ const codecs = {
   },
 } satisfies Record<string, Codec>;
 
+/**
+ * An id chosen in a select (projectId, assigneeId, parentId): the empty choice is null where the schema allows
+ * null ("nobody"), otherwise absent (the server's default: the inbox); null and absent are the same value.
+ */
+const idCodec = (nullable: boolean): Codec => ({
+  toInput: (v) => (typeof v === 'string' ? v : ''),
+  fromInput: (text) => (text ? text : nullable ? null : undefined),
+  same: (a, b) => (a ?? null) === (b ?? null),
+});
+
 const inner = (node: SchemaNode) => node.def.innerType ?? node.def.in;
 
 function codecOf(schema: SchemaNode): Codec {
   let node = schema;
-  for (let next = inner(node); next; next = inner(node)) node = next;
-  if (node.def.type === 'array') return codecs.list;
+  let nullable = false;
+  for (let next = inner(node); next; next = inner(node)) {
+    if (node.def.type === 'nullable') nullable = true;
+    node = next;
+  }
+  if (node.def.type === 'array') {
+    let element = node.def.element;
+    for (let next = element && inner(element); element && next; next = inner(element)) element = next;
+    return element?.def.type === 'object' ? codecs.jsonList : codecs.list;
+  }
+  if (node.def.type === 'object') return codecs.json;
+  if (node.def.type === 'string' && node.format === 'uuid') return idCodec(nullable);
   if (node.def.type === 'string' && node.format === 'datetime') return codecs.dateTime;
   return codecs.text;
 }

@@ -1,12 +1,35 @@
 import type { Task } from '@primetrade/shared';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { cn } from '../../../lib/cn';
+import { useT } from '../../../lib/i18n';
 import { Spinner } from '../../../components/ui/spinner';
 import { TaskRow, type TaskRowActions } from './task-row';
 
+/** Where the list starts in the document: rows are positioned relative to it (filters above may open or close). */
+function useDocumentTop(ref: React.RefObject<HTMLElement | null>): number {
+  const [top, setTop] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const el = ref.current;
+      if (el) setTop(Math.round(el.getBoundingClientRect().top + window.scrollY));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    window.addEventListener('resize', measure);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', measure);
+    };
+  }, [ref]);
+  return top;
+}
+
 /**
- * Virtualised rows; reaching the end loads the next cursor page.
+ * Virtualised rows; reaching the end loads the next cursor page. The list is the page: the document scrolls
+ * (a window virtualiser), not a box of fixed height inside it — on a phone a nested scroll box showed two rows,
+ * and on a desktop a list of one or two tasks kept an empty panel of a screen's height (issue 16 defect 3, 6).
  *
  * Keyboard focus is a roving tabindex over the rows (the `<li>`s): the current row (`focusedId`, else the first)
  * is the list's one Tab stop, j/k (tasks-page) move real DOM focus to the next row. Not aria-activedescendant:
@@ -38,12 +61,14 @@ export function TaskList({
   /** Focus entered a row (by keyboard or mouse): it becomes the current row. */
   onRowFocus?: (id: string) => void;
 }) {
+  const t = useT('tasks');
   const parentRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
+  const scrollMargin = useDocumentTop(parentRef);
+  const virtualizer = useWindowVirtualizer({
     count: tasks.length + (hasNextPage ? 1 : 0),
-    getScrollElement: () => parentRef.current,
     estimateSize: () => 76,
     overscan: 8,
+    scrollMargin,
     getItemKey: (index) => tasks[index]?.id ?? `loader-${index}`,
   });
   const items = virtualizer.getVirtualItems();
@@ -77,10 +102,10 @@ export function TaskList({
   return (
     <div
       ref={parentRef}
-      className="h-[calc(100vh-19rem)] min-h-80 overflow-auto rounded-lg bg-white ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700"
+      className="overflow-clip rounded-lg bg-white ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700"
       data-testid="task-list"
     >
-      <ul aria-label="Tasks" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+      <ul aria-label={t('list.label')} className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const task = tasks[item.index];
           return (
@@ -98,12 +123,12 @@ export function TaskList({
                 // under the row's own background, and the list clips what is outside it).
                 'outline-none focus-visible:after:pointer-events-none focus-visible:after:absolute focus-visible:after:inset-0 focus-visible:after:ring-2 focus-visible:after:ring-indigo-600 focus-visible:after:ring-inset dark:focus-visible:after:ring-indigo-400',
               )}
-              style={{ transform: `translateY(${item.start}px)` }}
+              style={{ transform: `translateY(${item.start - scrollMargin}px)` }}
             >
               {task ? (
                 <TaskRow task={task} selected={selected.has(task.id)} selecting={selected.size > 0} actions={actions} />
               ) : (
-                <Spinner label="Loading more" />
+                <Spinner label={t('list.loadingMore')} />
               )}
             </li>
           );

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
-import '../../../test/network';
-import { aTask } from '../../../test/render';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeFetch, ok, problem } from '../../../test/network';
+import { aTask, renderWithApp as render } from '../../../test/render';
 import { TaskRow, type TaskRowActions } from './task-row';
 
 const actions = (): TaskRowActions => ({
@@ -12,6 +12,11 @@ const actions = (): TaskRowActions => ({
   onEdit: vi.fn(),
   onHistory: vi.fn(),
   onDelete: vi.fn(),
+});
+
+// The row asks for the caller's projects (its colour dot): none here unless a test says otherwise.
+beforeEach(() => {
+  fakeFetch(() => problem(404, 'NOT_FOUND', 'Not found'));
 });
 
 describe('TaskRow done box', () => {
@@ -47,5 +52,44 @@ describe('TaskRow: done and selection are two different controls', () => {
     expect(select).toHaveClass('pointer-fine:opacity-0', 'focus-visible:opacity-100');
     rerender(<TaskRow task={task} selected={false} selecting actions={actions()} />);
     expect(screen.getByRole('checkbox', { name: 'Select “Pay rent”' })).not.toHaveClass('pointer-fine:opacity-0');
+  });
+});
+
+describe('TaskRow: project and assignee (issue 15 item 4)', () => {
+  const WORK = '00000000-0000-4000-9000-0000000000b2';
+  const ADA = '00000000-0000-4000-9000-0000000000d4';
+  const project = (id: string, name: string, inbox: boolean, memberCount: number) => ({
+    id,
+    name,
+    inbox,
+    memberCount,
+    description: '',
+    color: '#059669',
+    archived: false,
+    role: 'owner',
+    taskCount: 1,
+    version: 1,
+  });
+  beforeEach(() => {
+    fakeFetch(({ url }) =>
+      url === '/api/v1/projects'
+        ? ok([project('00000000-0000-4000-9000-000000000001', 'Inbox', true, 1), project(WORK, 'Work', false, 2)])
+        : url === `/api/v1/projects/${WORK}/members`
+          ? ok([{ userId: ADA, name: 'Ada Lovelace', email: 'a@example.com', role: 'editor', joinedAt: '' }])
+          : problem(404, 'NOT_FOUND', 'Not found'),
+    );
+  });
+
+  it("a shared project's task shows the project's dot and name and the assignee's initials", async () => {
+    render(<TaskRow task={aTask({ projectId: WORK, assigneeId: ADA })} selected={false} actions={actions()} />);
+    expect(await screen.findByTestId('task-project')).toHaveTextContent('Work');
+    expect(await screen.findByRole('img', { name: 'Assigned to Ada Lovelace' })).toHaveTextContent('AL');
+  });
+
+  it('an inbox task shows neither', async () => {
+    render(<TaskRow task={aTask()} selected={false} actions={actions()} />);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId('task-project')).toBeNull();
+    expect(screen.queryByTestId('task-assignee')).toBeNull();
   });
 });

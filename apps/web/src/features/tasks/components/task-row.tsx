@@ -1,8 +1,13 @@
 import type { Task } from '@primetrade/shared';
 import { memo, useEffect, useState } from 'react';
+import { PendingMark } from '../../../components/ui/pending-mark';
+import { AssigneeMark, ProjectMark } from '../../../components/project-marks';
+import { Menu } from '../../../components/ui/menu';
 import { cn } from '../../../lib/cn';
 import { formatDue } from '../../../lib/format';
+import { useT } from '../../../lib/i18n';
 import { PriorityBadge, StatusBadge } from './badges';
+import { describeRule } from './quick-add-draft';
 
 export interface TaskRowActions {
   onToggleSelect: (id: string) => void;
@@ -31,6 +36,7 @@ export const TaskRow = memo(function TaskRow({
   // The done box answers the click at once. The list cache follows a moment later (the mutation first cancels list
   // fetches, which is asynchronous); any new task object from the cache (optimistic, server or rollback) ends the
   // local answer.
+  const t = useT('tasks');
   const [pendingDone, setPendingDone] = useState<boolean | null>(null);
   useEffect(() => {
     if (task) setPendingDone(null);
@@ -57,7 +63,7 @@ export const TaskRow = memo(function TaskRow({
         )}
         checked={selected}
         onChange={() => actions.onToggleSelect(task.id)}
-        aria-label={`Select “${task.title}”`}
+        aria-label={t('row.select', { title: task.title })}
       />
       {/* Done is a round check, unlike the square selection box. */}
       <span className="relative mt-0.5 inline-flex size-5 shrink-0">
@@ -69,7 +75,7 @@ export const TaskRow = memo(function TaskRow({
             setPendingDone(!done);
             actions.onToggleDone(task);
           }}
-          aria-label={done ? `Mark “${task.title}” as not done` : `Mark “${task.title}” as done`}
+          aria-label={t(done ? 'row.markNotDone' : 'row.markDone', { title: task.title })}
         />
         <svg
           viewBox="0 0 16 16"
@@ -84,7 +90,8 @@ export const TaskRow = memo(function TaskRow({
           type="button"
           onClick={() => actions.onEdit(task.id)}
           className={cn(
-            'block max-w-full truncate text-left font-medium hover:text-indigo-700 dark:hover:text-indigo-200',
+            // A long title wraps (it is never cut): the row's actions are one menu button on a phone.
+            'block max-w-full text-left font-medium break-words [overflow-wrap:anywhere] hover:text-indigo-700 dark:hover:text-indigo-200',
             done && 'text-slate-500 line-through dark:text-slate-400',
           )}
           data-testid="task-title"
@@ -99,10 +106,22 @@ export const TaskRow = memo(function TaskRow({
         <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-300">
           <StatusBadge status={task.status} />
           <PriorityBadge priority={task.priority} />
+          <PendingMark collection="/tasks" id={task.id} />
+          {task.projectId ? <ProjectMark projectId={task.projectId} /> : null}
+          {task.projectId ? <AssigneeMark projectId={task.projectId} assigneeId={task.assigneeId} /> : null}
           {task.dueDate ? (
             <span className={cn(isOverdue(task) && 'font-medium text-red-700 dark:text-red-300')}>
-              {isOverdue(task) ? 'Overdue · ' : 'Due '}
-              {formatDue(task.dueDate)}
+              {t(isOverdue(task) ? 'row.overdue' : 'row.due', { date: formatDue(task.dueDate) })}
+            </span>
+          ) : null}
+          {task.recurrence ? (
+            <span
+              role="img"
+              aria-label={t('row.repeats', { rule: describeRule(task.recurrence.rule) })}
+              title={t('row.repeats', { rule: describeRule(task.recurrence.rule) })}
+              data-testid="task-repeats"
+            >
+              <span aria-hidden="true">↻</span>
             </span>
           ) : null}
           {task.tags.map((tag) => (
@@ -115,22 +134,31 @@ export const TaskRow = memo(function TaskRow({
           ))}
         </div>
       </div>
-      <div className="flex shrink-0 gap-1">
+      <Menu
+        className="shrink-0 sm:hidden"
+        label={t('row.actionsFor', { title: task.title })}
+        items={[
+          { label: t('row.edit'), onSelect: () => actions.onEdit(task.id) },
+          { label: t('row.history'), onSelect: () => actions.onHistory(task.id) },
+          { label: t('row.delete'), danger: true, onSelect: () => actions.onDelete(task) },
+        ]}
+      />
+      <div className="hidden shrink-0 gap-1 sm:flex">
         <button
           type="button"
           className="rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
           onClick={() => actions.onHistory(task.id)}
-          aria-label={`History of “${task.title}”`}
+          aria-label={t('row.historyOf', { title: task.title })}
         >
-          History
+          {t('row.history')}
         </button>
         <button
           type="button"
           className="rounded px-2 py-1 text-xs text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950"
           onClick={() => actions.onDelete(task)}
-          aria-label={`Delete “${task.title}”`}
+          aria-label={t('row.deleteTitled', { title: task.title })}
         >
-          Delete
+          {t('row.delete')}
         </button>
       </div>
     </div>

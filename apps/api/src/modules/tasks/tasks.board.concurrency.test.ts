@@ -1,0 +1,157 @@
+/**
+ * Concurrent board moves (issue 15 item 4) on PostgreSQL (PGlite is one session: nothing runs concurrently there):
+ * 8 clients move tasks on a 1,000-task board at once, through the HTTP API. Afterwards every task is present
+ * exactly once, positions are unique and ascend in board order, and each round of disjoint concurrent moves
+ * left every moved task directly before the neighbour it was moved before (the last moves win, none is lost).
+ */
+import { sql } from 'drizzle-orm';
+import { generateNKeysBetween } from 'fractional-indexing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser, type TestUser } from '../../test/factories';
+
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
+
+const API = '/api/v1';
+const TASKS = 1000;
+const CLIENTS = 8;
+
+interface Row {
+  id: string;
+  status: string;
+  position: string | null;
+}
+
+/** The board's problems: tasks missing or twice, duplicate or unordered positions in a column. */
+export function boardProblems(rows: Row[], ids: string[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  for (const r of rows) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+  for (const id of ids) if (seen.get(id) !== 1) problems.push(`task ${id} seen ${seen.get(id) ?? 0} times`);
+  if (rows.length !== ids.length) problems.push(`${rows.length} rows for ${ids.length} tasks`);
+  const byColumn = new Map<string, Row[]>();
+  for (const r of rows) byColumn.set(r.status, [...(byColumn.get(r.status) ?? []), r]);
+  for (const [status, col] of byColumn) {
+    for (let i = 1; i < col.length; i++) {
+      const a = col[i - 1]?.position;
+      const b = col[i]?.position;
+      if (a === null || b === null || a === undefined || b === undefined) problems.push(`${status}: unplaced task`);
+      else if (!(a < b)) problems.push(`${status}: ${a} !< ${b}`);
+    }
+  }
+  return problems;
+}
+
+describe('the board checker', () => {
+  it('sees a duplicate position and a missing task', () => {
+    const ok: Row[] = [
+      { id: '1', status: 'pending', position: 'a0' },
+      { id: '2', status: 'pending', position: 'a1' },
+    ];
+    expect(boardProblems(ok, ['1', '2'])).toEqual([]);
+    expect(boardProblems([ok[0] as Row, { ...(ok[1] as Row), position: 'a0' }], ['1', '2']).length).toBe(1);
+    expect(boardProblems([ok[0] as Row], ['1', '2']).length).toBe(2);
+  });
+});
+
+describe.each(drivers().filter((d) => d === 'postgres'))('concurrent board moves on %s', (driver) => {
+  let ctx: TestContext;
+  let owner: TestUser;
+  const clients: TestUser[] = [];
+  let projectId: string;
+  let ids: string[] = [];
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver);
+    owner = await createUser(ctx.platform);
+    projectId = (
+      await ctx.app.inject({ method: 'POST', url: `${API}/projects`, headers: owner.headers, payload: { name: 'B' } })
+    ).json().data.id;
+    for (let i = 0; i < CLIENTS; i++) {
+      const u = await createUser(ctx.platform);
+      await ctx.database.db.transaction((tx) => ctx.modules.projects.service.addMember(tx, projectId, u.id, 'editor'));
+      clients.push(u);
+    }
+    const keys = generateNKeysBetween(null, null, TASKS);
+    const res = (await ctx.database.db.execute(sql`
+      insert into tasks (user_id, project_id, title, status, position)
+      select ${owner.id}::uuid, ${projectId}::uuid, 'card ' || k.n, 'pending', k.key
+      from unnest(${`{${keys.join(',')}}`}::text[]) with ordinality as k(key, n)
+      returning id`)) as unknown as { rows: Array<{ id: string }> };
+    ids = res.rows.map((r) => r.id);
+  });
+  afterAll(async () => ctx?.close());
+
+  const board = async (): Promise<Row[]> =>
+    (
+      (await ctx.database.db.execute(sql`
+        select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
+        order by status, (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
+    ).rows;
+
+  const move = (u: TestUser, id: string, body: Record<string, unknown>) =>
+    ctx.app.inject({ method: 'PATCH', url: `${API}/tasks/${id}`, headers: u.headers, payload: body });
+
+  const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
+
+  it('8 clients, 25 rounds of disjoint moves each: every moved task lands right before its neighbour', async () => {
+    for (let round = 0; round < 25; round++) {
+      const shuffled = [...ids].sort(() => Math.random() - 0.5);
+      const pairs = clients.map((_, i) => ({ task: shuffled[2 * i] as string, before: shuffled[2 * i + 1] as string }));
+      const results = await Promise.all(
+        pairs.map((p, i) => move(clients[i] as TestUser, p.task, { before: p.before })),
+      );
+      for (const r of results) expect(r.statusCode, r.body).toBe(200);
+      const rows = await board();
+      expect(boardProblems(rows, ids)).toEqual([]);
+      const order = rows.map((r) => r.id);
+      for (const p of pairs) expect(order.indexOf(p.before) - order.indexOf(p.task)).toBe(1);
+    }
+  });
+
+  it('8 clients moving at random across two columns (before / after / status): none lost, none duplicated', async () => {
+    let ok = 0;
+    await Promise.all(
+      clients.map(async (u) => {
+        for (let i = 0; i < 30; i++) {
+          const rows = await board();
+          const task = pick(rows);
+          const neighbour = pick(rows.filter((r) => r.id !== task.id));
+          const body =
+            i % 3 === 0
+              ? { status: task.status === 'pending' ? 'in_progress' : 'pending' }
+              : i % 3 === 1
+                ? { status: neighbour.status, before: neighbour.id }
+                : { status: neighbour.status, after: neighbour.id };
+          const r = await move(u, task.id, body);
+          // A neighbour moved away meanwhile is a stale board (409), never a 500.
+          expect([200, 409], r.body).toContain(r.statusCode);
+          if (r.statusCode === 200) ok++;
+        }
+      }),
+    );
+    expect(ok).toBeGreaterThan(CLIENTS * 20);
+    expect(boardProblems(await board(), ids)).toEqual([]);
+  });
+
+  it('50 concurrent creations into one column: every one 201, at the end of the column, on 50 distinct keys', async () => {
+    const before = await board();
+    const last = before.filter((r) => r.status === 'pending').at(-1)?.position as string;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        ctx.app.inject({
+          method: 'POST',
+          url: `${API}/tasks`,
+          headers: clients[i % CLIENTS]?.headers,
+          payload: { title: `burst ${i}`, projectId, status: 'pending' },
+        }),
+      ),
+    );
+    for (const r of results) expect(r.statusCode, r.body).toBe(201);
+    const created = results.map((r) => r.json().data as { id: string; position: string });
+    expect(new Set(created.map((t) => t.position)).size).toBe(50);
+    for (const t of created) expect(t.position > last).toBe(true);
+    ids = [...ids, ...created.map((t) => t.id)];
+    expect(boardProblems(await board(), ids)).toEqual([]);
+  });
+});

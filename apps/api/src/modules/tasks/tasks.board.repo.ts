@@ -1,0 +1,183 @@
+/**
+ * The board's SQL (issue 15 item 4): a status column of a project is its live tasks ordered by
+ * `coalesce(position, '~' || id) collate "C"` — the expression of the unique index tasks_board_key, so the order
+ * is an index range and no two live tasks of a column share a position. Unplaced tasks (position null: created
+ * before positions, imported, moved by bulk) sort after the placed ones.
+ */
+import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../infra/db/client';
+import { tasks } from '../../infra/db/schema/tasks';
+
+/** Uuids and base-62 keys as one array parameter (their characters need no quoting). */
+const arrayLiteral = (values: string[]): string => `{${values.join(',')}}`;
+
+/** The column order's key (the index expression, spelt exactly as tasks_board_key has it). */
+export const BOARD_KEY = sql`(coalesce(position, '~' || id::text) collate "C")`;
+
+const column = (projectId: string, status: string): SQL =>
+  and(eq(tasks.projectId, projectId), eq(tasks.status, status as 'pending'), isNull(tasks.deletedAt)) as SQL;
+
+/**
+ * The columns whose lock a transaction holds (advisory transaction locks are re-entrant, but asking again is a
+ * round trip under the lock: P14). Keyed by the transaction's handle; a retried move is a new transaction.
+ */
+const held = new WeakMap<object, Set<string>>();
+const columnKey = (projectId: string, status: string) => `${projectId.toLowerCase()}:${status}`;
+function markHeld(tx: DbOrTx, projectId: string, status: string): void {
+  const set = held.get(tx) ?? new Set<string>();
+  held.set(tx, set);
+  set.add(columnKey(projectId, status));
+}
+
+/** The lock's key, spelt once: 'board:<project uuid, canonical>:<status>'. */
+const LOCK_OF = (projectId: SQL, status: SQL) =>
+  sql`pg_advisory_xact_lock(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;
+
+/**
+ * Serialise every position write into one column (moves, rebalancing) for the rest of the transaction: a
+ * transaction-scoped advisory lock on the column's (project, status). Re-entrant within a transaction, and not
+ * asked again once this transaction holds it.
+ */
+export async function lockColumn(tx: DbOrTx, projectId: string, status: string): Promise<void> {
+  if (held.get(tx)?.has(columnKey(projectId, status))) return;
+  await tx.execute(sql`select ${LOCK_OF(sql`${projectId}::uuid`, sql`${status}::text`)}`);
+  markHeld(tx, projectId, status);
+}
+
+/**
+ * Lock the column a move of task `id` most likely lands in — `projectId`/`status` where the patch names them, the
+ * task's own otherwise — in ONE statement (reading the task's column and locking it). Nothing when the task is gone.
+ */
+export async function lockTaskColumn(
+  tx: DbOrTx,
+  id: string,
+  projectId: string | undefined,
+  status: string | undefined,
+): Promise<void> {
+  const project = sql`coalesce(${projectId ?? null}::uuid, ${tasks.projectId})`;
+  const column = sql`coalesce(${status ?? null}::text, ${tasks.status}::text)`;
+  const rows = await tx
+    .select({
+      projectId: sql<string>`(${project})::text`,
+      status: sql<string>`${column}`,
+      locked: sql`${LOCK_OF(project, column)}`,
+    })
+    .from(tasks)
+    .where(and(eq(tasks.id, id), isNull(tasks.deletedAt), sql`${project} is not null`));
+  const row = rows[0];
+  if (row) markHeld(tx, row.projectId, row.status);
+}
+
+export interface Neighbour {
+  id: string;
+  projectId: string | null;
+  status: string;
+  position: string | null;
+}
+
+/**
+ * A live task as a board neighbour, with (in the same statement) the position next to it in its own column,
+ * the task `except` aside: `below`, the greatest placed position under its key (what positionBefore gives), or
+ * `above`, the least placed one over it. `adjacent` is null when the neighbour is unplaced.
+ */
+export async function neighbourWithAdjacent(
+  db: DbOrTx,
+  id: string,
+  except: string,
+  side: 'below' | 'above',
+): Promise<(Neighbour & { adjacent: string | null }) | null> {
+  const rows = await db.execute(neighbourQuery(id, except, side));
+  const row = rowsOf(rows)[0] as
+    | { id: string; project_id: string | null; status: string; position: string | null; adjacent: string | null }
+    | undefined;
+  if (!row) return null;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    status: row.status,
+    position: row.position,
+    adjacent: row.position === null ? null : row.adjacent,
+  };
+}
+
+/** neighbourWithAdjacent's statement (tests EXPLAIN it): the adjacent key is one step of tasks_board_key. */
+export function neighbourQuery(id: string, except: string, side: 'below' | 'above'): SQL {
+  const op = sql.raw(side === 'below' ? '<' : '>');
+  const dir = sql.raw(side === 'below' ? 'desc' : 'asc');
+  return sql`
+    select n.id, n.project_id, n.status, n.position,
+      (select t.position from tasks t
+        where t.project_id = n.project_id and t.status = n.status and t.deleted_at is null and t.id <> ${except}::uuid
+          and (coalesce(t.position, '~' || t.id::text) collate "C") ${op} n.position
+          and (coalesce(t.position, '~' || t.id::text) collate "C") < '~'
+        order by (coalesce(t.position, '~' || t.id::text) collate "C") ${dir}
+        limit 1) as adjacent
+    from tasks n
+    where n.id = ${id}::uuid and n.deleted_at is null`;
+}
+
+/** The rows of a raw statement, from either driver's result shape. */
+const rowsOf = (r: unknown): unknown[] => (Array.isArray(r) ? r : ((r as { rows?: unknown[] }).rows ?? []));
+
+/** The greatest placed position of a column below `below` (null: of the whole column), the task `except` aside. */
+export async function positionBefore(
+  db: DbOrTx,
+  projectId: string,
+  status: string,
+  below: string | null,
+  except: string,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ position: tasks.position })
+    .from(tasks)
+    .where(and(column(projectId, status), ne(tasks.id, except), sql`${BOARD_KEY} < ${below ?? '~'}::text`))
+    .orderBy(sql`${BOARD_KEY} desc`)
+    .limit(1);
+  return row?.position ?? null;
+}
+
+/** True when another live task of the column has this position. */
+export async function positionTaken(
+  db: DbOrTx,
+  projectId: string,
+  status: string,
+  position: string,
+  except: string,
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(column(projectId, status), ne(tasks.id, except), sql`${BOARD_KEY} = ${position}::text`))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The ids of a column in board order (placed first, then the unplaced by id). */
+export async function columnIds(tx: DbOrTx, projectId: string, status: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(column(projectId, status))
+    .orderBy(sql`${BOARD_KEY} asc`);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Give a column's tasks the keys given, in one transaction, under the column lock: first every position of the
+ * column is cleared (so no intermediate row collides with an old key in the unique index), then each gets its
+ * key (one statement over unnest). Versions do not change: the order is the same, only its keys are shorter.
+ */
+export async function renumberColumn(
+  tx: DbOrTx,
+  projectId: string,
+  status: string,
+  ids: string[],
+  keys: string[],
+): Promise<void> {
+  await tx.update(tasks).set({ position: null }).where(column(projectId, status));
+  if (ids.length === 0) return;
+  await tx.execute(sql`
+    update tasks t set position = k.key
+    from unnest(${arrayLiteral(ids)}::uuid[], ${arrayLiteral(keys)}::text[]) as k(id, key)
+    where t.id = k.id and t.project_id = ${projectId}::uuid and t.deleted_at is null`);
+}

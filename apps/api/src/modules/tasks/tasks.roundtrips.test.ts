@@ -1,0 +1,151 @@
+/**
+ * Round trips of the hot task writes (issue 20 items 2 and 3; bench P6 and P17): every statement the API sends to
+ * PostgreSQL is counted by wrapping node-postgres' Client#query (the pool's clients, transactions included; BEGIN
+ * and COMMIT count). POST /tasks and PATCH /tasks/:id (status and title) take at most 2 each — the create or
+ * the update with its history/outbox row in one statement (the project's members, whose caches the write
+ * invalidates, read by it), and the one before it (the column's end key, or the PATCH's read of task, the
+ * caller's role and the new column's end); one
+ * outbox drain takes fewer than 5 (BEGIN, the batch taken and marked with its audiences, the webhooks sink's
+ * subscribers, COMMIT). Planted fault: the PATCH forced onto the general path (read under a row lock, then the
+ * update, then the history insert, in a transaction) exceeds the bound.
+ * PostgreSQL only: PGlite is in-process, its "round trips" cost no network; its behaviour is the same code, tested
+ * by the other suites on both drivers.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { drivers, type TestContext } from '../../test/context';
+import type { TestUser } from '../../test/factories';
+import { statementCounter } from '../../test/statement-counter';
+import { openTasksSuite, type PostTask } from '../../test/tasks-http';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
+
+const BASE = '/api/v1/tasks';
+const WRITE_MAX = 2;
+const DRAIN_MAX = 4;
+/**
+ * The webhooks dispatcher's claim: a drain's commit kicks the dispatch job, which then runs on its own (its
+ * statements inherit the async context of the kick); they are the dispatcher's round trips, not the drain's.
+ */
+const DISPATCHER = /^ ?update webhook_deliveries d set locked_until/;
+/** The auth plugin's session check (cached for a moment, so some requests make it): the request's, not the write's. */
+const SESSION_CHECK = /^select "users"\."role" from "sessions"/;
+
+const postgres = drivers().includes('postgres') ? ['postgres' as const] : [];
+
+// Skipped on purpose without PostgreSQL: it counts the statements node-postgres sends, and PGlite has no node-postgres client.
+// Without TEST_DATABASE_URL the file reports this one skipped test instead of an empty suite (which vitest counts as
+// a failure, and `npm test` must pass with no service running); CI's `npm test` sets TEST_DATABASE_URL and runs it.
+describe.skipIf(drivers().includes('postgres'))('(PostgreSQL only)', () => {
+  it.skip('runs when TEST_DATABASE_URL is set', () => {});
+});
+
+describe.skipIf(postgres.length === 0).each(postgres)('round trips of task writes on %s', (driver) => {
+  let ctx: TestContext;
+  let alice: TestUser;
+  let post: PostTask;
+  const counter = statementCounter();
+
+  beforeAll(async () => {
+    ({ ctx, alice, post } = await openTasksSuite(driver));
+    counter.install();
+  });
+  afterAll(async () => {
+    counter.uninstall();
+    await ctx?.close();
+  });
+
+  /** The statements `fn` sends, with the outbox relay held off (its drain is counted on its own). */
+  async function count(fn: () => Promise<unknown>): Promise<string[]> {
+    const relay = ctx.modules.tasks.relay;
+    await relay.idle();
+    const kick = relay.kick;
+    relay.kick = () => {};
+    let seen: string[];
+    try {
+      seen = await counter.count(fn);
+    } finally {
+      relay.kick = kick;
+    }
+    return seen.filter((s) => !DISPATCHER.test(s) && !SESSION_CHECK.test(s));
+  }
+
+  const patch = (id: string, payload: object, headers: Record<string, string> = {}) =>
+    ctx.app.inject({ method: 'PATCH', url: `${BASE}/${id}`, headers: { ...alice.headers, ...headers }, payload });
+
+  it(`POST /tasks takes at most ${WRITE_MAX} statements`, async () => {
+    await post(alice, { title: 'warm-up' }); // the inbox id is then known
+    let status = 0;
+    const sent = await count(async () => {
+      status = (await post(alice, { title: 'counted', priority: 'high' })).statusCode;
+    });
+    expect(status).toBe(201);
+    expect(sent.length, sent.join('\n')).toBeLessThanOrEqual(WRITE_MAX);
+  });
+
+  it(`PATCH /tasks/:id (status and title, with If-Match) takes at most ${WRITE_MAX} statements`, async () => {
+    const created = await post(alice, { title: 'to patch' });
+    const task = created.json().data;
+    let res: Awaited<ReturnType<typeof patch>> | undefined;
+    const sent = await count(async () => {
+      res = await patch(
+        task.id,
+        { status: 'in_progress', title: 'patched' },
+        { 'if-match': String(created.headers.etag) },
+      );
+    });
+    expect(res?.statusCode).toBe(200);
+    expect(res?.json().data).toMatchObject({ status: 'in_progress', title: 'patched', version: 2 });
+    expect(sent.length, sent.join('\n')).toBeLessThanOrEqual(WRITE_MAX);
+    const plain = await count(() => patch(task.id, { status: 'completed', title: 'done' }));
+    expect(plain.length, plain.join('\n')).toBeLessThanOrEqual(WRITE_MAX);
+  });
+
+  it('planted fault: the PATCH on its general path (read under a lock, update, history) exceeds the bound', async () => {
+    const task = (await post(alice, { title: 'general path' })).json().data;
+    const writes = ctx.modules.tasks.service.writes as unknown as { quickUpdate: (...a: unknown[]) => unknown };
+    const quick = writes.quickUpdate;
+    writes.quickUpdate = async () => undefined; // every PATCH takes the transaction with its read-before-write
+    try {
+      let status = 0;
+      const sent = await count(async () => {
+        status = (await patch(task.id, { status: 'in_progress', title: 'slow' })).statusCode;
+      });
+      expect(status).toBe(200);
+      expect(sent.length).toBeGreaterThan(WRITE_MAX);
+    } finally {
+      writes.quickUpdate = quick;
+    }
+  });
+
+  it(`one outbox drain takes fewer than 5 statements (${DRAIN_MAX}), and publishes the batch once`, async () => {
+    const relay = ctx.modules.tasks.relay;
+    await relay.idle();
+    const kick = relay.kick;
+    relay.kick = () => {};
+    try {
+      // A batch of several changes in two projects (the inbox and another one) — audiences of both.
+      const other = (
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/projects',
+          headers: alice.headers,
+          payload: { name: 'P' },
+        })
+      ).json().data;
+      for (let i = 0; i < 5; i++) await post(alice, { title: `drained ${i}` });
+      const moved = (await post(alice, { title: 'elsewhere', projectId: other.id })).json().data;
+      await patch(moved.id, { title: 'elsewhere 2' });
+      let published = 0;
+      const sent = await count(async () => {
+        published = await relay.drainOnce(200);
+      });
+      expect(published).toBeGreaterThanOrEqual(7);
+      expect(sent.length, sent.join('\n')).toBeLessThan(5);
+      expect(sent.length).toBeLessThanOrEqual(DRAIN_MAX);
+      const empty = await count(() => relay.drainOnce(200));
+      expect(empty, empty.join('\n')).toHaveLength(3); // BEGIN, the (empty) take, COMMIT
+    } finally {
+      relay.kick = kick;
+    }
+  });
+});

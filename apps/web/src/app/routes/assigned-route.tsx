@@ -1,0 +1,6 @@
+import { AssignedPage } from '../../features/projects/components/assigned-page';
+
+/** "Assigned to me" across every project. */
+export function AssignedRoute() {
+  return <AssignedPage />;
+}
