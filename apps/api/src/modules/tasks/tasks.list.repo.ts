@@ -5,7 +5,7 @@
  */
 import type { Task } from '@primetrade/shared';
 import { and, fillPlaceholders, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import { type DbOrTx, rawExecutor } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
 import { users } from '../../infra/db/schema/users';
@@ -13,6 +13,7 @@ import { FIELD_NAMES, fromListRow, isTimeField } from './tasks.mapper';
 import { BOARD_KEY } from './tasks.board.repo';
 import { apiSelectList, columnOf, isoText, taskColumns } from './tasks.repo';
 import {
+  exactTsquery,
   prefixTsquery,
   rankedSearchLimits,
   type SearchMode,
@@ -20,6 +21,7 @@ import {
   searchModeOf,
   searchWords,
   type TaskFilters,
+  typoSearch,
 } from './tasks.search';
 
 const ph = (name: string) => sql.placeholder(name);
@@ -42,6 +44,8 @@ interface ListShape {
   priority: boolean;
   tag: boolean;
   q: SearchMode;
+  /** A typo search with numbers in it: each must be a word of the task (typoSearch). */
+  typoNumbers: boolean;
   dueBefore: boolean;
   dueAfter: boolean;
   overdue: 'any' | 'yes' | 'no';
@@ -74,6 +78,7 @@ function shapeOf(
     priority: Boolean(f.priority?.length),
     tag: Boolean(f.tag),
     q: searchModeOf(f),
+    typoNumbers: false,
     dueBefore: Boolean(f.dueBefore),
     dueAfter: Boolean(f.dueAfter),
     overdue: f.overdue === true ? 'yes' : f.overdue === false ? 'no' : 'any',
@@ -106,7 +111,12 @@ function shapeOf(
   if (shape.statusOne) values.statusOne = f.status?.[0];
   if (shape.priority) values.priority = f.priority;
   if (shape.tag) values.tag = f.tag;
-  if (f.q) {
+  if (f.q && shape.q === 'typo') {
+    const typo = typoSearch(f.q);
+    values.q = typo.text;
+    shape.typoNumbers = typo.numbers.length > 0;
+    if (shape.typoNumbers) values.tsq = exactTsquery(typo.numbers);
+  } else if (f.q) {
     values.q = f.q;
     const words = searchWords(f.q);
     if (words.length) values.tsq = prefixTsquery(words);
@@ -131,14 +141,19 @@ function shapeOf(
     shape.after,
     shape.offset,
   ];
-  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}`;
+  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}`;
   return shape;
 }
 
-/** What `q` matches in the chosen mode: every word as a prefix (full text), or the title within a typo. */
-function searchCondition(s: ListShape): SQL {
-  if (s.q === 'typo') return sql`${ph('q')}::text <% ${tasks.title}`;
-  return sql`${tasks.search} @@ to_tsquery('simple', ${ph('tsq')}::text)`;
+/**
+ * What `q` matches in the chosen mode: every word as a prefix (full text), or the title within a typo and its
+ * numbers as whole words (typoSearch). `col`: the columns as the query names them.
+ */
+function searchCondition(s: ListShape, col: { title: AnyPgColumn | SQL; search: AnyPgColumn | SQL } = tasks): SQL {
+  const words = sql`${col.search} @@ to_tsquery('simple', ${ph('tsq')}::text)`;
+  if (s.q === 'words') return words;
+  const typo = sql`${ph('q')}::text <% ${col.title}`;
+  return s.typoNumbers ? sql`${typo} and ${words}` : typo;
 }
 
 const ACTIVE = sql`${tasks.status} in ('pending', 'in_progress')`;
@@ -266,8 +281,8 @@ const LATERAL_SELECT = sql.raw(apiSelectList('t.'));
  */
 function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknown[] } } {
   const base = and(...filterConditions(s, false));
-  const match =
-    s.q === 'words' ? sql`search @@ to_tsquery('simple', ${ph('tsq')}::text)` : sql`${ph('q')}::text <% title`;
+  // Unqualified: the recent matches are filtered outside the subquery that reads them.
+  const match = searchCondition(s, { title: sql`title`, search: sql`search` });
   const limits = rankedSearchLimits(s.q === 'words' ? 'words' : 'typo');
   const cap = sql.raw(String(limits.candidates));
   const titleSim = sql`word_similarity(${ph('q')}::text, c.title)::float8`;

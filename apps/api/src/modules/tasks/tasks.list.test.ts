@@ -231,6 +231,27 @@ describe.each(drivers())('GET /tasks on %s', (driver) => {
     expect(await titles(u, `q=${encodeURIComponent('organic_bread')}`)).toEqual(['Buy groceries']);
   });
 
+  it("a typo search matches its numbers exactly, so equal and unequal numbers are not an oracle (sqlmap's boolean check)", async () => {
+    const v = await createUser(ctx.platform);
+    for (const title of ['Invoice 2024', 'Invoice 2025', 'Alpha report'])
+      await seedTask(ctx.database.db, v.id, { title });
+    // "invoce" is a typo (no word matches, so the fallback runs); the number is not: 2024 is not 2025.
+    expect(await titles(v, 'q=invoce%202024')).toEqual(['Invoice 2024']);
+    expect(await titles(v, 'q=invoce%202026')).toEqual([]);
+    expect((await titles(v, 'q=invoce')).sort()).toEqual(['Invoice 2024', 'Invoice 2025']);
+    // sqlmap's boolean-based check compares `AND n=n` with `AND n=m`. Trigram similarity compares sets of trigrams,
+    // so with the numbers in the compared text the first scored higher ("report AND 1234=1234" 0.44 against
+    // "report AND 1234=5678" 0.33, threshold 0.35) and matched "Alpha report" while the second did not.
+    for (const [same, differ] of [
+      ['report AND 1234=1234', 'report AND 1234=5678'],
+      ['report) AND 12=12 AND (56=56', 'report) AND 12=34 AND (56=56'],
+      ['report AND 12=12 AND 34=34', 'report AND 12=34 AND 56=78'],
+    ] as const) {
+      const a = await titles(v, `q=${encodeURIComponent(same)}`);
+      expect(a, same).toEqual(await titles(v, `q=${encodeURIComponent(differ)}`));
+    }
+  });
+
   it('page paging: page meta with totals', async () => {
     const res = await list(u, 'page=2&limit=2&sort=createdAt');
     expect(res.statusCode).toBe(200);

@@ -49,6 +49,24 @@ export function prefixTsquery(words: string[]): string {
   return words.map((w) => `'${w}':*`).join(' & ');
 }
 
+/**
+ * What a typo search (the fallback) compares: `text` is q without its numbers, matched to the title within a typo;
+ * `numbers` must each be a word of the task exactly as typed (`exactTsquery`). A number has no typo: "invoice 2024"
+ * is not "invoice 2025". Trigram similarity also compares sets, so with the numbers in it "report 12 12" scored
+ * higher than "report 12 34" — a match that depended on whether two numbers were equal, which sqlmap read as a
+ * boolean oracle (`AND 12=12` against `AND 12=34`).
+ */
+export function typoSearch(q: string): { text: string; numbers: string[] } {
+  const numbers = [...new Set(searchWords(q).filter((w) => /^\p{N}+$/u.test(w)))];
+  const text = numbers.length ? q.replace(/(?<![\p{L}\p{N}])\p{N}+(?![\p{L}\p{N}])/gu, ' ') : q;
+  return { text, numbers };
+}
+
+/** `'12' & '2024'` — every number as a whole word (see typoSearch); digits only, so no quote or operator. */
+export function exactTsquery(numbers: string[]): string {
+  return numbers.map((n) => `'${n}'`).join(' & ');
+}
+
 /** The words first; typo matching when the search has no word (only punctuation) or fell back to it. */
 export function searchModeOf(f: Pick<TaskFilters, 'q' | 'searchMode'>): SearchMode {
   if (!f.q) return 'none';
