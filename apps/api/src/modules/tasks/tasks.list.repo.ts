@@ -266,7 +266,6 @@ function buildListQuery(db: DbOrTx, s: ListShape) {
 const dialect = new PgDialect({ casing: 'snake_case' });
 const RANKED_COLUMNS = sql.raw(`${FIELD_NAMES.map(columnOf).join(', ')}, search`);
 const RANKED_SELECT = sql.raw(apiSelectList('r.'));
-const LATERAL_COLUMNS = sql.raw(FIELD_NAMES.map(columnOf).join(', '));
 const LATERAL_SELECT = sql.raw(apiSelectList('t.'));
 
 /**
@@ -338,17 +337,25 @@ function lateralListQuery(s: ListShape): { toSQL(): { sql: string; params: unkno
     where.push(sql`(${expr}, ${tasks.id}) ${op} (${ph('afterKey')}::${type}, ${ph('afterId')}::uuid)`);
   }
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
+  // Two steps: the merge reads only each project's (sort key, id) — from the index alone where it can — and only
+  // the page's rows are then read whole. Reading whole rows in the merge fetched and built 50 × (limit + 1) rows
+  // to keep 20 of them.
   const query = sql`
-    select ${LATERAL_SELECT}, (t.sort_key)::text
-    from (select distinct pid from unnest(${ph('projectIds')}::uuid[]) as u(pid)) as p
-    cross join lateral (
-      select ${LATERAL_COLUMNS}, ${expr} as sort_key from tasks
-      where ${and(...where)}
-      order by ${expr} ${dir}, ${tasks.id} ${dir}
-      limit ${ph('perProject')}
-    ) t
-    order by t.sort_key ${dir}, t.id ${dir}
-    limit ${ph('limit')}${s.offset ? sql` offset ${ph('offset')}` : sql``}`;
+    with page as (
+      select t.id, t.sort_key
+      from (select distinct pid from unnest(${ph('projectIds')}::uuid[]) as u(pid)) as p
+      cross join lateral (
+        select ${tasks.id}, ${expr} as sort_key from tasks
+        where ${and(...where)}
+        order by ${expr} ${dir}, ${tasks.id} ${dir}
+        limit ${ph('perProject')}
+      ) t
+      order by t.sort_key ${dir}, t.id ${dir}
+      limit ${ph('limit')}${s.offset ? sql` offset ${ph('offset')}` : sql``}
+    )
+    select ${LATERAL_SELECT}, (page.sort_key)::text
+    from page join tasks t on t.id = page.id
+    order by page.sort_key ${dir}, page.id ${dir}`;
   return { toSQL: () => dialect.sqlToQuery(query) };
 }
 
