@@ -95,8 +95,8 @@ export async function enforceProjectIdNotNull(db: DbOrTx): Promise<void> {
 }
 
 /**
- * The tasks indexes that lead with project_id, and tasks_id_key (migrations 0014 and 0019 build them in the
- * migration only while the table is small): name → what follows `ON "tasks"`. The same definitions as the
+ * The tasks indexes that lead with project_id, tasks_id_key and tasks_board_key (migrations 0014, 0017 and 0019
+ * build them in the migration only while the table is small): name → what follows `ON "tasks"`. The same definitions as the
  * migrations and schema/tasks.ts.
  */
 export const TASK_INDEXES: Readonly<Record<string, string>> = {
@@ -114,10 +114,14 @@ export const TASK_INDEXES: Readonly<Record<string, string>> = {
   tasks_project_tags_idx: `USING gin ("project_id","tags") WHERE deleted_at is null`,
   tasks_project_assignee_idx: `USING btree ("project_id","assignee_id") WHERE assignee_id is not null`,
   tasks_project_parent_idx: `USING btree ("project_id","parent_id") WHERE parent_id is not null`,
+  tasks_board_key: `USING btree ("project_id","status",(coalesce(position, '~' || id::text) collate "C")) WHERE deleted_at is null`,
 };
 
-/** The TASK_INDEXES that are unique (a task is found by its id alone: any member reads it). */
-const UNIQUE_TASK_INDEXES: ReadonlySet<string> = new Set(['tasks_id_key']);
+/**
+ * The TASK_INDEXES that are unique: a task is found by its id alone (any member reads it), and a board column's
+ * positions are unique (the guarantee board moves rest on, tasks.board.ts).
+ */
+const UNIQUE_TASK_INDEXES: ReadonlySet<string> = new Set(['tasks_id_key', 'tasks_board_key']);
 
 export interface IndexState {
   name: string;
@@ -150,9 +154,27 @@ export async function taskIndexStates(db: DbOrTx, withProgress: boolean): Promis
 export async function buildTaskIndex(db: DbOrTx, name: string, concurrently: boolean): Promise<void> {
   const def = TASK_INDEXES[name];
   if (!def) throw new Error(`unknown tasks index ${name}`);
+  if (name === 'tasks_board_key') await unplaceDuplicatePositions(db);
   const how = concurrently ? 'concurrently ' : '';
   const unique = UNIQUE_TASK_INDEXES.has(name) ? 'unique ' : '';
   await db.execute(sql.raw(`create ${unique}index ${how}if not exists "${name}" on "tasks" ${def}`));
+}
+
+/**
+ * Before tasks_board_key is built on a table that had no such index: a position held twice in a column (a creation
+ * that raced a move while the index was missing — creations pick a random tail, so this is rare) is cleared on all
+ * but the oldest of its tasks, which go to the end of their column (unplaced, ordered by id); otherwise the unique
+ * build would fail, and fail again on every retry.
+ */
+export async function unplaceDuplicatePositions(db: DbOrTx): Promise<number> {
+  const res = await db.execute(sql`
+    update tasks t set position = null
+    from (
+      select id, row_number() over (partition by project_id, status, position collate "C" order by created_at, id) as n
+      from tasks where deleted_at is null and position is not null
+    ) d
+    where t.id = d.id and d.n > 1`);
+  return Number((res as { rowCount?: number | null }).rowCount ?? (res as { affectedRows?: number }).affectedRows ?? 0);
 }
 
 /** Drop an INVALID index left by an interrupted concurrent build (without blocking writes on PostgreSQL). */

@@ -4,6 +4,7 @@
  * INSERT into tasks is not blocked while it runs (lock_timeout on the insert; the same check against a plain
  * CREATE INDEX is refused, so it can fail) — and rebuilds an INVALID one left by an interrupted build.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,6 +17,46 @@ vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 const ROWS = Number(process.env.INDEX_TEST_TASKS ?? 150_000);
 const SLOW = 'tasks_project_title_trgm_idx';
+
+const MIGRATIONS = new URL('../../../drizzle/', import.meta.url);
+/** Built in its migration whatever the table's size, and why. */
+const BUILT_IN_MIGRATION: Record<string, string> = {
+  // Its predicate matches no row of an upgraded table (series_id is new), so the build is one sequential read
+  // under the SHARE lock (138 ms at 204,000 tasks, ~0.7 s at 1,000,000), and completing a recurring task relies
+  // on it from the first request (ON CONFLICT DO NOTHING decides between racing completions).
+  tasks_series_key: 'migration 0023',
+};
+
+/** The `CREATE INDEX … ON "tasks"` of a migration: each index's name and whether the size check guards it. */
+function tasksIndexBuilds(text: string): Array<{ name: string; guarded: boolean }> {
+  const guarded = [...text.matchAll(/DO \$\$([\s\S]*?)END \$\$;/g)]
+    .map((m) => m[1] ?? '')
+    .filter((block) => /SELECT count\(\*\) FROM \(SELECT 1 FROM "tasks" LIMIT 10001\) t\) <= 10000 THEN/.test(block));
+  const names = (t: string) =>
+    [...t.matchAll(/CREATE (?:UNIQUE )?INDEX "(\w+)" ON "tasks"/g)].map((m) => m[1] as string);
+  const inGuard = new Set(guarded.flatMap(names));
+  return names(text).map((name) => ({ name, guarded: inGuard.has(name) }));
+}
+
+describe('tasks indexes in the migrations', () => {
+  it('from 0014 on, every tasks index is built in its migration only on a small table, and ensureTaskIndexes knows it', () => {
+    const files = readdirSync(MIGRATIONS).filter((f) => /^\d{4}_.*\.sql$/.test(f) && Number(f.slice(0, 4)) >= 14);
+    expect(files.length).toBeGreaterThanOrEqual(13);
+    const unguarded: string[] = [];
+    for (const file of files) {
+      for (const { name, guarded } of tasksIndexBuilds(readFileSync(new URL(file, MIGRATIONS), 'utf8'))) {
+        if (name in BUILT_IN_MIGRATION) continue;
+        if (!guarded) unguarded.push(`${file}: ${name}`);
+        expect(TASK_INDEXES, `${file}: ${name}`).toHaveProperty(name);
+      }
+    }
+    expect(unguarded).toEqual([]);
+    // The check can fail: 0017 as it was (tasks_board_key built whatever the size, a write lock on a big table).
+    const before =
+      'CREATE UNIQUE INDEX "tasks_board_key" ON "tasks" USING btree ("project_id") WHERE deleted_at is null;';
+    expect(tasksIndexBuilds(before)).toEqual([{ name: 'tasks_board_key', guarded: false }]);
+  });
+});
 
 describe.each(drivers())('tasks indexes on %s', (driver) => {
   let ctx: TestContext;
@@ -51,6 +92,36 @@ describe.each(drivers())('tasks indexes on %s', (driver) => {
     );
     const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ u: boolean }>;
     expect(rows.map((r) => r.u)).toEqual([true]);
+  });
+
+  it('tasks_board_key is built again as a unique index; a position held twice is unplaced first on the newer task', async () => {
+    const db = ctx.database.db;
+    const rowsOf = (res: unknown) => (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows);
+    const user = await createUser(ctx.platform);
+    await db.execute(sql.raw('drop index "tasks_board_key"'));
+    // Written while the index was missing: two tasks of one column at the same position.
+    await db.execute(sql`
+      insert into tasks (user_id, title, status, position, created_at)
+      values (${user.id}::uuid, 'older', 'pending', 'm', now() - interval '1 minute'),
+             (${user.id}::uuid, 'newer', 'pending', 'm', now()),
+             (${user.id}::uuid, 'other column', 'completed', 'm', now())`);
+    const out = await ensureTaskIndexes(db, { concurrently: driver === 'postgres' });
+    expect(out.built).toEqual(['tasks_board_key']);
+    const unique = rowsOf(
+      await db.execute(
+        sql.raw(`select i.indisunique as u, i.indisvalid as v from pg_index i join pg_class c on c.oid = i.indexrelid
+                 where c.relname = 'tasks_board_key'`),
+      ),
+    );
+    expect(unique).toEqual([{ u: true, v: true }]);
+    const tasks = rowsOf(
+      await db.execute(sql`select title, position from tasks where user_id = ${user.id}::uuid order by title`),
+    );
+    expect(tasks).toEqual([
+      { title: 'newer', position: null },
+      { title: 'older', position: 'm' },
+      { title: 'other column', position: 'm' },
+    ]);
   });
 });
 
