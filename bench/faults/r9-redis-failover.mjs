@@ -39,7 +39,6 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import {
   apiEnv,
   apiOrError,
@@ -55,6 +54,7 @@ import {
   waitHttp,
 } from '../lib/util.mjs';
 import { ensurePackages, PgCluster } from './cluster.mjs';
+import { smtpSink } from './smtp-sink.mjs';
 
 const DIST = process.env.FAULTS_API_DIST ? path.resolve(process.env.FAULTS_API_DIST) : path.join(ROOT, 'apps/api/dist');
 const SERVER = path.join(DIST, 'server.js');
@@ -145,31 +145,13 @@ async function register(base, tag) {
 }
 
 /** SMTP sink: reset mails ("Reset your password") counted by recipient, with their arrival time. */
-async function smtpSink() {
+async function resetMailSink() {
   const mails = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const subject = /^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '';
-        if (/reset your password/i.test(subject))
-          for (const rcpt of session.envelope.rcptTo)
-            mails.push({ to: rcpt.address.toLowerCase(), t: performance.now() });
-        callback();
-      });
-    },
+  const sink = await smtpSink((mail, accept) => {
+    if (/reset your password/i.test(mail.subject)) for (const to of mail.to) mails.push({ to, t: performance.now() });
+    accept();
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `smtp://127.0.0.1:${server.server.address().port}`,
-    mails,
-    close: () => new Promise((r) => server.close(r)),
-  };
+  return { ...sink, mails };
 }
 
 /** Reset mails an API sent itself (the queue refused the job): its DATA_DIR/outbox, by recipient. */
@@ -268,7 +250,7 @@ async function main() {
       PLANT === 'plain-url'
         ? { REDIS_URL: `redis://${master0}/0` }
         : { REDIS_SENTINELS: SENTINELS, REDIS_MASTER_NAME: MASTER_NAME };
-    sink = await smtpSink();
+    sink = await resetMailSink();
     const common = { DATABASE_URL: cluster.url, REDIS_KEY_PREFIX: 'pt-r9:', ...redisEnv };
     // Migrations once, by a first instance.
     const mig = start('r9-migrate', process.execPath, [SERVER], {

@@ -21,7 +21,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import {
   API_SERVER,
   apiEnv,
@@ -40,6 +39,7 @@ import {
 } from '../lib/util.mjs';
 import { ensurePackages, Nginx, PgCluster, Redis } from './cluster.mjs';
 import { plantedFaults } from './plants.mjs';
+import { smtpSink } from './smtp-sink.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // FAULTS_API_DIST=<dir>: run the suite against another build's dist/ (e.g. an older commit's, to show a gate
@@ -881,48 +881,31 @@ async function r4(cluster, redis) {
 }
 
 /**
- * A local SMTP sink (smtp-server). Reminder mails ("Due soon: r5-…") are counted when the sink answers 250; at the
+ * R5's SMTP sink (smtp-sink.mjs). Reminder mails ("Due soon: r5-…") are counted when the sink answers 250; at the
  * reminder counts in `holdAt` it holds the next one without answering (the worker is inside SMTP DATA, mid-job)
  * and calls onHold, which kills the worker. Other mail (address verification) is accepted and not counted.
  */
-async function smtpSink({ holdAt, onHold }) {
+async function reminderSink({ holdAt, onHold }) {
   const delivered = []; // { subject, messageId }
   const holds = [...holdAt];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const subject = /^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '';
-        const messageId = /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim();
-        if (!subject.startsWith('Due soon: r5-')) return callback();
-        if (holds.length && delivered.length >= holds[0]) {
-          holds.shift();
-          // No answer: the connection dies with the worker (or, when onHold says so, it is answered after all).
-          Promise.resolve(onHold({ subject, messageId, delivered: delivered.length })).then((answer) => {
-            if (answer === 'keep') delivered.push({ subject, messageId });
-            if (answer === 'release') {
-              delivered.push({ subject, messageId });
-              callback();
-            }
-          });
-          return;
+  const sink = await smtpSink(({ subject, messageId }, accept) => {
+    if (!subject.startsWith('Due soon: r5-')) return accept();
+    if (holds.length && delivered.length >= holds[0]) {
+      holds.shift();
+      // No answer: the connection dies with the worker (or, when onHold says so, it is answered after all).
+      Promise.resolve(onHold({ subject, messageId, delivered: delivered.length })).then((answer) => {
+        if (answer === 'keep') delivered.push({ subject, messageId });
+        if (answer === 'release') {
+          delivered.push({ subject, messageId });
+          accept();
         }
-        delivered.push({ subject, messageId });
-        callback();
       });
-    },
+      return;
+    }
+    delivered.push({ subject, messageId });
+    accept();
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `smtp://127.0.0.1:${server.server.address().port}`,
-    delivered,
-    close: () => new Promise((r) => server.close(r)),
-  };
+  return { ...sink, delivered };
 }
 
 async function r5(cluster, redis) {
@@ -953,7 +936,7 @@ async function r5(cluster, redis) {
   let worker;
   let kills = 0;
   const atKill = [];
-  const sink = await smtpSink({
+  const sink = await reminderSink({
     holdAt: HOLD_AT,
     onHold: async ({ delivered }) => {
       if (planted('r5-nokill')) return 'release';
