@@ -50,6 +50,20 @@ export function rawExecutor(db: DbOrTx): RawExecutor {
   return run;
 }
 
+/**
+ * A raw executor for any handle: the long-lived handle's own, or for a transaction the same statement through the
+ * transaction's Drizzle session in array mode (rows as arrays in column order, as the raw executors give them). A
+ * transaction's statements are not named (not prepared).
+ */
+export function executorOf(db: DbOrTx): RawExecutor {
+  const run = rawExecutors.get(db);
+  if (run) return run;
+  return async (statement, params) =>
+    (await db._.session
+      .prepareQuery({ sql: statement.text, params }, undefined, undefined, true, (rows) => rows)
+      .execute()) as unknown[][];
+}
+
 /** The raw executor of a long-lived handle, or undefined for a transaction handle (which keeps Drizzle's path). */
 export function rawExecutorOf(db: DbOrTx): RawExecutor | undefined {
   return rawExecutors.get(db);

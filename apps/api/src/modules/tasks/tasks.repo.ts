@@ -6,7 +6,7 @@
 import type { Task } from '@primetrade/shared';
 import { and, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { type DbOrTx, rawExecutor } from '../../infra/db/client';
+import { type DbOrTx, executorOf, rawExecutor } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
 import { BOARD_KEY } from './tasks.board.repo';
 import {
@@ -220,17 +220,19 @@ export type PatchTarget = OwnedTask & { role: string | null; lastPosition: strin
  * What a PATCH decides on, in ONE query without a lock (bench P17): the live task by id, its creator, the caller's
  * role in its project (project_members' primary key; null: not a member) and, when `toStatus` names another
  * column, that column's last placed position (the end a moved task goes to; tasks_board_key, as endKey reads it).
- * The write that follows is guarded by the version read here (updateTaskWithActivity).
+ * The write that follows is guarded by the version read here (updateTaskWithActivity). `lock`: FOR UPDATE of the
+ * task's row (a board move, inside its transaction after the column lock).
  */
 export async function findTaskForPatch(
   db: DbOrTx,
   id: string,
   userId: string,
   toStatus: string | null,
+  lock = false,
 ): Promise<PatchTarget | null> {
   // The outer row's columns are spelt qualified (`tasks.`): drizzle writes a column of a one-table select bare, and
   // a bare name inside a subquery means the subquery's own table.
-  const rows = (await db
+  const query = db
     .select({
       ...taskColumns,
       ownerId: tasks.userId,
@@ -246,7 +248,9 @@ export async function findTaskForPatch(
                order by ${BOARD_KEY} desc limit 1) end`,
     })
     .from(tasks)
-    .where(and(eq(tasks.id, id), live))) as PatchTarget[];
+    .where(and(eq(tasks.id, id), live))
+    .$dynamic();
+  const rows = (await (lock ? query.for('update') : query)) as PatchTarget[];
   return rows[0] ?? null;
 }
 
@@ -310,7 +314,7 @@ export async function updateTaskWithActivity(
   });
   if (withPosition) values.push(set.position);
   if (completedAt === 'now') values.push(current.completedAt ? current.completedAt.toISOString() : null);
-  const rows = await rawExecutor(db)(patchStatement(fields, completedAt, withPosition), [
+  const rows = await executorOf(db)(patchStatement(fields, completedAt, withPosition), [
     current.ownerId,
     current.id,
     current.version,

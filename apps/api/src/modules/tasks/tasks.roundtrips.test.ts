@@ -21,6 +21,8 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
 const WRITE_MAX = 2;
+/** BEGIN, the column lock, the task (locked) with the caller's role, the neighbour, the write with its history, COMMIT. */
+const MOVE_MAX = 6;
 const DRAIN_MAX = 4;
 /**
  * The webhooks dispatcher's claim: a drain's commit kicks the dispatch job, which then runs on its own (its
@@ -114,6 +116,32 @@ describe.skipIf(postgres.length === 0).each(postgres)('round trips of task write
       expect(sent.length).toBeGreaterThan(WRITE_MAX);
     } finally {
       writes.quickUpdate = quick;
+    }
+  });
+
+  it(`a board move (PATCH {status, before}) takes at most ${MOVE_MAX} statements, ${MOVE_MAX - 2} under the column lock`, async () => {
+    const a = (await post(alice, { title: 'card a', status: 'in_progress' })).json().data;
+    const b = (await post(alice, { title: 'card b' })).json().data;
+    let res: Awaited<ReturnType<typeof patch>> | undefined;
+    const sent = await count(async () => {
+      res = await patch(b.id, { status: 'in_progress', before: a.id });
+    });
+    expect(res?.statusCode, res?.body).toBe(200);
+    expect(res?.json().data).toMatchObject({ status: 'in_progress', version: 2 });
+    expect(res?.json().data.position < a.position).toBe(true);
+    expect(sent.length, sent.join('\n')).toBeLessThanOrEqual(MOVE_MAX);
+    // Planted fault: the general path (role, update and history as separate statements, the audience after).
+    const writes = ctx.modules.tasks.service.writes as unknown as { boardMove: (...a: unknown[]) => unknown };
+    const move = writes.boardMove;
+    writes.boardMove = async () => undefined;
+    try {
+      const general = await count(async () => {
+        res = await patch(b.id, { after: a.id });
+      });
+      expect(res?.statusCode, res?.body).toBe(200);
+      expect(general.length).toBeGreaterThan(MOVE_MAX);
+    } finally {
+      writes.boardMove = move;
     }
   });
 

@@ -112,6 +112,11 @@ const QUICK_SKIPS = [
 export const quickPatchable = (patch: PatchTaskBody): boolean =>
   QUICK_SKIPS.every((k) => (patch as Record<string, unknown>)[k] === undefined);
 
+/** A board move within its project that the move path takes (TaskWrites.boardMove): a quick PATCH but for its place. */
+const MOVE_SKIPS = QUICK_SKIPS.filter((k) => k !== 'position' && k !== 'before' && k !== 'after');
+export const movePatchable = (patch: PatchTaskBody): boolean =>
+  movesOnBoard(patch) && MOVE_SKIPS.every((k) => (patch as Record<string, unknown>)[k] === undefined);
+
 const replayed = (stored: StoredResponse): CreateResult => ({
   status: stored.status,
   body: stored.body as CreateResult['body'],
@@ -211,6 +216,13 @@ export class TaskWrites {
       if (quick) {
         if (quick.changed) await this.deps.afterWrite(userId, [quick.task.projectId], quick.members);
         return { task: quick.task, etag: etagOf(quick.task.id, quick.task.version) };
+      }
+    }
+    if (movePatchable(patch)) {
+      const moved = await withBoardRetry(() => this.boardMove(userId, id, patch, opts.ifMatch));
+      if (moved) {
+        if (moved.changed) await this.deps.afterWrite(userId, [moved.task.projectId], moved.members);
+        return { task: moved.task, etag: etagOf(moved.task.id, moved.task.version) };
       }
     }
     const { policy } = this.deps;
@@ -313,6 +325,53 @@ export class TaskWrites {
       actorId: userId,
     });
     return task ? { task, changed: true, members: current.members } : undefined;
+  }
+
+  /**
+   * A board move within the task's project (movePatchable; bench P14): the column lock is held from the first
+   * statement to COMMIT, so every round trip under it counts once per mover queued on the column. Four statements
+   * in the transaction instead of seven: the target column's lock (lockLikelyColumn), the task FOR UPDATE with the
+   * caller's role and the project's members (findTaskForPatch), the neighbour read under the lock (boardPosition),
+   * and the change with its history/outbox row (updateTaskWithActivity) — the general path's separate role check,
+   * UPDATE and history INSERT, and its audience query after COMMIT, are folded in. The same decisions as the
+   * general path (404, 403, If-Match → 412, recurrence rule). Undefined when the move completes a recurring
+   * occurrence: the general path creates the next one.
+   */
+  private async boardMove(
+    userId: string,
+    id: string,
+    patch: PatchTaskBody,
+    ifMatch: string | undefined,
+  ): Promise<{ task: Task; changed: boolean; members: string[] } | undefined> {
+    const { db, policy } = this.deps;
+    return db.transaction(async (tx) => {
+      await lockLikelyColumn(tx, id, patch);
+      const current = await findTaskForPatch(tx, id, userId, null, true);
+      if (!current) throw notFound('Task');
+      policy.decide(current.role as Parameters<ProjectPolicy['decide']>[0], 'write', 'Task');
+      if (ifMatch !== undefined) checkIfMatch(ifMatch, current);
+      const next = applyPatch(current, patch);
+      checkRecurrence(next.recurrence, next.dueDate);
+      const set: Partial<TaskWrite> & { position?: string | null } = changedSet(current, next);
+      const completedAt = set.completedAt === null ? null : current.completedAt;
+      if (set.completedAt === 'now' && completesOccurrence(current, { ...current, ...next, status: 'completed' })) {
+        return undefined;
+      }
+      const to = { projectId: current.projectId, status: set.status ?? current.status };
+      const position = await boardPosition(tx, current, to, patch);
+      if (position !== undefined) set.position = position;
+      if (Object.keys(set).length === 0) return { task: toDto(current), changed: false, members: current.members };
+      // The row as the write leaves it, for its history entry; completedAt 'now' is added by the statement.
+      const after: TaskRecord = { ...current, ...next, completedAt, position: set.position ?? current.position };
+      const task = await updateTaskWithActivity(tx, current, set, {
+        type: activityType(current, after),
+        changes: diff(current, after),
+        actorId: userId,
+      });
+      // The row is locked: it cannot have changed or gone since it was read.
+      if (!task) throw new Error('a locked task did not match its own version');
+      return { task, changed: true, members: current.members };
+    });
   }
 
   async remove(userId: string, id: string, opts: { ifMatch?: string | undefined } = {}): Promise<void> {
