@@ -5,7 +5,7 @@
  * its history row (the outbox entry) in the same transaction; `afterWrite` runs once it has committed.
  */
 import { type BulkBody, type CreateTaskBody, type PatchTaskBody, shiftReminders, type Task } from '@primetrade/shared';
-import type { Db } from '../../infra/db/client';
+import type { Db, DbOrTx } from '../../infra/db/client';
 import { allows, type ProjectPolicy } from '../projects';
 import { hit, type LimitResult, type RateLimitStore } from '../../infra/rate-limit';
 import { conflict, forbidden, notFound, rateLimited } from '../../lib/errors';
@@ -39,6 +39,7 @@ import {
   insertTasks,
   moveSubtasks,
   moveTaskComments,
+  type PatchTarget,
   type OwnedTask,
   restoreSubtasks,
   softDeleteSubtasks,
@@ -111,6 +112,30 @@ const QUICK_SKIPS = [
 ] as const;
 export const quickPatchable = (patch: PatchTaskBody): boolean =>
   QUICK_SKIPS.every((k) => (patch as Record<string, unknown>)[k] === undefined);
+
+/** The columns a PATCH writes (only the changed ones), and the board position the server gives it. */
+type PatchSet = Partial<TaskWrite> & { position?: string | null };
+
+/** The row as a PATCH leaves it, for its history entry (completedAt 'now' is the statement's clock). */
+const patchedRow = (current: TaskRecord, next: Fields, set: PatchSet): TaskRecord => ({
+  ...current,
+  ...next,
+  completedAt: set.completedAt === null ? null : current.completedAt,
+});
+
+/** True when the PATCH completes a recurring occurrence: the general path creates the next one in its transaction. */
+const completesRecurring = (current: TaskRecord, next: Fields, set: PatchSet): boolean =>
+  set.completedAt === 'now' && completesOccurrence(current, { ...patchedRow(current, next, set), status: 'completed' });
+
+/** The change and its history/outbox row in one statement (updateTaskWithActivity); null when no row matched. */
+function writeWithHistory(db: DbOrTx, userId: string, current: PatchTarget, next: Fields, set: PatchSet) {
+  const after = patchedRow(current, next, set);
+  return updateTaskWithActivity(db, current, set, {
+    type: activityType(current, after),
+    changes: diff(current, after),
+    actorId: userId,
+  });
+}
 
 /** A board move within its project that the move path takes (TaskWrites.boardMove): a quick PATCH but for its place. */
 const MOVE_SKIPS = QUICK_SKIPS.filter((k) => k !== 'position' && k !== 'before' && k !== 'after');
@@ -302,29 +327,32 @@ export class TaskWrites {
     patch: PatchTaskBody,
     ifMatch: string | undefined,
   ): Promise<{ task: Task; changed: boolean; members: string[] } | undefined> {
-    const { db, policy } = this.deps;
-    const current = await findTaskForPatch(db, id, userId, patch.status ?? null);
-    if (!current) throw notFound('Task');
-    policy.decide(current.role as Parameters<ProjectPolicy['decide']>[0], 'write', 'Task');
-    if (ifMatch !== undefined) checkIfMatch(ifMatch, current);
-    const next = applyPatch(current, patch);
-    checkRecurrence(next.recurrence, next.dueDate);
-    const set: Partial<TaskWrite> & { position?: string | null } = changedSet(current, next);
+    const { db } = this.deps;
+    const { current, next, set } = this.decidePatch(
+      await findTaskForPatch(db, id, userId, patch.status ?? null),
+      patch,
+      ifMatch,
+    );
     if (Object.keys(set).length === 0) return { task: toDto(current), changed: false, members: current.members };
-    // The row as the write will leave it, for its history entry; completedAt 'now' is added by the statement.
-    const after: TaskRecord = {
-      ...current,
-      ...next,
-      completedAt: set.completedAt === null ? null : current.completedAt,
-    };
-    if (set.completedAt === 'now' && completesOccurrence(current, { ...after, status: 'completed' })) return undefined;
+    if (completesRecurring(current, next, set)) return undefined;
     if (set.status !== undefined) set.position = generateKeyBetween(current.lastPosition, null) + randomTail();
-    const task = await updateTaskWithActivity(db, current, set, {
-      type: activityType(current, after),
-      changes: diff(current, after),
-      actorId: userId,
-    });
+    const task = await writeWithHistory(db, userId, current, next, set);
     return task ? { task, changed: true, members: current.members } : undefined;
+  }
+
+  /**
+   * What the quick and move paths decide on the task they read (null: 404), as the general path does: 404 for a
+   * non-member, 403 for a viewer, If-Match → 412, the patch applied and its recurrence rule checked; the columns
+   * the patch changes.
+   */
+  private decidePatch(found: PatchTarget | null, patch: PatchTaskBody, ifMatch: string | undefined) {
+    if (!found) throw notFound('Task');
+    this.deps.policy.decide(found.role as Parameters<ProjectPolicy['decide']>[0], 'write', 'Task');
+    if (ifMatch !== undefined) checkIfMatch(ifMatch, found);
+    const next = applyPatch(found, patch);
+    checkRecurrence(next.recurrence, next.dueDate);
+    const set: PatchSet = changedSet(found, next);
+    return { current: found, next, set };
   }
 
   /**
@@ -343,31 +371,19 @@ export class TaskWrites {
     patch: PatchTaskBody,
     ifMatch: string | undefined,
   ): Promise<{ task: Task; changed: boolean; members: string[] } | undefined> {
-    const { db, policy } = this.deps;
-    return db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       await lockLikelyColumn(tx, id, patch);
-      const current = await findTaskForPatch(tx, id, userId, null, true);
-      if (!current) throw notFound('Task');
-      policy.decide(current.role as Parameters<ProjectPolicy['decide']>[0], 'write', 'Task');
-      if (ifMatch !== undefined) checkIfMatch(ifMatch, current);
-      const next = applyPatch(current, patch);
-      checkRecurrence(next.recurrence, next.dueDate);
-      const set: Partial<TaskWrite> & { position?: string | null } = changedSet(current, next);
-      const completedAt = set.completedAt === null ? null : current.completedAt;
-      if (set.completedAt === 'now' && completesOccurrence(current, { ...current, ...next, status: 'completed' })) {
-        return undefined;
-      }
+      const { current, next, set } = this.decidePatch(
+        await findTaskForPatch(tx, id, userId, null, true),
+        patch,
+        ifMatch,
+      );
+      if (completesRecurring(current, next, set)) return undefined;
       const to = { projectId: current.projectId, status: set.status ?? current.status };
       const position = await boardPosition(tx, current, to, patch);
       if (position !== undefined) set.position = position;
       if (Object.keys(set).length === 0) return { task: toDto(current), changed: false, members: current.members };
-      // The row as the write leaves it, for its history entry; completedAt 'now' is added by the statement.
-      const after: TaskRecord = { ...current, ...next, completedAt, position: set.position ?? current.position };
-      const task = await updateTaskWithActivity(tx, current, set, {
-        type: activityType(current, after),
-        changes: diff(current, after),
-        actorId: userId,
-      });
+      const task = await writeWithHistory(tx, userId, current, next, set);
       // The row is locked: it cannot have changed or gone since it was read.
       if (!task) throw new Error('a locked task did not match its own version');
       return { task, changed: true, members: current.members };
