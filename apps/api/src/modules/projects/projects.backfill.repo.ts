@@ -96,8 +96,8 @@ export async function enforceProjectIdNotNull(db: DbOrTx): Promise<void> {
 
 /**
  * The tasks indexes that lead with project_id, tasks_id_key and tasks_board_key (migrations 0014, 0017 and 0019
- * build them in the migration only while the table is small): name → what follows `ON "tasks"`. The same definitions as the
- * migrations and schema/tasks.ts.
+ * build them in the migration only while the table is small): name → what follows `ON "tasks"`. The same
+ * definitions as the migrations and schema/tasks.ts.
  */
 export const TASK_INDEXES: Readonly<Record<string, string>> = {
   tasks_id_key: `USING btree ("id")`,
