@@ -5,7 +5,7 @@ import { isDependencyDown } from './errors';
 import { freshPostgres } from '../../test/context';
 import Fastify from 'fastify';
 import errorsPlugin from '../../plugins/errors';
-import { openPglite, openPostgres } from './client';
+import { openPglite, openPostgres, rawExecutor } from './client';
 
 const url = testConfig().testDatabaseUrl;
 
@@ -113,6 +113,55 @@ describe('PGlite', () => {
       expect(timerAt).toBeLessThan(allDone / 2);
       // Statements still run in order, each to completion.
       expect(finished).toEqual([...finished].sort((a, b) => a - b));
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("runs a named statement parsed once, recovers from its error, and never inside another caller's transaction", async () => {
+    const database = await openPglite(undefined, testConfig().testPgliteTemplate);
+    try {
+      const run = rawExecutor(database.db);
+      const client = database.pglite as NonNullable<typeof database.pglite>;
+      const cast = { name: 'zz_cast', text: 'select $1::int + 1 as n, $2::uuid[] as ids' };
+      const ids = ['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'];
+      expect(await run(cast, [1, ids])).toEqual([[2, ids]]);
+      // A bad value fails with PostgreSQL's code, and the session is usable again (the Sync went with it).
+      await expect(run(cast, ['x', ids])).rejects.toMatchObject({ code: '22P02' });
+      expect(await run(cast, [41, []])).toEqual([[42, []]]);
+      const prepared = await client.query<{ n: number }>(
+        `select count(*)::int as n from pg_prepared_statements where name = 'zz_cast'`,
+      );
+      expect(prepared.rows).toEqual([{ n: 1 }]);
+
+      // Another caller's open transaction: the named read waits for it and never sees its uncommitted row (held by
+      // the statement queue and PGlite's transaction lock; with neither, this part fails).
+      await client.exec('create table zz_named (n int)');
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let inserted = () => {};
+      const insertedYet = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const tx = database.db.transaction(async (t) => {
+        await t.execute(sql`insert into zz_named values (1)`);
+        inserted();
+        await gate;
+        await t.execute(sql`insert into zz_named values (2)`);
+      });
+      await insertedYet;
+      let seen: unknown;
+      const read = run({ name: 'zz_count', text: 'select count(*)::int from zz_named' }, []).then((rows) => {
+        seen = rows;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toBeUndefined();
+      release();
+      await tx;
+      await read;
+      expect(seen).toEqual([[2]]);
     } finally {
       await database.close();
     }
