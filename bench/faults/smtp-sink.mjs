@@ -21,6 +21,11 @@ export async function smtpSink(onMail) {
       });
     },
   });
+  // A client killed mid-session (R5 SIGKILLs the worker inside SMTP DATA) resets its connection: smtp-server emits
+  // that on the server, and unhandled it ended the whole fault run (ECONNRESET, a CI run of 2026-12-06).
+  server.on('error', (err) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') console.error(`smtp sink: ${err.message}`);
+  });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `smtp://127.0.0.1:${server.server.address().port}`,
