@@ -165,6 +165,16 @@ describe.each(drivers().filter((d) => d === 'postgres'))(
       return false;
     }
 
+    /** Wait until an index of that name is in the catalogue (seen from another session: committed). */
+    async function inCatalogue(name: string): Promise<boolean> {
+      for (let i = 0; i < 400; i++) {
+        const r = await admin.query(`select 1 from pg_class where relname = $1 and relkind = 'i'`, [name]);
+        if (r.rowCount) return true;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return false;
+    }
+
     /** An INSERT into tasks that gives up after 300 ms of waiting for a lock: the answer, or the error. */
     async function insertWithLockTimeout(): Promise<string> {
       try {
@@ -208,6 +218,9 @@ describe.each(drivers().filter((d) => d === 'postgres'))(
           (e: Error) => e.message,
         );
         expect(await buildRunning()).toBe(true);
+        // The progress row appears as the command starts, before its first transaction has committed the
+        // catalogue entry; a cancel then leaves no index at all. Wait for the entry (phase 1 committed).
+        expect(await inCatalogue(SLOW)).toBe(true);
         await admin.query(
           `select pg_cancel_backend(pid) from pg_stat_progress_create_index where relid = 'tasks'::regclass`,
         );
