@@ -17,42 +17,55 @@ export const BOARD_KEY = sql`(coalesce(position, '~' || id::text) collate "C")`;
 const column = (projectId: string, status: string): SQL =>
   and(eq(tasks.projectId, projectId), eq(tasks.status, status as 'pending'), isNull(tasks.deletedAt)) as SQL;
 
+/** How a transaction holds a column: `shared` to write one task's position, `exclusive` to renumber the column. */
+export type ColumnLockMode = 'shared' | 'exclusive';
+
 /**
- * The columns whose lock a transaction holds (advisory transaction locks are re-entrant, but asking again is a
- * round trip under the lock: P14). Keyed by the transaction's handle; a retried move is a new transaction.
+ * The columns whose lock a transaction holds, and how (advisory transaction locks are re-entrant, but asking again
+ * is a round trip: P14). Keyed by the transaction's handle; a retried move is a new transaction.
  */
-const held = new WeakMap<object, Set<string>>();
+const held = new WeakMap<object, Map<string, ColumnLockMode>>();
 const columnKey = (projectId: string, status: string) => `${projectId.toLowerCase()}:${status}`;
-function markHeld(tx: DbOrTx, projectId: string, status: string): void {
-  const set = held.get(tx) ?? new Set<string>();
-  held.set(tx, set);
-  set.add(columnKey(projectId, status));
+function markHeld(tx: DbOrTx, projectId: string, status: string, mode: ColumnLockMode): void {
+  const map = held.get(tx) ?? new Map<string, ColumnLockMode>();
+  held.set(tx, map);
+  if (map.get(columnKey(projectId, status)) !== 'exclusive') map.set(columnKey(projectId, status), mode);
 }
 
 /** The lock's key, spelt once: 'board:<project uuid, canonical>:<status>'. */
-const LOCK_OF = (projectId: SQL, status: SQL) =>
-  sql`pg_advisory_xact_lock(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;
+const LOCK_OF = (projectId: SQL, status: SQL, mode: ColumnLockMode) =>
+  sql`${sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock')}(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;
 
 /**
- * Serialise every position write into one column (moves, rebalancing) for the rest of the transaction: a
- * transaction-scoped advisory lock on the column's (project, status). Re-entrant within a transaction, and not
- * asked again once this transaction holds it.
+ * A column's transaction-scoped advisory lock on its (project, status), held to COMMIT. Moves take it shared: they
+ * run side by side, and two that choose the same key meet on tasks_board_key (the second fails and is retried with
+ * a fresh read). Renumbering a column takes it exclusive: no move reads or writes the column meanwhile. Not asked
+ * again once this transaction holds it in that mode (or exclusive); a shared holder asking for exclusive waits for
+ * the other holders (two such upgrades deadlock, and PostgreSQL aborts one: retried, withBoardRetry).
  */
-export async function lockColumn(tx: DbOrTx, projectId: string, status: string): Promise<void> {
-  if (held.get(tx)?.has(columnKey(projectId, status))) return;
-  await tx.execute(sql`select ${LOCK_OF(sql`${projectId}::uuid`, sql`${status}::text`)}`);
-  markHeld(tx, projectId, status);
+export async function lockColumn(
+  tx: DbOrTx,
+  projectId: string,
+  status: string,
+  mode: ColumnLockMode = 'shared',
+): Promise<void> {
+  const has = held.get(tx)?.get(columnKey(projectId, status));
+  if (has === 'exclusive' || has === mode) return;
+  await tx.execute(sql`select ${LOCK_OF(sql`${projectId}::uuid`, sql`${status}::text`, mode)}`);
+  markHeld(tx, projectId, status, mode);
 }
 
 /**
- * Lock the column a move of task `id` most likely lands in — `projectId`/`status` where the patch names them, the
- * task's own otherwise — in ONE statement (reading the task's column and locking it). Nothing when the task is gone.
+ * Lock (in `mode`) the column a move of task `id` most likely lands in — `projectId`/`status` where the patch names
+ * them, the task's own otherwise — in ONE statement (reading the task's column and locking it). Nothing when the
+ * task is gone.
  */
 export async function lockTaskColumn(
   tx: DbOrTx,
   id: string,
   projectId: string | undefined,
   status: string | undefined,
+  mode: ColumnLockMode,
 ): Promise<void> {
   const project = sql`coalesce(${projectId ?? null}::uuid, ${tasks.projectId})`;
   const column = sql`coalesce(${status ?? null}::text, ${tasks.status}::text)`;
@@ -60,12 +73,37 @@ export async function lockTaskColumn(
     .select({
       projectId: sql<string>`(${project})::text`,
       status: sql<string>`${column}`,
-      locked: sql`${LOCK_OF(project, column)}`,
+      locked: sql`${LOCK_OF(project, column, mode)}`,
     })
     .from(tasks)
     .where(and(eq(tasks.id, id), isNull(tasks.deletedAt), sql`${project} is not null`));
   const row = rows[0];
-  if (row) markHeld(tx, row.projectId, row.status);
+  if (row) markHeld(tx, row.projectId, row.status, mode);
+}
+
+/** For a statement that reads the moved task (findTaskForPatch): the neighbour as neighbourWithAdjacent reads it, as one JSON value (null: no such task). */
+export function neighbourSelect(id: string, except: string, side: 'below' | 'above'): SQL {
+  return sql`(select row_to_json(q) from (${neighbourQuery(id, except, side)}) q)`;
+}
+
+/** What neighbourSelect's JSON or neighbourQuery's row says, as a Neighbour. */
+export function toNeighbour(row: NeighbourRow | null | undefined): (Neighbour & { adjacent: string | null }) | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    status: row.status,
+    position: row.position,
+    adjacent: row.position === null ? null : row.adjacent,
+  };
+}
+
+export interface NeighbourRow {
+  id: string;
+  project_id: string | null;
+  status: string;
+  position: string | null;
+  adjacent: string | null;
 }
 
 export interface Neighbour {
@@ -87,17 +125,7 @@ export async function neighbourWithAdjacent(
   side: 'below' | 'above',
 ): Promise<(Neighbour & { adjacent: string | null }) | null> {
   const rows = await db.execute(neighbourQuery(id, except, side));
-  const row = rowsOf(rows)[0] as
-    | { id: string; project_id: string | null; status: string; position: string | null; adjacent: string | null }
-    | undefined;
-  if (!row) return null;
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    status: row.status,
-    position: row.position,
-    adjacent: row.position === null ? null : row.adjacent,
-  };
+  return toNeighbour(rowsOf(rows)[0] as NeighbourRow | undefined);
 }
 
 /** neighbourWithAdjacent's statement (tests EXPLAIN it): the adjacent key is one step of tasks_board_key. */
@@ -163,7 +191,8 @@ export async function columnIds(tx: DbOrTx, projectId: string, status: string): 
 }
 
 /**
- * Give a column's tasks the keys given, in one transaction, under the column lock: first every position of the
+ * Give a column's tasks the keys given, in one transaction, under the column's exclusive lock (the caller takes
+ * it before reading the ids): first every position of the
  * column is cleared (so no intermediate row collides with an old key in the unique index), then each gets its
  * key (one statement over unnest). Versions do not change: the order is the same, only its keys are shorter.
  */

@@ -5,12 +5,15 @@
  * task changing column without neighbours at the end of the column, and renumbers a column when a key grows past
  * REBALANCE_AT characters.
  *
- * Concurrency: every position write into a column (a move, a rebalance) holds the column's transaction-scoped
- * advisory lock, taken BEFORE the moved task's row lock (a rebalance, which updates every row of the column under
- * that lock, can then never wait for a mover that waits for the lock), and reads its neighbours under it. The
- * unique index tasks_board_key (project_id, status, position) over live tasks is the guarantee: a creation (not
- * under the lock, to keep POST /tasks one statement) that collides with a concurrent write fails on it and is
- * retried with a fresh key, as is a move that meets such a creation (withBoardRetry).
+ * Concurrency: a move holds its target column's transaction-scoped advisory lock in SHARED mode, taken before the
+ * moved task's row lock, so moves of one column run side by side (bench P14: 8 movers on 2 columns used to queue
+ * on an exclusive lock). Two moves that read the same gap compute the same key (generateKeyBetween is
+ * deterministic), and the unique index tasks_board_key (project_id, status, position) over live tasks makes the
+ * second wait for the first and fail; it is retried with a fresh read (withBoardRetry), as is a creation (not under
+ * the lock, to keep POST /tasks one statement) that meets a concurrent write. A move that read a neighbour which
+ * another move then takes away lands where the neighbour was: the order of the two moves the other way round.
+ * Renumbering a column (a rebalance, placing unplaced tasks) takes the lock EXCLUSIVE, so no move reads or writes
+ * the column meanwhile.
  */
 import type { PatchTaskBody } from '@primetrade/shared';
 import { randomInt } from 'node:crypto';
@@ -18,6 +21,7 @@ import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import type { DbOrTx } from '../../infra/db/client';
 import { conflict, validation } from '../../lib/errors';
 import {
+  type ColumnLockMode,
   columnIds,
   lockColumn,
   lockTaskColumn,
@@ -46,12 +50,23 @@ export function isBoardRetryable(err: unknown): boolean {
   return false;
 }
 
-export async function withBoardRetry<T>(fn: () => Promise<T>): Promise<T> {
+/** Board writes run again after a collision or a deadlock, in this process (tests read it). */
+export const boardRetries = { count: 0 };
+
+/**
+ * Run a board write, again (a new transaction) after a collision or a deadlock. `lockMode` is how a move locks its
+ * column: shared the first time, exclusive after a collision — the moves that met on one gap then go one at a
+ * time instead of meeting again (8 moves before one card: one wins each shared round, all pass in the exclusive
+ * ones). Out of attempts, a collision is a 409 (the board changed meanwhile), never a 500.
+ */
+export async function withBoardRetry<T>(fn: (lockMode: ColumnLockMode) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await fn(attempt === 1 ? 'shared' : 'exclusive');
     } catch (err) {
-      if (attempt >= RETRIES || !isBoardRetryable(err)) throw err;
+      if (!isBoardRetryable(err)) throw err;
+      boardRetries.count++;
+      if (attempt >= RETRIES) throw conflict('The board changed meanwhile: reload it and try again');
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }
@@ -99,20 +114,31 @@ function validKey(key: string): boolean {
 }
 
 /**
- * Before the moved task's row lock: lock the column it will most likely land in (its target, as far as known) —
+ * Before the moved task's row lock: lock the column (in `mode`) it will most likely land in (its target, as far as known) —
  * one statement, reading the task's own column where the patch does not name it.
  */
-export async function lockLikelyColumn(tx: DbOrTx, id: string, patch: PatchTaskBody): Promise<void> {
+export async function lockLikelyColumn(
+  tx: DbOrTx,
+  id: string,
+  patch: PatchTaskBody,
+  mode: ColumnLockMode = 'shared',
+): Promise<void> {
   if (patch.projectId !== undefined && patch.status !== undefined) {
-    await lockColumn(tx, patch.projectId, patch.status);
+    await lockColumn(tx, patch.projectId, patch.status, mode);
     return;
   }
-  await lockTaskColumn(tx, id, patch.projectId, patch.status);
+  await lockTaskColumn(tx, id, patch.projectId, patch.status, mode);
 }
 
 /**
- * The position a PATCH gives the task (undefined: it keeps its own), computed under the target column's lock
- * (taken here; already held when lockLikelyColumn guessed right). `from` is the task's column now, `to` the one
+ * A neighbour already read with its adjacent key (`before` with the key under it, `after` with the key over it;
+ * null: no such live task), by the statement that read the moved task (findTaskForPatch's MoveRead).
+ */
+export type KnownNeighbours = Partial<Record<'before' | 'after', (Neighbour & { adjacent: string | null }) | null>>;
+
+/**
+ * The position a PATCH gives the task (undefined: it keeps its own), computed under the target column's lock in
+ * `mode` (taken here; already held when lockLikelyColumn guessed right). `from` is the task's column now, `to` the one
  * the patch puts it in.
  */
 export async function boardPosition(
@@ -120,12 +146,14 @@ export async function boardPosition(
   task: { id: string; projectId: string; status: string; position: string | null },
   to: { projectId: string; status: string },
   patch: PatchTaskBody,
+  mode: ColumnLockMode = 'shared',
+  known?: KnownNeighbours,
 ): Promise<string | undefined> {
   const changesColumn = task.projectId !== to.projectId || task.status !== to.status;
   if (!changesColumn && patch.position === undefined && patch.before === undefined && patch.after === undefined) {
     return undefined;
   }
-  await lockColumn(tx, to.projectId, to.status);
+  await lockColumn(tx, to.projectId, to.status, mode);
   if (patch.position !== undefined) {
     if (!validKey(patch.position)) throw validation([{ path: 'position', message: 'Not a valid sort key' }]);
     if (patch.position === task.position && !changesColumn) return undefined;
@@ -138,16 +166,18 @@ export async function boardPosition(
   // Each neighbour is read with the key next to it in the column (one statement each): `before` with the key
   // under it when it is the only one named, `after` with the key over it (the gap's other end, or the check that
   // the two named are still adjacent).
-  const read = () =>
+  // `known`: a neighbour the caller's statement already read (the first read only).
+  const read = (k?: KnownNeighbours) =>
     Promise.all([
       patch.before === undefined
         ? null
-        : checkedNeighbour(tx, 'before', patch.before, task.id, to, patch.after === undefined ? 'below' : null),
-      patch.after === undefined ? null : checkedNeighbour(tx, 'after', patch.after, task.id, to, 'above'),
+        : checkedNeighbour(tx, 'before', patch.before, task.id, to, patch.after === undefined ? 'below' : null, k),
+      patch.after === undefined ? null : checkedNeighbour(tx, 'after', patch.after, task.id, to, 'above', k),
     ]);
-  let [before, after] = await read();
+  let [before, after] = await read(known);
   if ((before && before.position === null) || (after && after.position === null)) {
     // An unplaced neighbour: place the whole column first (its order kept), then read the neighbours again.
+    await lockColumn(tx, to.projectId, to.status, 'exclusive');
     const ids = (await columnIds(tx, to.projectId, to.status)).filter((i) => i !== task.id);
     await renumberColumn(tx, to.projectId, to.status, ids, generateNKeysBetween(null, null, ids.length));
     [before, after] = await read();
@@ -179,9 +209,10 @@ async function checkedNeighbour(
   self: string,
   to: { projectId: string; status: string },
   side: 'below' | 'above' | null,
+  known: KnownNeighbours | undefined,
 ): Promise<Neighbour & { adjacent: string | null }> {
   if (id.toLowerCase() === self) throw badNeighbour(path, 'A task is not its own neighbour');
-  const n = await neighbourWithAdjacent(tx, id, self, side ?? 'below');
+  const n = known && path in known ? known[path] : await neighbourWithAdjacent(tx, id, self, side ?? 'below');
   if (!n || n.projectId !== to.projectId) throw badNeighbour(path, 'Not a task of the same project');
   if (n.status !== to.status) throw conflict('The neighbour named is no longer in that column: reload the board');
   return n;
@@ -198,7 +229,13 @@ async function rebalance(
   before: string | null,
   after: string | null,
 ): Promise<string> {
+  await lockColumn(tx, to.projectId, to.status, 'exclusive');
   const ids = (await columnIds(tx, to.projectId, to.status)).filter((i) => i !== self);
+  const named = before ?? after;
+  // Read under the shared lock, the neighbour may have left the column before this one was exclusive.
+  if (named !== null && !ids.includes(named)) {
+    throw conflict('The neighbour named is no longer in that column: reload the board');
+  }
   const slot = before ? ids.indexOf(before) : after ? ids.indexOf(after) + 1 : ids.length;
   const keys = generateNKeysBetween(null, null, ids.length + 1);
   const mine = keys.splice(slot, 1)[0] as string;

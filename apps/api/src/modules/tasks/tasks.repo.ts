@@ -8,7 +8,7 @@ import { and, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type DbOrTx, executorOf, rawExecutor } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
-import { BOARD_KEY } from './tasks.board.repo';
+import { BOARD_KEY, type NeighbourRow, neighbourSelect } from './tasks.board.repo';
 import {
   FIELD_NAMES,
   fromListRow,
@@ -214,21 +214,36 @@ export async function createTaskWithActivity(
 }
 
 /** A task for a PATCH: the row, its creator, the caller's role in its project, the target column's last position. */
-export type PatchTarget = OwnedTask & { role: string | null; lastPosition: string | null; members: string[] };
+export type PatchTarget = OwnedTask & {
+  role: string | null;
+  lastPosition: string | null;
+  members: string[];
+  /** With `move`: the neighbour named, as the move's statement read it (null: no such live task). */
+  neighbour?: NeighbourRow | null;
+};
+
+/**
+ * A board move's part of findTaskForPatch, in its transaction after its column lock (a statement of its own: this
+ * statement's snapshot must be taken under the lock): the row is read FOR UPDATE, and the neighbour named is read
+ * with the key next to it.
+ */
+export interface MoveRead {
+  neighbour?: { id: string; side: 'below' | 'above' } | undefined;
+}
 
 /**
  * What a PATCH decides on, in ONE query without a lock (bench P17): the live task by id, its creator, the caller's
  * role in its project (project_members' primary key; null: not a member) and, when `toStatus` names another
  * column, that column's last placed position (the end a moved task goes to; tasks_board_key, as endKey reads it).
- * The write that follows is guarded by the version read here (updateTaskWithActivity). `lock`: FOR UPDATE of the
- * task's row (a board move, inside its transaction after the column lock).
+ * The write that follows is guarded by the version read here (updateTaskWithActivity). `move` (a board move, in its
+ * transaction): the row FOR UPDATE and the neighbour in the same statement (MoveRead; bench P14).
  */
 export async function findTaskForPatch(
   db: DbOrTx,
   id: string,
   userId: string,
   toStatus: string | null,
-  lock = false,
+  move?: MoveRead,
 ): Promise<PatchTarget | null> {
   // The outer row's columns are spelt qualified (`tasks.`): drizzle writes a column of a one-table select bare, and
   // a bare name inside a subquery means the subquery's own table.
@@ -246,11 +261,14 @@ export async function findTaskForPatch(
               (select o.position from tasks o where o.project_id = ${sql.raw('tasks.project_id')}
                  and o.status = ${toStatus}::text and o.deleted_at is null and ${BOARD_KEY} < '~'::text
                order by ${BOARD_KEY} desc limit 1) end`,
+      neighbour: move?.neighbour
+        ? neighbourSelect(move.neighbour.id, id, move.neighbour.side)
+        : sql<NeighbourRow | null>`null::json`,
     })
     .from(tasks)
     .where(and(eq(tasks.id, id), live))
     .$dynamic();
-  const rows = (await (lock ? query.for('update') : query)) as PatchTarget[];
+  const rows = (await (move ? query.for('update') : query)) as PatchTarget[];
   return rows[0] ?? null;
 }
 

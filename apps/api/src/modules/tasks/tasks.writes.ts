@@ -11,7 +11,7 @@ import { hit, type LimitResult, type RateLimitStore } from '../../infra/rate-lim
 import { conflict, forbidden, notFound, rateLimited } from '../../lib/errors';
 import { RESTORE_DAYS } from './tasks.purge';
 import { boardPosition, endKey, lockLikelyColumn, movesOnBoard, randomTail, withBoardRetry } from './tasks.board';
-import { lockColumn } from './tasks.board.repo';
+import { type ColumnLockMode, lockColumn, toNeighbour } from './tasks.board.repo';
 import { checkAssignee, checkParent } from './tasks.links';
 import { generateKeyBetween } from 'fractional-indexing';
 import { completesOccurrence, createNextOccurrence } from './tasks.occurrences';
@@ -244,7 +244,7 @@ export class TaskWrites {
       }
     }
     if (movePatchable(patch)) {
-      const moved = await withBoardRetry(() => this.boardMove(userId, id, patch, opts.ifMatch));
+      const moved = await withBoardRetry((mode) => this.boardMove(userId, id, patch, opts.ifMatch, mode));
       if (moved) {
         if (moved.changed) await this.deps.afterWrite(userId, [moved.task.projectId], moved.members);
         return { task: moved.task, etag: etagOf(moved.task.id, moved.task.version) };
@@ -252,10 +252,10 @@ export class TaskWrites {
     }
     const { policy } = this.deps;
     const board = movesOnBoard(patch);
-    const run = () =>
+    const run = (mode: ColumnLockMode = 'shared') =>
       this.deps.db.transaction(async (tx) => {
         // A board move locks its target column before the task's row (tasks.board.ts, "Concurrency").
-        if (board) await lockLikelyColumn(tx, id, patch);
+        if (board) await lockLikelyColumn(tx, id, patch, mode);
         const current = await findTaskById(tx, id, true);
         if (!current) throw notFound('Task');
         // A member of the task's project with a write role (404 for a non-member, 403 for a viewer).
@@ -281,7 +281,8 @@ export class TaskWrites {
         if (set.assigneeId !== undefined) await checkAssignee(tx, policy, projectId, set.assigneeId);
         if (set.parentId !== undefined) await checkParent(tx, projectId, set.parentId, current);
         // Its place on the board (issue 15 item 4): from before/after/position, or the end of a new column.
-        const position = await boardPosition(tx, current, { projectId, status: set.status ?? current.status }, patch);
+        const column = { projectId, status: set.status ?? current.status };
+        const position = await boardPosition(tx, current, column, patch, mode);
         if (position !== undefined) set.position = position;
         if (Object.keys(set).length === 0) return { row: current, changed: false, projects: [] };
         const row = await updateTask(tx, current.ownerId, id, set);
@@ -356,10 +357,10 @@ export class TaskWrites {
   }
 
   /**
-   * A board move within the task's project (movePatchable; bench P14): the column lock is held from the first
-   * statement to COMMIT, so every round trip under it counts once per mover queued on the column. Four statements
-   * in the transaction instead of seven: the target column's lock (lockLikelyColumn), the task FOR UPDATE with the
-   * caller's role and the project's members (findTaskForPatch), the neighbour read under the lock (boardPosition),
+   * A board move within the task's project (movePatchable; bench P14): the column's shared lock is held from the
+   * first statement to COMMIT (tasks.board.ts, "Concurrency"). Four statements in the transaction instead of seven:
+   * the target column's lock (lockLikelyColumn), the task FOR UPDATE with the caller's role and the project's
+   * members (findTaskForPatch), the neighbour read under the lock (boardPosition),
    * and the change with its history/outbox row (updateTaskWithActivity) — the general path's separate role check,
    * UPDATE and history INSERT, and its audience query after COMMIT, are folded in. The same decisions as the
    * general path (404, 403, If-Match → 412, recurrence rule). Undefined when the move completes a recurring
@@ -370,17 +371,25 @@ export class TaskWrites {
     id: string,
     patch: PatchTaskBody,
     ifMatch: string | undefined,
+    mode: ColumnLockMode,
   ): Promise<{ task: Task; changed: boolean; members: string[] } | undefined> {
+    // The one neighbour named is read in the task's statement (both named: boardPosition reads them).
+    const named =
+      patch.after === undefined
+        ? patch.before === undefined
+          ? undefined
+          : { id: patch.before, side: 'below' as const }
+        : patch.before === undefined
+          ? { id: patch.after, side: 'above' as const }
+          : undefined;
     return this.deps.db.transaction(async (tx) => {
-      await lockLikelyColumn(tx, id, patch);
-      const { current, next, set } = this.decidePatch(
-        await findTaskForPatch(tx, id, userId, null, true),
-        patch,
-        ifMatch,
-      );
+      await lockLikelyColumn(tx, id, patch, mode);
+      const found = await findTaskForPatch(tx, id, userId, null, { neighbour: named });
+      const { current, next, set } = this.decidePatch(found, patch, ifMatch);
       if (completesRecurring(current, next, set)) return undefined;
       const to = { projectId: current.projectId, status: set.status ?? current.status };
-      const position = await boardPosition(tx, current, to, patch);
+      const known = named && { [named.side === 'below' ? 'before' : 'after']: toNeighbour(found?.neighbour) };
+      const position = await boardPosition(tx, current, to, patch, mode, known);
       if (position !== undefined) set.position = position;
       if (Object.keys(set).length === 0) return { task: toDto(current), changed: false, members: current.members };
       const task = await writeWithHistory(tx, userId, current, next, set);
