@@ -12,6 +12,7 @@
  * `P14 p50_ms=… p95_ms=… baseline_p95_ms=… ratio=… lost=… duplicated=…` and a JSON line last.
  *
  *   node bench/p14-board.mjs --pg postgres://postgres@127.0.0.1:5432/db [--tasks 1000] [--clients 8] [--moves 60]
+ *     [--cpu-prof DIR]
  *   node bench/p14-board.mjs '{"databaseUrl":"…"}'   (run.mjs)
  */
 import { createServer } from 'node:net';
@@ -25,6 +26,8 @@ const DATABASE_URL = jsonInput?.databaseUrl ?? arg('--pg', '');
 const TASKS = Number(jsonInput?.tasks ?? arg('--tasks', '1000'));
 const CLIENTS = Number(jsonInput?.clients ?? arg('--clients', '8'));
 const MOVES = Number(jsonInput?.moves ?? arg('--moves', '60'));
+/** `--cpu-prof DIR`: the API runs under `node --cpu-prof`, its profile written to DIR when it stops. */
+const CPU_PROF = arg('--cpu-prof', '');
 const BAR_MS = 50;
 const log = (...a) => console.error('[P14]', ...a);
 
@@ -45,7 +48,8 @@ async function main() {
   onExitCleanup();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = await startApi('p14-api', port, { DATABASE_URL });
+  const nodeArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  const server = await startApi('p14-api', port, { DATABASE_URL }, { nodeArgs });
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   try {

@@ -4,7 +4,8 @@
  * exactly once, positions are unique and ascend in board order, and each round of disjoint concurrent moves
  * left every moved task directly before the neighbour it was moved before (the last moves win, none is lost).
  * Moves of one column do not wait for each other (the column lock is shared) but wait for a renumbering (exclusive);
- * 24 moves into one gap meet on tasks_board_key and all pass on their exclusive retries.
+ * 24 moves into one gap meet on tasks_board_key and all pass on their exclusive retries; a move whose read waited
+ * for a renumbering of its column writes nothing from the old keys (the gap guard) and runs again.
  */
 import { sql } from 'drizzle-orm';
 import { generateNKeysBetween } from 'fractional-indexing';
@@ -139,7 +140,9 @@ describe.each(drivers().filter((d) => d === 'postgres'))('concurrent board moves
   });
 
   /** An outside transaction holding the pending column's lock in `mode` until `release` is called. */
-  async function holdColumn(mode: 'shared' | 'exclusive'): Promise<{ release: () => Promise<void> }> {
+  async function holdColumn(
+    mode: 'shared' | 'exclusive',
+  ): Promise<{ client: pg.Client; release: (commit?: boolean) => Promise<void> }> {
     const { connectionString } = (ctx.database.pool?.options ?? {}) as { connectionString: string };
     const c = new pg.Client({ connectionString });
     await c.connect();
@@ -147,8 +150,9 @@ describe.each(drivers().filter((d) => d === 'postgres'))('concurrent board moves
     const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
     await c.query(`select ${fn}(hashtextextended('board:' || $1::uuid::text || ':pending', 0))`, [projectId]);
     return {
-      release: async () => {
-        await c.query('rollback');
+      client: c,
+      release: async (commit = false) => {
+        await c.query(commit ? 'commit' : 'rollback');
         await c.end();
       },
     };
@@ -177,6 +181,33 @@ describe.each(drivers().filter((d) => d === 'postgres'))('concurrent board moves
       await exclusive.release();
     }
     expect((await pending).statusCode).toBe(200);
+    expect(boardProblems(await board(), ids)).toEqual([]);
+  });
+
+  it('a move that waited for a renumbering of its column reads the gap again: it lands right before its neighbour', async () => {
+    const rows = (await board()).filter((r) => r.status === 'pending');
+    const [task, target] = [rows[20] as Row, rows[600] as Row];
+    const renumber = await holdColumn('exclusive');
+    const pending = move(clients[0] as TestUser, task.id, { before: target.id });
+    try {
+      // The move's statement has started (its snapshot taken) and waits for the column.
+      expect(await within(pending, 300)).toBe('waiting');
+      // The renumbering: the column's order kept, every key new (all above the old ones, so none collides).
+      const last = rows.at(-1)?.position as string;
+      const keys = generateNKeysBetween(last, null, rows.length);
+      await renumber.client.query(
+        `update tasks t set position = k.key from unnest($1::uuid[], $2::text[]) as k(id, key) where t.id = k.id`,
+        [rows.map((r) => r.id), keys],
+      );
+    } finally {
+      await renumber.release(true);
+    }
+    const res = await pending;
+    expect(res.statusCode, res.body).toBe(200);
+    const order = (await board()).map((r) => r.id);
+    // Without the gap guard the move keeps the key it computed from the old keys: below every new one, the top
+    // of the column (checked by planting that).
+    expect(order.indexOf(target.id) - order.indexOf(task.id)).toBe(1);
     expect(boardProblems(await board(), ids)).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ export type ColumnLockMode = 'shared' | 'exclusive';
  */
 const held = new WeakMap<object, Map<string, ColumnLockMode>>();
 const columnKey = (projectId: string, status: string) => `${projectId.toLowerCase()}:${status}`;
-function markHeld(tx: DbOrTx, projectId: string, status: string, mode: ColumnLockMode): void {
+export function markHeld(tx: DbOrTx, projectId: string, status: string, mode: ColumnLockMode): void {
   const map = held.get(tx) ?? new Map<string, ColumnLockMode>();
   held.set(tx, map);
   if (map.get(columnKey(projectId, status)) !== 'exclusive') map.set(columnKey(projectId, status), mode);
@@ -81,6 +81,18 @@ export async function lockTaskColumn(
   if (row) markHeld(tx, row.projectId, row.status, mode);
 }
 
+/**
+ * For a statement that reads the moved task (findTaskForPatch): a column of its select list that locks, in `mode`,
+ * the column task `id` lands in (`status` where the patch names it, the task's own otherwise) — as lockTaskColumn,
+ * without a round trip of its own. The scalar subquery is an InitPlan evaluated where the scan projects the row,
+ * below LockRows: the column is locked before the row (checked: a FOR UPDATE NOWAIT of the row from another session
+ * succeeds while the statement waits for the column). The caller marks it held (markHeld).
+ */
+export function columnLockSelect(id: string, status: string | undefined, mode: ColumnLockMode): SQL {
+  return sql`(select ${LOCK_OF(sql`l.project_id`, sql`coalesce(${status ?? null}::text, l.status::text)`, mode)}::text
+    from tasks l where l.id = ${id}::uuid and l.deleted_at is null and l.project_id is not null)`;
+}
+
 /** For a statement that reads the moved task (findTaskForPatch): the neighbour as neighbourWithAdjacent reads it, as one JSON value (null: no such task). */
 export function neighbourSelect(id: string, except: string, side: 'below' | 'above'): SQL {
   return sql`(select row_to_json(q) from (${neighbourQuery(id, except, side)}) q)`;
@@ -104,6 +116,20 @@ export interface NeighbourRow {
   status: string;
   position: string | null;
   adjacent: string | null;
+}
+
+/**
+ * What a move's write re-checks when its neighbour was read in the statement that took the column lock (that
+ * statement's snapshot is from before the lock was granted: a renumbering may have committed meanwhile): the gap
+ * (lower, upper) of the column still holds no other task, and the neighbour still has the key that bounds it.
+ * When not, the write matches nothing and the move runs again, reading after the lock (tasks.board.ts: StaleGap, withBoardRetry).
+ */
+export interface GapGuard {
+  projectId: string;
+  status: string;
+  lower: string | null;
+  upper: string | null;
+  neighbour: { id: string; side: 'lower' | 'upper' };
 }
 
 export interface Neighbour {

@@ -22,6 +22,7 @@ import type { DbOrTx } from '../../infra/db/client';
 import { conflict, validation } from '../../lib/errors';
 import {
   type ColumnLockMode,
+  type GapGuard,
   columnIds,
   lockColumn,
   lockTaskColumn,
@@ -37,11 +38,11 @@ export const REBALANCE_AT = 64;
 const NO_TASK = '00000000-0000-0000-0000-000000000000';
 const RETRIES = 6;
 
-/** A column collision (tasks_board_key) or a deadlock: the statement is retried with fresh keys. */
+/** A column collision (tasks_board_key), a stale gap (StaleGap) or a deadlock: the move is retried with fresh keys. */
 export function isBoardRetryable(err: unknown): boolean {
   let e = err as { code?: string; constraint?: string; message?: string; cause?: unknown } | undefined;
   for (let i = 0; i < 4 && e; i++) {
-    if (e.code === '40P01' || e.code === '40001') return true;
+    if (e.code === '40P01' || e.code === '40001' || e.code === 'BOARD_STALE_GAP') return true;
     if (e.code === '23505' && (e.constraint === 'tasks_board_key' || e.message?.includes('tasks_board_key'))) {
       return true;
     }
@@ -130,6 +131,14 @@ export async function lockLikelyColumn(
   await lockTaskColumn(tx, id, patch.projectId, patch.status, mode);
 }
 
+/** A move whose gap changed between its read and its write (GapGuard): run again, retryable. */
+export class StaleGap extends Error {
+  readonly code = 'BOARD_STALE_GAP';
+  constructor() {
+    super('the board gap changed before the move was written');
+  }
+}
+
 /**
  * A neighbour already read with its adjacent key (`before` with the key under it, `after` with the key over it;
  * null: no such live task), by the statement that read the moved task (findTaskForPatch's MoveRead).
@@ -148,6 +157,7 @@ export async function boardPosition(
   patch: PatchTaskBody,
   mode: ColumnLockMode = 'shared',
   known?: KnownNeighbours,
+  place?: { guard?: GapGuard },
 ): Promise<string | undefined> {
   const changesColumn = task.projectId !== to.projectId || task.status !== to.status;
   if (!changesColumn && patch.position === undefined && patch.before === undefined && patch.after === undefined) {
@@ -175,7 +185,9 @@ export async function boardPosition(
       patch.after === undefined ? null : checkedNeighbour(tx, 'after', patch.after, task.id, to, 'above', k),
     ]);
   let [before, after] = await read(known);
+  let fromKnown = known !== undefined;
   if ((before && before.position === null) || (after && after.position === null)) {
+    fromKnown = false;
     // An unplaced neighbour: place the whole column first (its order kept), then read the neighbours again.
     await lockColumn(tx, to.projectId, to.status, 'exclusive');
     const ids = (await columnIds(tx, to.projectId, to.status)).filter((i) => i !== task.id);
@@ -198,7 +210,14 @@ export async function boardPosition(
     upper = lower === null ? null : a.adjacent;
   }
   const key = generateKeyBetween(lower, upper);
-  if (key.length <= REBALANCE_AT) return key;
+  if (key.length <= REBALANCE_AT) {
+    // Read in the statement that waited for the lock, the gap may be older than the lock: the write checks it.
+    const named = before ?? after;
+    if (fromKnown && place && named && named.position !== null) {
+      place.guard = { ...to, lower, upper, neighbour: { id: named.id, side: before ? 'upper' : 'lower' } };
+    }
+    return key;
+  }
   return rebalance(tx, to, task.id, before?.id ?? null, after?.id ?? null);
 }
 

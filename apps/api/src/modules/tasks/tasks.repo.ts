@@ -8,7 +8,15 @@ import { and, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type DbOrTx, executorOf, rawExecutor } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
-import { BOARD_KEY, type NeighbourRow, neighbourSelect } from './tasks.board.repo';
+import {
+  BOARD_KEY,
+  type ColumnLockMode,
+  columnLockSelect,
+  type GapGuard,
+  markHeld,
+  type NeighbourRow,
+  neighbourSelect,
+} from './tasks.board.repo';
 import {
   FIELD_NAMES,
   fromListRow,
@@ -223,12 +231,13 @@ export type PatchTarget = OwnedTask & {
 };
 
 /**
- * A board move's part of findTaskForPatch, in its transaction after its column lock (a statement of its own: this
- * statement's snapshot must be taken under the lock): the row is read FOR UPDATE, and the neighbour named is read
- * with the key next to it.
+ * A board move's part of findTaskForPatch, in its transaction: the row is read FOR UPDATE and the neighbour named
+ * with the key next to it; `lock`: the column lock is taken by the same statement, before the row lock
+ * (columnLockSelect) — its snapshot is then older than the lock, and the write guards the gap (GapGuard).
  */
 export interface MoveRead {
   neighbour?: { id: string; side: 'below' | 'above' } | undefined;
+  lock?: { status: string | undefined; mode: ColumnLockMode } | undefined;
 }
 
 /**
@@ -264,19 +273,29 @@ export async function findTaskForPatch(
       neighbour: move?.neighbour
         ? neighbourSelect(move.neighbour.id, id, move.neighbour.side)
         : sql<NeighbourRow | null>`null::json`,
+      locked: move?.lock ? columnLockSelect(id, move.lock.status, move.lock.mode) : sql<null>`null::text`,
     })
     .from(tasks)
     .where(and(eq(tasks.id, id), live))
     .$dynamic();
-  const rows = (await (move ? query.for('update') : query)) as PatchTarget[];
-  return rows[0] ?? null;
+  const rows = (await (move ? query.for('update') : query)) as Array<PatchTarget & { locked: string | null }>;
+  const row = rows[0];
+  if (!row) return null;
+  const { locked, ...target } = row;
+  if (move?.lock && locked !== null) markHeld(db, row.projectId, move.lock.status ?? row.status, move.lock.mode);
+  return target;
 }
 
 /** The PATCH statements by the set of columns they write (each a named, prepared statement). */
 const patchStatements = new Map<string, { name: string; text: string }>();
 
-function patchStatement(fields: WritableField[], completedAt: 'now' | 'null' | 'keep', withPosition: boolean) {
-  const key = `${fields.join(',')}|${completedAt}|${withPosition}`;
+function patchStatement(
+  fields: WritableField[],
+  completedAt: 'now' | 'null' | 'keep',
+  withPosition: boolean,
+  guard: GapGuard['neighbour']['side'] | null,
+) {
+  const key = `${fields.join(',')}|${completedAt}|${withPosition}|${guard}`;
   const known = patchStatements.get(key);
   if (known) return known;
   // $1 owner, $2 id, $3 version, $4 type, $5 changes, $6 actor, then the fields, the position, completedAt's old value.
@@ -288,13 +307,25 @@ function patchStatement(fields: WritableField[], completedAt: 'now' | 'null' | '
   if (sets.length === 0) throw new Error('an empty patch');
   const completedChange =
     completedAt === 'now'
-      ? ` || jsonb_build_object('completedAt', jsonb_build_object('from', $${n}::text, 'to', ${isoOf('completed_at')}))`
+      ? ` || jsonb_build_object('completedAt', jsonb_build_object('from', $${n++}::text, 'to', ${isoOf('completed_at')}))`
       : '';
+  // GapGuard: project, status, lower, upper, the neighbour — no other live task of the column inside the gap
+  // (tasks_board_key's range), and the neighbour still bounding it with the key it was read with.
+  const [p, st, lo, up, nb] = [n, n + 1, n + 2, n + 3, n + 4].map((i) => `$${i}`);
+  const gapGuard = guard
+    ? `
+      and not exists (select 1 from tasks g where g.project_id = ${p}::uuid and g.status = ${st}::text
+        and g.deleted_at is null and g.id <> $2::uuid
+        and (coalesce(g.position, '~' || g.id::text) collate "C") > coalesce(${lo}::text, '')
+        and (coalesce(g.position, '~' || g.id::text) collate "C") < coalesce(${up}::text, '~'))
+      and exists (select 1 from tasks nb where nb.id = ${nb}::uuid and nb.deleted_at is null
+        and nb.project_id = ${p}::uuid and nb.status = ${st}::text and nb.position = ${guard === 'upper' ? up : lo}::text)`
+    : '';
   const statement = {
     name: `tasks_patch_${patchStatements.size}`,
     text: `with t as (
       update tasks set ${sets.join(', ')}, version = version + 1, updated_at = now()
-      where user_id = $1::uuid and id = $2::uuid and version = $3::int and deleted_at is null
+      where user_id = $1::uuid and id = $2::uuid and version = $3::int and deleted_at is null${gapGuard}
       returning user_id, ${FIELD_NAMES.map(columnOf).join(', ')}
     ), a as (
       insert into task_activity (user_id, task_id, type, changes, payload, actor_id)
@@ -321,6 +352,7 @@ export async function updateTaskWithActivity(
   current: { ownerId: string; id: string; version: number; completedAt: Date | null },
   set: Partial<TaskWrite> & { position?: string | null },
   activity: { type: string; changes: Record<string, { from: unknown; to: unknown }>; actorId: string },
+  guard?: GapGuard,
 ): Promise<Task | null> {
   const fields = WRITABLE_FIELDS.filter((f) => set[f] !== undefined);
   const completedAt = set.completedAt === 'now' ? 'now' : set.completedAt === null ? 'null' : 'keep';
@@ -332,7 +364,8 @@ export async function updateTaskWithActivity(
   });
   if (withPosition) values.push(set.position);
   if (completedAt === 'now') values.push(current.completedAt ? current.completedAt.toISOString() : null);
-  const rows = await executorOf(db)(patchStatement(fields, completedAt, withPosition), [
+  if (guard) values.push(guard.projectId, guard.status, guard.lower, guard.upper, guard.neighbour.id);
+  const rows = await executorOf(db)(patchStatement(fields, completedAt, withPosition, guard?.neighbour.side ?? null), [
     current.ownerId,
     current.id,
     current.version,

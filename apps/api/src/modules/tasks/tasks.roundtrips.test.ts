@@ -21,8 +21,8 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
 const WRITE_MAX = 2;
-/** BEGIN, the column lock, the task (locked) with the caller's role and the neighbour, the write with its history, COMMIT. */
-const MOVE_MAX = 5;
+/** BEGIN, the task (locked, after its column) with the caller's role and the neighbour, the write with its history, COMMIT. */
+const MOVE_MAX = 4;
 const DRAIN_MAX = 4;
 /**
  * The webhooks dispatcher's claim: a drain's commit kicks the dispatch job, which then runs on its own (its

@@ -10,8 +10,16 @@ import { allows, type ProjectPolicy } from '../projects';
 import { hit, type LimitResult, type RateLimitStore } from '../../infra/rate-limit';
 import { conflict, forbidden, notFound, rateLimited } from '../../lib/errors';
 import { RESTORE_DAYS } from './tasks.purge';
-import { boardPosition, endKey, lockLikelyColumn, movesOnBoard, randomTail, withBoardRetry } from './tasks.board';
-import { type ColumnLockMode, lockColumn, toNeighbour } from './tasks.board.repo';
+import {
+  boardPosition,
+  endKey,
+  lockLikelyColumn,
+  movesOnBoard,
+  randomTail,
+  StaleGap,
+  withBoardRetry,
+} from './tasks.board';
+import { type ColumnLockMode, type GapGuard, lockColumn, toNeighbour } from './tasks.board.repo';
 import { checkAssignee, checkParent } from './tasks.links';
 import { generateKeyBetween } from 'fractional-indexing';
 import { completesOccurrence, createNextOccurrence } from './tasks.occurrences';
@@ -128,13 +136,17 @@ const completesRecurring = (current: TaskRecord, next: Fields, set: PatchSet): b
   set.completedAt === 'now' && completesOccurrence(current, { ...patchedRow(current, next, set), status: 'completed' });
 
 /** The change and its history/outbox row in one statement (updateTaskWithActivity); null when no row matched. */
-function writeWithHistory(db: DbOrTx, userId: string, current: PatchTarget, next: Fields, set: PatchSet) {
+function writeWithHistory(
+  db: DbOrTx,
+  userId: string,
+  current: PatchTarget,
+  next: Fields,
+  set: PatchSet,
+  guard?: GapGuard,
+) {
   const after = patchedRow(current, next, set);
-  return updateTaskWithActivity(db, current, set, {
-    type: activityType(current, after),
-    changes: diff(current, after),
-    actorId: userId,
-  });
+  const activity = { type: activityType(current, after), changes: diff(current, after), actorId: userId };
+  return updateTaskWithActivity(db, current, set, activity, guard);
 }
 
 /** A board move within its project that the move path takes (TaskWrites.boardMove): a quick PATCH but for its place. */
@@ -382,18 +394,24 @@ export class TaskWrites {
         : patch.before === undefined
           ? { id: patch.after, side: 'above' as const }
           : undefined;
+    // The first attempt takes the column's shared lock in the statement that reads the task (one round trip
+    // fewer) and its write guards the gap; a retry (exclusive) locks first and reads under the lock.
+    const lockInRead = mode === 'shared';
     return this.deps.db.transaction(async (tx) => {
-      await lockLikelyColumn(tx, id, patch, mode);
-      const found = await findTaskForPatch(tx, id, userId, null, { neighbour: named });
+      if (!lockInRead) await lockLikelyColumn(tx, id, patch, mode);
+      const lock = lockInRead ? { status: patch.status, mode } : undefined;
+      const found = await findTaskForPatch(tx, id, userId, null, { neighbour: named, lock });
       const { current, next, set } = this.decidePatch(found, patch, ifMatch);
       if (completesRecurring(current, next, set)) return undefined;
       const to = { projectId: current.projectId, status: set.status ?? current.status };
       const known = named && { [named.side === 'below' ? 'before' : 'after']: toNeighbour(found?.neighbour) };
-      const position = await boardPosition(tx, current, to, patch, mode, known);
+      const place: { guard?: GapGuard } = {};
+      const position = await boardPosition(tx, current, to, patch, mode, known, lockInRead ? place : undefined);
       if (position !== undefined) set.position = position;
       if (Object.keys(set).length === 0) return { task: toDto(current), changed: false, members: current.members };
-      const task = await writeWithHistory(tx, userId, current, next, set);
-      // The row is locked: it cannot have changed or gone since it was read.
+      const task = await writeWithHistory(tx, userId, current, next, set, place.guard);
+      // The row is locked: it cannot have changed or gone since it was read; the gap may have (GapGuard).
+      if (!task && place.guard) throw new StaleGap();
       if (!task) throw new Error('a locked task did not match its own version');
       return { task, changed: true, members: current.members };
     });
