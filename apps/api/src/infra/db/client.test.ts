@@ -5,7 +5,7 @@ import { isDependencyDown } from './errors';
 import { freshPostgres } from '../../test/context';
 import Fastify from 'fastify';
 import errorsPlugin from '../../plugins/errors';
-import { openPglite, openPostgres, rawExecutor } from './client';
+import { executorOf, openPglite, openPostgres, rawExecutor } from './client';
 
 const url = testConfig().testDatabaseUrl;
 
@@ -86,6 +86,28 @@ describe.runIf(url)('node-postgres pool', () => {
     } finally {
       await app.close();
       await demoted.close();
+      await fresh.drop();
+    }
+  });
+});
+
+describe.runIf(url)('named statements on PostgreSQL', () => {
+  it('stay named inside a transaction: parsed once on its connection (unnamed: parsed every time)', async () => {
+    const fresh = await freshPostgres(url as string, 1);
+    try {
+      const prepared = (name: string | undefined) =>
+        fresh.database.db.transaction(async (tx) => {
+          const run = executorOf(tx);
+          for (const n of [1, 2]) expect(await run({ name, text: 'select $1::int + 1' }, [n])).toEqual([[n + 1]]);
+          const rows = await run({ text: 'select count(*)::int from pg_prepared_statements where not from_sql' }, []);
+          return rows[0]?.[0];
+        });
+      // The planted fault first: the same statement unnamed leaves nothing prepared.
+      expect(await prepared(undefined)).toBe(0);
+      expect(await prepared('client_test_named')).toBe(1);
+      // The next transaction on the same connection finds it prepared (pg sends no Parse again: still one).
+      expect(await prepared('client_test_named')).toBe(1);
+    } finally {
       await fresh.drop();
     }
   });

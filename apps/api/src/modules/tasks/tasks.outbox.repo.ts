@@ -3,8 +3,7 @@
  * at a time, under a transaction-scoped advisory lock.
  */
 import type { Task } from '@primetrade/shared';
-import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db/client';
+import { type DbOrTx, executorOf } from '../../infra/db/client';
 import type { ActivityType, Changes } from './tasks.history.repo';
 
 const RELAY_LOCK = 727_275;
@@ -37,21 +36,23 @@ export interface TakenEntry extends OutboxEntry {
  * lock comes free as another commits would otherwise still see that one's batch as unpublished (the outbox test
  * caught it: one event twice); FOR UPDATE reads each row's latest committed version and drops the published.
  */
-export async function takeUnpublished(
-  tx: DbOrTx,
-  batch: number,
-  /** The lock (another key, and rowLocks false: the lock test's planted fault — two relays that both drain). */
-  { lockKey = RELAY_LOCK, rowLocks = true }: { lockKey?: number; rowLocks?: boolean } = {},
-): Promise<TakenEntry[] | null> {
-  const res = (await tx.execute(sql`
-    with l as (select pg_try_advisory_xact_lock(${lockKey}::bigint) as ok),
+const takeStatements = new Map<boolean, { name: string; text: string }>();
+
+/** takeUnpublished's statement: $1 the lock's key, $2 the batch size. */
+function takeStatement(rowLocks: boolean): { name: string; text: string } {
+  const known = takeStatements.get(rowLocks);
+  if (known) return known;
+  const statement = {
+    name: `outbox_take_${rowLocks ? 1 : 0}`,
+    text: `
+    with l as (select pg_try_advisory_xact_lock($1::bigint) as ok),
     r as (
       select a.seq, a.user_id, a.task_id, a.type, a.changes, a.payload
       from task_activity a, l
       where l.ok and a.published_at is null
       order by a.seq
-      limit ${batch}
-      ${rowLocks ? sql`for update of a` : sql``}
+      limit $2::int
+      ${rowLocks ? 'for update of a' : ''}
     ),
     m as (
       update task_activity a set published_at = now(), payload = null
@@ -63,30 +64,33 @@ export async function takeUnpublished(
     from l
     left join r on true
     left join tasks h on h.id = r.task_id and (r.type = 'deleted' or r.payload is null)
-    order by r.seq`)) as unknown as {
-    rows: Array<{
-      ok: boolean;
-      seq: number | string | null;
-      user_id: string;
-      task_id: string;
-      type: ActivityType;
-      changes: Changes;
-      payload: Task | null;
-      home: string | null;
-      members: string[];
-    }>;
+    order by r.seq`,
   };
-  if (res.rows[0]?.ok !== true) return null;
-  return res.rows
-    .filter((r) => r.seq !== null)
-    .map((r) => ({
-      seq: Number(r.seq),
-      userId: r.user_id,
-      taskId: r.task_id,
-      type: r.type,
-      changes: r.changes,
-      payload: r.payload,
-      home: r.home,
-      members: r.members,
+  takeStatements.set(rowLocks, statement);
+  return statement;
+}
+
+export async function takeUnpublished(
+  tx: DbOrTx,
+  batch: number,
+  /** The lock (another key, and rowLocks false: the lock test's planted fault — two relays that both drain). */
+  { lockKey = RELAY_LOCK, rowLocks = true }: { lockKey?: number; rowLocks?: boolean } = {},
+): Promise<TakenEntry[] | null> {
+  // A named statement (one per variant): parsed and planned once per connection, not once per drain.
+  const rows = (await executorOf(tx)(takeStatement(rowLocks), [lockKey, batch])) as Array<
+    [boolean, number | string | null, string, string, ActivityType, Changes, Task | null, string | null, string[]]
+  >;
+  if (rows[0]?.[0] !== true) return null;
+  return rows
+    .filter((r) => r[1] !== null)
+    .map(([, seq, userId, taskId, type, changes, payload, home, members]) => ({
+      seq: Number(seq),
+      userId,
+      taskId,
+      type,
+      changes,
+      payload,
+      home,
+      members,
     }));
 }

@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../app';
 import { composeModules, type Modules } from '../../composition';
 import { testConfig } from '../../config';
+import { EventBus } from '../../infra/events';
 import type { Platform } from '../../platform';
 import { createTestContext, drivers, type TestContext, testPlatform } from '../../test/context';
 import { createUser } from '../../test/factories';
+import { type OutboxSink, TaskEventRelay } from './tasks.outbox';
 
 type Seen = Array<{ type: string; id: string; bus: string; status?: string; version?: number }>;
 
@@ -144,5 +146,51 @@ describe.each(drivers())('domain events through the outbox on %s', (driver) => {
     const added = seen.slice(before);
     expect(added.map((s) => s.type)).toEqual(['created']);
     expect(added[0]?.bus).toBe('b');
+  });
+});
+
+describe.each(drivers())('the outbox sink on %s', (driver) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext(driver, { config: { outboxPollMs: 60_000 } });
+    await ctx.modules.tasks.relay.stop(); // only the relay below drains
+  });
+  afterAll(async () => ctx?.close());
+
+  it('is told of a commit only when it wrote something (no dispatcher claim after a drain without webhooks)', async () => {
+    const user = await createUser(ctx.platform);
+    const told = { writes: [] as number[], committed: 0, wrote: 0 };
+    const sink: OutboxSink = {
+      write: async (_tx, events) => {
+        told.writes.push(events.length);
+        return told.wrote;
+      },
+      committed: () => {
+        told.committed++;
+      },
+    };
+    const relay = new TaskEventRelay(ctx.database.db, new EventBus(), { sink });
+    // A change committed and not yet published: created through the API (the app's relay publishes it), then
+    // marked unpublished again, as if its instance had died right after the commit.
+    const unpublished = async (title: string) => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/tasks',
+        headers: user.headers,
+        payload: { title },
+      });
+      expect(res.statusCode).toBe(201);
+      await ctx.modules.tasks.relay.idle();
+      await ctx.database.db.execute(
+        sql`update task_activity set published_at = null where task_id = ${res.json().data.id}::uuid`,
+      );
+    };
+    await unpublished('nothing to deliver');
+    expect(await relay.drainOnce()).toBe(1);
+    expect(told).toMatchObject({ writes: [1], committed: 0 });
+    told.wrote = 1;
+    await unpublished('one delivery');
+    expect(await relay.drainOnce()).toBe(1);
+    expect(told).toMatchObject({ writes: [1, 1], committed: 1 });
   });
 });

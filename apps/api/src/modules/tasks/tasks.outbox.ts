@@ -26,7 +26,8 @@ export interface OutboxEvent {
 }
 
 export interface OutboxSink {
-  write(tx: Parameters<typeof taskHomes>[0], events: OutboxEvent[]): Promise<unknown>;
+  /** Resolves with how many rows it wrote (0: nothing to tell `committed`). */
+  write(tx: Parameters<typeof taskHomes>[0], events: OutboxEvent[]): Promise<number>;
   committed?(): void;
 }
 
@@ -105,6 +106,7 @@ export class TaskEventRelay {
     const sink = this.opts.sink;
     // Round trips per drain: BEGIN, takeUnpublished (lock, rows, their audiences, marked published), the sink's
     // (webhooks: its subscribers; deliveries when there are any), COMMIT — the outbox test counts them.
+    let written = 0;
     const n = await this.db.transaction(async (tx) => {
       const rows = await takeUnpublished(tx, batch);
       if (!rows || rows.length === 0) return 0;
@@ -165,10 +167,12 @@ export class TaskEventRelay {
           });
         }
       }
-      if (sink && sunk.length > 0) await sink.write(tx, sunk);
+      if (sink && sunk.length > 0) written = Number((await sink.write(tx, sunk)) ?? 0);
       return rows.length;
     });
-    if (n > 0) sink?.committed?.();
+    // The sink hears of the commit only when it wrote something (webhooks: its dispatcher claims due deliveries —
+    // a statement, and with BullMQ a job — which after every drain of a project without webhooks found none).
+    if (written > 0) sink?.committed?.();
     return n;
   }
 }

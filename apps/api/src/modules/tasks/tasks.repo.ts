@@ -278,7 +278,11 @@ export async function findTaskForPatch(
     .from(tasks)
     .where(and(eq(tasks.id, id), live))
     .$dynamic();
-  const rows = (await (move ? query.for('update') : query)) as Array<PatchTarget & { locked: string | null }>;
+  // Named by its shape (the same text for the same shape): prepared once per connection, as the PATCH's write.
+  const name = `tasks_patch_read_${toStatus === null ? 0 : 1}_${move?.neighbour?.side ?? 0}_${move?.lock?.mode ?? 0}_${move ? 1 : 0}`;
+  const rows = (await (move ? query.for('update') : query).prepare(name).execute()) as Array<
+    PatchTarget & { locked: string | null }
+  >;
   const row = rows[0];
   if (!row) return null;
   const { locked, ...target } = row;

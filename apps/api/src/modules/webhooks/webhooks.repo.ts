@@ -1,5 +1,5 @@
 /** Queries of the webhooks module: a project's webhooks, their deliveries, and the dispatcher's claims. */
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/client';
 import { type WebhookDeliveryRow, type WebhookRow, webhookDeliveries, webhooks } from '../../infra/db/schema';
 
@@ -71,10 +71,14 @@ export function subscribers(
   projectIds: string[],
 ): Promise<Array<{ id: string; projectId: string; events: string[] }>> {
   if (projectIds.length === 0) return Promise.resolve([]);
+  // One array parameter, so the text is the same for any number of projects: named, parsed once per connection
+  // (the outbox relay asks this on every drain).
   return db
     .select({ id: webhooks.id, projectId: webhooks.projectId, events: webhooks.events })
     .from(webhooks)
-    .where(and(inArray(webhooks.projectId, projectIds), eq(webhooks.active, true)));
+    .where(and(sql`${webhooks.projectId} = any(${`{${projectIds.join(',')}}`}::uuid[])`, eq(webhooks.active, true)))
+    .prepare('webhooks_subscribers')
+    .execute();
 }
 
 export interface NewDelivery {
