@@ -223,7 +223,10 @@ export async function findSessionState(db: DbOrTx, sessionId: string, userId: st
         eq(users.isActive, true),
       ),
     )
-    .limit(1);
+    .limit(1)
+    // Asked by the session guard of most requests (cached for a moment): parsed and planned once per connection.
+    .prepare('auth_session_state')
+    .execute();
   return row ? { active: true, role: row.role } : { active: false, role: 'user' };
 }
 

@@ -186,7 +186,10 @@ export async function positionBefore(
     .from(tasks)
     .where(and(column(projectId, status), ne(tasks.id, except), sql`${BOARD_KEY} < ${below ?? '~'}::text`))
     .orderBy(sql`${BOARD_KEY} desc`)
-    .limit(1);
+    .limit(1)
+    // Every POST /tasks asks it (the column's end key): parsed and planned once per connection.
+    .prepare('tasks_position_before')
+    .execute();
   return row?.position ?? null;
 }
 
