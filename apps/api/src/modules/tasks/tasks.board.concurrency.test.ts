@@ -13,7 +13,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
-import { boardRetries } from './tasks.board';
+import { TASK_INDEXES } from '../projects/projects.backfill.repo';
+import { boardLockMode, boardRetries } from './tasks.board';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
 
@@ -251,3 +252,85 @@ describe.each(drivers().filter((d) => d === 'postgres'))('concurrent board moves
     expect(boardProblems(await board(), ids)).toEqual([]);
   });
 });
+
+describe.each(drivers().filter((d) => d === 'postgres'))(
+  'board moves before tasks_board_key is built, on %s',
+  (driver) => {
+    let ctx: TestContext;
+    let projectId: string;
+    const clients: TestUser[] = [];
+    let ids: string[] = [];
+
+    beforeAll(async () => {
+      ctx = await createTestContext(driver);
+      // A large database builds the unique index after its migrations (ensureTaskIndexes): until then it is absent.
+      await ctx.database.db.execute(sql`drop index tasks_board_key`);
+      const owner = await createUser(ctx.platform);
+      projectId = (
+        await ctx.app.inject({ method: 'POST', url: `${API}/projects`, headers: owner.headers, payload: { name: 'B' } })
+      ).json().data.id;
+      for (let i = 0; i < CLIENTS; i++) {
+        const u = await createUser(ctx.platform);
+        await ctx.database.db.transaction((tx) =>
+          ctx.modules.projects.service.addMember(tx, projectId, u.id, 'editor'),
+        );
+        clients.push(u);
+      }
+      const keys = generateNKeysBetween(null, null, 100);
+      const res = (await ctx.database.db.execute(sql`
+      insert into tasks (user_id, project_id, title, status, position)
+      select ${owner.id}::uuid, ${projectId}::uuid, 'card ' || k.n, 'pending', k.key
+      from unnest(${`{${keys.join(',')}}`}::text[]) with ordinality as k(key, n)
+      returning id`)) as unknown as { rows: Array<{ id: string }> };
+      ids = res.rows.map((r) => r.id);
+    });
+    afterAll(async () => ctx?.close());
+
+    it('without the index, 24 moves before one card at once (exclusive): none shares a position', async () => {
+      const mode = await boardLockMode(ctx.database.db);
+      const rows = (
+        (await ctx.database.db.execute(sql`
+        select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
+        order by (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
+      ).rows;
+      const target = rows[80] as Row;
+      const moved = rows.slice(10, 10 + 3 * CLIENTS);
+      const results = await Promise.all(
+        moved.map((t, i) =>
+          ctx.app.inject({
+            method: 'PATCH',
+            url: `${API}/tasks/${t.id}`,
+            headers: (clients[i % CLIENTS] as TestUser).headers,
+            payload: { before: target.id },
+          }),
+        ),
+      );
+      for (const r of results) expect(r.statusCode, r.body).toBe(200);
+      const after = (
+        (await ctx.database.db.execute(sql`
+        select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
+        order by (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
+      ).rows;
+      // With shared locks and no index to meet on, the 24 would all write the same key (checked by planting that).
+      expect({ mode, problems: boardProblems(after, ids) }).toEqual({ mode: 'exclusive', problems: [] });
+      const order = after.map((r) => r.id);
+      const at = order.indexOf(target.id);
+      expect(new Set(order.slice(at - moved.length, at))).toEqual(new Set(moved.map((t) => t.id)));
+    });
+
+    it('moves lock their column exclusive until the index is valid, then shared (asked again after 30 s)', async () => {
+      const db = ctx.database.db;
+      const t0 = Date.now() + 3_600_000; // a clock of its own: the process may have asked about this handle already
+      expect(await boardLockMode(db, t0)).toBe('exclusive');
+      await db.execute(
+        sql.raw(
+          `create unique index tasks_board_key on tasks ${TASK_INDEXES.tasks_board_key?.replace(/^USING btree /, '')}`,
+        ),
+      );
+      expect(await boardLockMode(db, t0 + 29_000)).toBe('exclusive'); // not asked again yet
+      expect(await boardLockMode(db, t0 + 31_000)).toBe('shared');
+      await db.execute(sql`drop index tasks_board_key`);
+      expect(await boardLockMode(db, t0 + 3_600_000)).toBe('shared'); // valid once: valid for the process
+    });
+  },
+);

@@ -32,6 +32,19 @@ export function markHeld(tx: DbOrTx, projectId: string, status: string, mode: Co
   if (map.get(columnKey(projectId, status)) !== 'exclusive') map.set(columnKey(projectId, status), mode);
 }
 
+/**
+ * True when the unique index tasks_board_key exists and is valid. On a large database it is built concurrently
+ * after the migrations (ensureTaskIndexes), and until then moves must not rely on it to meet: they lock their
+ * column exclusive (boardLockMode).
+ */
+export async function boardKeyValid(db: DbOrTx): Promise<boolean> {
+  const rows = rowsOf(
+    await db.execute(sql`select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname = 'tasks_board_key' and i.indrelid = 'tasks'::regclass`),
+  ) as Array<{ valid: boolean }>;
+  return rows[0]?.valid === true;
+}
+
 /** The lock's key, spelt once: 'board:<project uuid, canonical>:<status>'. */
 const LOCK_OF = (projectId: SQL, status: SQL, mode: ColumnLockMode) =>
   sql`${sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock')}(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;

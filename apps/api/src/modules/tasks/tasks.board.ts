@@ -21,6 +21,7 @@ import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import type { DbOrTx } from '../../infra/db/client';
 import { conflict, validation } from '../../lib/errors';
 import {
+  boardKeyValid,
   type ColumnLockMode,
   type GapGuard,
   columnIds,
@@ -60,10 +61,13 @@ export const boardRetries = { count: 0 };
  * time instead of meeting again (8 moves before one card: one wins each shared round, all pass in the exclusive
  * ones). Out of attempts, a collision is a 409 (the board changed meanwhile), never a 500.
  */
-export async function withBoardRetry<T>(fn: (lockMode: ColumnLockMode) => Promise<T>): Promise<T> {
+export async function withBoardRetry<T>(
+  fn: (lockMode: ColumnLockMode) => Promise<T>,
+  first: ColumnLockMode = 'shared',
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn(attempt === 1 ? 'shared' : 'exclusive');
+      return await fn(attempt === 1 ? first : 'exclusive');
     } catch (err) {
       if (!isBoardRetryable(err)) throw err;
       boardRetries.count++;
@@ -71,6 +75,25 @@ export async function withBoardRetry<T>(fn: (lockMode: ColumnLockMode) => Promis
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }
+}
+
+/** Until tasks_board_key is valid, asked again at most this often (ms) by each process. */
+const BOARD_KEY_RECHECK_MS = 30_000;
+const boardKeyState = new WeakMap<object, { valid: boolean; checkedAt: number }>();
+
+/**
+ * How a move's first attempt locks its column: shared once the unique index tasks_board_key is valid (moves then
+ * meet on it), exclusive before — a large database builds it concurrently after its migrations, and two shared
+ * moves into one gap would otherwise both write the same key. Once valid it stays so for the process; until then
+ * the catalogue is asked again every BOARD_KEY_RECHECK_MS.
+ */
+export async function boardLockMode(db: DbOrTx, now = Date.now()): Promise<ColumnLockMode> {
+  const known = boardKeyState.get(db);
+  if (known?.valid) return 'shared';
+  if (known && now - known.checkedAt < BOARD_KEY_RECHECK_MS) return 'exclusive';
+  const valid = await boardKeyValid(db);
+  boardKeyState.set(db, { valid, checkedAt: now });
+  return valid ? 'shared' : 'exclusive';
 }
 
 /** True when a PATCH may change the task's place on the board (its column or its position). */

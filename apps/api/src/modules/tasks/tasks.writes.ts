@@ -11,6 +11,7 @@ import { hit, type LimitResult, type RateLimitStore } from '../../infra/rate-lim
 import { conflict, forbidden, notFound, rateLimited } from '../../lib/errors';
 import { RESTORE_DAYS } from './tasks.purge';
 import {
+  boardLockMode,
   boardPosition,
   endKey,
   lockLikelyColumn,
@@ -256,7 +257,8 @@ export class TaskWrites {
       }
     }
     if (movePatchable(patch)) {
-      const moved = await withBoardRetry((mode) => this.boardMove(userId, id, patch, opts.ifMatch, mode));
+      const first = await boardLockMode(this.deps.db);
+      const moved = await withBoardRetry((mode) => this.boardMove(userId, id, patch, opts.ifMatch, mode), first);
       if (moved) {
         if (moved.changed) await this.deps.afterWrite(userId, [moved.task.projectId], moved.members);
         return { task: moved.task, etag: etagOf(moved.task.id, moved.task.version) };
@@ -316,7 +318,7 @@ export class TaskWrites {
         ]);
         return { row, changed: true, projects: [current.projectId, row.projectId] };
       });
-    const out = board ? await withBoardRetry(run) : await run();
+    const out = board ? await withBoardRetry(run, await boardLockMode(this.deps.db)) : await run();
     const task = toDto(out.row);
     if (out.changed) await this.deps.afterWrite(userId, out.projects);
     return { task, etag: etagOf(task.id, task.version) };
