@@ -82,6 +82,8 @@ const PLANTS = {
     'R5: REMINDER_LEASE_SECONDS=1, shorter than the mailing of one batch → a second scan re-claims and mails again, "exactly once" misses',
   'r5-dup': 'R5: the sink keeps the held mail before the worker is killed (a lost 250) → "exactly once" misses',
   'r6-no-if-match': 'R6: the writers send no If-Match → "exactly one winner per round" misses',
+  crash:
+    'R6: an error nothing catches, thrown after its API started → the run stops its PostgreSQL, Redis and APIs and exits 2 (ports free)',
   'r7-leak':
     'R7: the API process keeps 1 MB more every second (bench/faults/plant-leak.mjs) → "RSS growth ≤ 10 %" misses',
 };
@@ -1074,6 +1076,10 @@ async function r5(cluster, redis) {
 async function r6(cluster, redis) {
   section('R6 concurrent If-Match edits');
   const apiA = await new Api('api-r6', API_PORTS[0], { DATABASE_URL: cluster.url, REDIS_URL: redis.url }).start();
+  if (planted('crash'))
+    setTimeout(() => {
+      throw new Error('planted crash: an uncaught error');
+    }, 0);
   const base = apiA.base;
   const u = await register(base, 'r6');
   const created = await req(base, 'POST', '/api/v1/tasks', { token: u.token, body: { title: 'r6 start' } });
@@ -1191,8 +1197,29 @@ async function r7(cluster, redis) {
   await stop(apiA.proc);
 }
 
+/** What a crash must still stop: the run's own PostgreSQL (pg_ctl runs it apart from this process). */
+const onCrash = [];
+
+/**
+ * An error nothing caught (an 'error' event of a test server, say) ended the whole run without its `finally`,
+ * leaving this run's PostgreSQL and Redis on their ports, and the next run on the machine could not start (CI saw
+ * it: R5's SMTP reset, then "could not bind 5499"). Now it stops everything first, then exits 2.
+ */
+async function crashed(err) {
+  console.error('fault run crashed:', err);
+  for (const f of onCrash.splice(0)) {
+    try {
+      await f();
+    } catch {}
+  }
+  await stopAll();
+  process.exit(2);
+}
+
 async function main() {
   onExitCleanup();
+  process.once('uncaughtException', crashed);
+  process.once('unhandledRejection', crashed);
   ensurePackages();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-faults-'));
   console.log(`fault tests — own PostgreSQL :${PG_PORT}, Redis :${REDIS_PORT}, nginx :${NGINX_PORT} under ${dir}`);
@@ -1201,6 +1228,7 @@ async function main() {
   const cluster = new PgCluster(dir, PG_PORT);
   cluster.init();
   cluster.start();
+  onCrash.push(() => cluster.stop());
   const redisDir = path.join(dir, 'redis');
   mkdirSync(redisDir);
   const redis = new Redis(redisDir, REDIS_PORT);
