@@ -3,7 +3,7 @@
  * lookup, refresh tokens and one-time user tokens. No rules here; the service decides.
  */
 import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db/client';
+import { type DbOrTx, executorOf } from '../../infra/db/client';
 import {
   authFailures,
   type NewAuditEvent,
@@ -39,7 +39,9 @@ export async function findUserForLogin(
     })
     .from(users)
     .where(eq(users.email, email))
-    .limit(1);
+    .limit(1)
+    .prepare('auth_user_for_login')
+    .execute();
   return row;
 }
 
@@ -63,25 +65,44 @@ export async function insertLoginSession(
   },
 ): Promise<boolean> {
   const a = v.audit;
-  const result = (await db.execute(sql`with u as (
-      update users set last_login_at = now(), password_hash = coalesce(${v.rehash ?? null}::text, password_hash)
-      where id = ${v.userId}::uuid returning id
+  const rows = await executorOf(db)(LOGIN_SESSION, [
+    v.userId,
+    v.rehash ?? null,
+    v.sessionId,
+    v.userAgent,
+    v.ip,
+    v.expiresAt.toISOString(),
+    v.absoluteExpiresAt.toISOString(),
+    v.tokenHash,
+    a.type,
+    a.userId ?? null,
+    a.actorId ?? null,
+    a.ip ?? null,
+    a.userAgent ?? null,
+    JSON.stringify(a.details ?? {}),
+  ]);
+  return Number(rows[0]?.[0] ?? 0) === 1;
+}
+
+/** insertLoginSession's statement, named: parsed and planned once per connection (bench P7). */
+const LOGIN_SESSION = {
+  name: 'auth_login_session',
+  text: `with u as (
+      update users set last_login_at = now(), password_hash = coalesce($2::text, password_hash)
+      where id = $1::uuid returning id
     ), s as (
       insert into sessions (id, user_id, user_agent, ip, expires_at, absolute_expires_at)
-      select ${v.sessionId}::uuid, u.id, ${v.userAgent}::text, ${v.ip}::text,
-             ${v.expiresAt.toISOString()}::timestamptz, ${v.absoluteExpiresAt.toISOString()}::timestamptz
+      select $3::uuid, u.id, $4::text, $5::text, $6::timestamptz, $7::timestamptz
       from u returning id, user_id
     ), r as (
       insert into refresh_tokens (session_id, user_id, token_hash, expires_at)
-      select s.id, s.user_id, ${v.tokenHash}::text, ${v.expiresAt.toISOString()}::timestamptz from s
+      select s.id, s.user_id, $8::text, $6::timestamptz from s
     ), a as (
       insert into audit_events (type, user_id, actor_id, ip, user_agent, details)
-      select ${a.type}::text, ${a.userId ?? null}::uuid, ${a.actorId ?? null}::uuid, ${a.ip ?? null}::text,
-             ${a.userAgent ?? null}::text, ${JSON.stringify(a.details ?? {})}::jsonb from s
+      select $9::text, $10::uuid, $11::uuid, $12::text, $13::text, $14::jsonb from s
     )
-    select count(*)::int as n from s`)) as unknown as { rows: Array<{ n: number }> };
-  return Number(result.rows[0]?.n ?? 0) === 1;
-}
+    select count(*)::int as n from s`,
+};
 
 export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
