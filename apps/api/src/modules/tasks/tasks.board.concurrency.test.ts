@@ -60,40 +60,49 @@ describe('the board checker', () => {
   });
 });
 
+/** A project of an owner and CLIENTS editors with `cards` placed cards in its pending column. */
+async function sharedBoard(ctx: TestContext, cards: number) {
+  const owner = await createUser(ctx.platform);
+  const projectId: string = (
+    await ctx.app.inject({ method: 'POST', url: `${API}/projects`, headers: owner.headers, payload: { name: 'B' } })
+  ).json().data.id;
+  const clients: TestUser[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const u = await createUser(ctx.platform);
+    await ctx.database.db.transaction((tx) => ctx.modules.projects.service.addMember(tx, projectId, u.id, 'editor'));
+    clients.push(u);
+  }
+  const keys = generateNKeysBetween(null, null, cards);
+  const res = (await ctx.database.db.execute(sql`
+    insert into tasks (user_id, project_id, title, status, position)
+    select ${owner.id}::uuid, ${projectId}::uuid, 'card ' || k.n, 'pending', k.key
+    from unnest(${`{${keys.join(',')}}`}::text[]) with ordinality as k(key, n)
+    returning id`)) as unknown as { rows: Array<{ id: string }> };
+  return { projectId, clients, ids: res.rows.map((r) => r.id) };
+}
+
+/** The live tasks of a project in board order (by status, then position). */
+async function boardOf(ctx: TestContext, projectId: string): Promise<Row[]> {
+  return (
+    (await ctx.database.db.execute(sql`
+      select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
+      order by status, (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
+  ).rows;
+}
+
 describe.each(drivers().filter((d) => d === 'postgres'))('concurrent board moves on %s', (driver) => {
   let ctx: TestContext;
-  let owner: TestUser;
-  const clients: TestUser[] = [];
+  let clients: TestUser[] = [];
   let projectId: string;
   let ids: string[] = [];
 
   beforeAll(async () => {
     ctx = await createTestContext(driver);
-    owner = await createUser(ctx.platform);
-    projectId = (
-      await ctx.app.inject({ method: 'POST', url: `${API}/projects`, headers: owner.headers, payload: { name: 'B' } })
-    ).json().data.id;
-    for (let i = 0; i < CLIENTS; i++) {
-      const u = await createUser(ctx.platform);
-      await ctx.database.db.transaction((tx) => ctx.modules.projects.service.addMember(tx, projectId, u.id, 'editor'));
-      clients.push(u);
-    }
-    const keys = generateNKeysBetween(null, null, TASKS);
-    const res = (await ctx.database.db.execute(sql`
-      insert into tasks (user_id, project_id, title, status, position)
-      select ${owner.id}::uuid, ${projectId}::uuid, 'card ' || k.n, 'pending', k.key
-      from unnest(${`{${keys.join(',')}}`}::text[]) with ordinality as k(key, n)
-      returning id`)) as unknown as { rows: Array<{ id: string }> };
-    ids = res.rows.map((r) => r.id);
+    ({ projectId, clients, ids } = await sharedBoard(ctx, TASKS));
   });
   afterAll(async () => ctx?.close());
 
-  const board = async (): Promise<Row[]> =>
-    (
-      (await ctx.database.db.execute(sql`
-        select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
-        order by status, (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
-    ).rows;
+  const board = () => boardOf(ctx, projectId);
 
   const move = (u: TestUser, id: string, body: Record<string, unknown>) =>
     ctx.app.inject({ method: 'PATCH', url: `${API}/tasks/${id}`, headers: u.headers, payload: body });
@@ -258,41 +267,20 @@ describe.each(drivers().filter((d) => d === 'postgres'))(
   (driver) => {
     let ctx: TestContext;
     let projectId: string;
-    const clients: TestUser[] = [];
+    let clients: TestUser[] = [];
     let ids: string[] = [];
 
     beforeAll(async () => {
       ctx = await createTestContext(driver);
       // A large database builds the unique index after its migrations (ensureTaskIndexes): until then it is absent.
       await ctx.database.db.execute(sql`drop index tasks_board_key`);
-      const owner = await createUser(ctx.platform);
-      projectId = (
-        await ctx.app.inject({ method: 'POST', url: `${API}/projects`, headers: owner.headers, payload: { name: 'B' } })
-      ).json().data.id;
-      for (let i = 0; i < CLIENTS; i++) {
-        const u = await createUser(ctx.platform);
-        await ctx.database.db.transaction((tx) =>
-          ctx.modules.projects.service.addMember(tx, projectId, u.id, 'editor'),
-        );
-        clients.push(u);
-      }
-      const keys = generateNKeysBetween(null, null, 100);
-      const res = (await ctx.database.db.execute(sql`
-      insert into tasks (user_id, project_id, title, status, position)
-      select ${owner.id}::uuid, ${projectId}::uuid, 'card ' || k.n, 'pending', k.key
-      from unnest(${`{${keys.join(',')}}`}::text[]) with ordinality as k(key, n)
-      returning id`)) as unknown as { rows: Array<{ id: string }> };
-      ids = res.rows.map((r) => r.id);
+      ({ projectId, clients, ids } = await sharedBoard(ctx, 100));
     });
     afterAll(async () => ctx?.close());
 
     it('without the index, 24 moves before one card at once (exclusive): none shares a position', async () => {
       const mode = await boardLockMode(ctx.database.db);
-      const rows = (
-        (await ctx.database.db.execute(sql`
-        select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
-        order by (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
-      ).rows;
+      const rows = await boardOf(ctx, projectId);
       const target = rows[80] as Row;
       const moved = rows.slice(10, 10 + 3 * CLIENTS);
       const results = await Promise.all(
@@ -306,11 +294,7 @@ describe.each(drivers().filter((d) => d === 'postgres'))(
         ),
       );
       for (const r of results) expect(r.statusCode, r.body).toBe(200);
-      const after = (
-        (await ctx.database.db.execute(sql`
-        select id, status, position from tasks where project_id = ${projectId}::uuid and deleted_at is null
-        order by (coalesce(position, '~' || id::text) collate "C")`)) as unknown as { rows: Row[] }
-      ).rows;
+      const after = await boardOf(ctx, projectId);
       // With shared locks and no index to meet on, the 24 would all write the same key (checked by planting that).
       expect({ mode, problems: boardProblems(after, ids) }).toEqual({ mode: 'exclusive', problems: [] });
       const order = after.map((r) => r.id);
