@@ -26,7 +26,7 @@ export type ColumnLockMode = 'shared' | 'exclusive';
  */
 const held = new WeakMap<object, Map<string, ColumnLockMode>>();
 const columnKey = (projectId: string, status: string) => `${projectId.toLowerCase()}:${status}`;
-export function markHeld(tx: DbOrTx, projectId: string, status: string, mode: ColumnLockMode): void {
+function markHeld(tx: DbOrTx, projectId: string, status: string, mode: ColumnLockMode): void {
   const map = held.get(tx) ?? new Map<string, ColumnLockMode>();
   held.set(tx, map);
   if (map.get(columnKey(projectId, status)) !== 'exclusive') map.set(columnKey(projectId, status), mode);
@@ -99,11 +99,21 @@ export async function lockTaskColumn(
  * the column task `id` lands in (`status` where the patch names it, the task's own otherwise) — as lockTaskColumn,
  * without a round trip of its own. The scalar subquery is an InitPlan evaluated where the scan projects the row,
  * below LockRows: the column is locked before the row (checked: a FOR UPDATE NOWAIT of the row from another session
- * succeeds while the statement waits for the column). The caller marks it held (markHeld).
+ * succeeds while the statement waits for the column). The caller marks it held (markLockedColumn).
  */
 export function columnLockSelect(id: string, status: string | undefined, mode: ColumnLockMode): SQL {
-  return sql`(select ${LOCK_OF(sql`l.project_id`, sql`coalesce(${status ?? null}::text, l.status::text)`, mode)}::text
+  const column = sql`coalesce(${status ?? null}::text, l.status::text)`;
+  // The column it locked, '<project>:<status>' (the lock's void result as text is ''): the row FOR UPDATE may come
+  // back newer, in another column, when a concurrent move changed it meanwhile.
+  return sql`(select ${LOCK_OF(sql`l.project_id`, column, mode)}::text || l.project_id::text || ':' || ${column}
     from tasks l where l.id = ${id}::uuid and l.deleted_at is null and l.project_id is not null)`;
+}
+
+/** Mark held the column a columnLockSelect locked ('<project>:<status>'; null: none). */
+export function markLockedColumn(tx: DbOrTx, locked: string | null, mode: ColumnLockMode): void {
+  if (!locked) return;
+  const at = locked.indexOf(':');
+  markHeld(tx, locked.slice(0, at), locked.slice(at + 1), mode);
 }
 
 /** For a statement that reads the moved task (findTaskForPatch): the neighbour as neighbourWithAdjacent reads it, as one JSON value (null: no such task). */

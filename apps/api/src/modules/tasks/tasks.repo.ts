@@ -13,7 +13,7 @@ import {
   type ColumnLockMode,
   columnLockSelect,
   type GapGuard,
-  markHeld,
+  markLockedColumn,
   type NeighbourRow,
   neighbourSelect,
 } from './tasks.board.repo';
@@ -286,7 +286,7 @@ export async function findTaskForPatch(
   const row = rows[0];
   if (!row) return null;
   const { locked, ...target } = row;
-  if (move?.lock && locked !== null) markHeld(db, row.projectId, move.lock.status ?? row.status, move.lock.mode);
+  if (move?.lock) markLockedColumn(db, locked, move.lock.mode);
   return target;
 }
 
