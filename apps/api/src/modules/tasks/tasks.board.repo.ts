@@ -46,8 +46,10 @@ export async function boardKeyValid(db: DbOrTx): Promise<boolean> {
 }
 
 /** The lock's key, spelt once: 'board:<project uuid, canonical>:<status>'. */
-const LOCK_OF = (projectId: SQL, status: SQL, mode: ColumnLockMode) =>
-  sql`${sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock')}(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;
+const LOCK_OF = (projectId: SQL, status: SQL, mode: ColumnLockMode) => {
+  const fn = sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock');
+  return sql`${fn}(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;
+};
 
 /**
  * A column's transaction-scoped advisory lock on its (project, status), held to COMMIT. Moves take it shared: they
@@ -116,7 +118,10 @@ export function markLockedColumn(tx: DbOrTx, locked: string | null, mode: Column
   markHeld(tx, locked.slice(0, at), locked.slice(at + 1), mode);
 }
 
-/** For a statement that reads the moved task (findTaskForPatch): the neighbour as neighbourWithAdjacent reads it, as one JSON value (null: no such task). */
+/**
+ * For a statement that reads the moved task (findTaskForPatch): the neighbour as neighbourWithAdjacent reads it, as
+ * one JSON value (null: no such task).
+ */
 export function neighbourSelect(id: string, except: string, side: 'below' | 'above'): SQL {
   return sql`(select row_to_json(q) from (${neighbourQuery(id, except, side)}) q)`;
 }
@@ -145,7 +150,8 @@ export interface NeighbourRow {
  * What a move's write re-checks when its neighbour was read in the statement that took the column lock (that
  * statement's snapshot is from before the lock was granted: a renumbering may have committed meanwhile): the gap
  * (lower, upper) of the column still holds no other task, and the neighbour still has the key that bounds it.
- * When not, the write matches nothing and the move runs again, reading after the lock (tasks.board.ts: StaleGap, withBoardRetry).
+ * When not, the write matches nothing and the move runs again, reading after the lock (tasks.board.ts: StaleGap,
+ * withBoardRetry).
  */
 export interface GapGuard {
   projectId: string;

@@ -138,8 +138,8 @@ function validKey(key: string): boolean {
 }
 
 /**
- * Before the moved task's row lock: lock the column (in `mode`) it will most likely land in (its target, as far as known) —
- * one statement, reading the task's own column where the patch does not name it.
+ * Before the moved task's row lock: lock the column (in `mode`) it will most likely land in (its target, as far as
+ * known) — one statement, reading the task's own column where the patch does not name it.
  */
 export async function lockLikelyColumn(
   tx: DbOrTx,

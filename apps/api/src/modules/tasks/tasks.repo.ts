@@ -279,7 +279,8 @@ export async function findTaskForPatch(
     .where(and(eq(tasks.id, id), live))
     .$dynamic();
   // Named by its shape (the same text for the same shape): prepared once per connection, as the PATCH's write.
-  const name = `tasks_patch_read_${toStatus === null ? 0 : 1}_${move?.neighbour?.side ?? 0}_${move?.lock?.mode ?? 0}_${move ? 1 : 0}`;
+  const shape = [toStatus === null ? 0 : 1, move?.neighbour?.side ?? 0, move?.lock?.mode ?? 0, move ? 1 : 0];
+  const name = `tasks_patch_read_${shape.join('_')}`;
   const rows = (await (move ? query.for('update') : query).prepare(name).execute()) as Array<
     PatchTarget & { locked: string | null }
   >;
@@ -323,7 +324,8 @@ function patchStatement(
         and (coalesce(g.position, '~' || g.id::text) collate "C") > coalesce(${lo}::text, '')
         and (coalesce(g.position, '~' || g.id::text) collate "C") < coalesce(${up}::text, '~'))
       and exists (select 1 from tasks nb where nb.id = ${nb}::uuid and nb.deleted_at is null
-        and nb.project_id = ${p}::uuid and nb.status = ${st}::text and nb.position = ${guard === 'upper' ? up : lo}::text)`
+        and nb.project_id = ${p}::uuid and nb.status = ${st}::text
+        and nb.position = ${guard === 'upper' ? up : lo}::text)`
     : '';
   const statement = {
     name: `tasks_patch_${patchStatements.size}`,
