@@ -27,6 +27,7 @@ import {
   BENCH,
   BENCH_PASSWORD,
   load,
+  median,
   onExitCleanup,
   round,
   rssMb,
@@ -1176,10 +1177,6 @@ async function r7(cluster, redis) {
   const after = await apiA.gcProbe();
   probes.push(after);
   const mb = (b) => round(b / 2 ** 20, 1);
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const third = Math.max(1, Math.floor(probes.length / 3));
   const first = median(probes.slice(0, third).map((p) => p.rss));
   const last = median(probes.slice(-third).map((p) => p.rss));
