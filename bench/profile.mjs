@@ -3,8 +3,8 @@
  * drives the route with 50 connections (autocannon, another process; 32 for writes), stops it, and prints the self
  * time by source package/file (through dist's source map) and the hottest functions.
  *
- *   node bench/profile.mjs [--quick] [--seconds 15] [--route list|get|create|patch|stats|search|sse] [--path /api/v1/…]
- * `--route` (default list) picks a preset: the list (P1), one task (P2's route without If-None-Match), create (P6),
+ *   node bench/profile.mjs [--quick] [--seconds 15] [--route list|get|create|patch|stats|search|sse|login] [--path /api/v1/…]
+ * `--route` (default list) picks a preset: the list (P1), login (P7), one task (P2's route without If-None-Match), create (P6),
  * PATCH (P17, round-robin over 200 tasks), stats (P5), a search (P4's `q`), or the SSE fan-out (200 open streams of
  * the user — `--streams N` — while creates run: the profile is the fan-out's, the creates' share included). `--path` profiles any GET.
  * Writes bench/results/profile[-<route>].txt. Needs the bench data set (`npm run bench:quick` or `npm run bench` once).
@@ -15,7 +15,7 @@ import { SourceMap } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { benchUsers, ensureDatabase, removeBenchWrites } from './lib/data.mjs';
-import { API_SERVER, api, BENCH, cliArgs, load, login, ROOT, round, sleep, startApi, stop } from './lib/util.mjs';
+import { API_SERVER, api, BENCH, BENCH_PASSWORD, cliArgs, load, login, ROOT, round, sleep, startApi, stop } from './lib/util.mjs';
 
 const { argv, arg } = cliArgs();
 const QUICK = argv.includes('--quick');
@@ -81,6 +81,19 @@ async function preset() {
       const word = (one.title.split(/\s+/).find((w) => w.length > 4) ?? one.title).toLowerCase();
       return { label: `GET ${LIST}?q=${word}`, opts: { url: `${base}${LIST}?q=${encodeURIComponent(word)}`, headers } };
     }
+    case 'login':
+      // P7's route at P7's 4 connections: the main thread's share is what a login costs beyond its hash (argon2
+      // runs on libuv's threadpool, which --cpu-prof does not sample).
+      return {
+        label: 'POST /api/v1/auth/login',
+        connections: 4,
+        opts: {
+          url: `${base}/api/v1/auth/login`,
+          method: 'POST',
+          body: JSON.stringify({ email: users.typical[0].email, password: BENCH_PASSWORD }),
+          headers: { 'content-type': 'application/json' },
+        },
+      };
     case 'create':
       return {
         label: `POST ${LIST}`,
@@ -131,7 +144,7 @@ async function preset() {
       };
     }
     default:
-      throw new Error(`unknown --route ${ROUTE} (list, get, create, patch, stats, search, sse)`);
+      throw new Error(`unknown --route ${ROUTE} (list, get, create, patch, stats, search, sse, login)`);
   }
 }
 
