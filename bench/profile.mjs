@@ -15,7 +15,20 @@ import { SourceMap } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { benchUsers, ensureDatabase, removeBenchWrites } from './lib/data.mjs';
-import { API_SERVER, api, BENCH, BENCH_PASSWORD, cliArgs, load, login, ROOT, round, sleep, startApi, stop } from './lib/util.mjs';
+import {
+  API_SERVER,
+  api,
+  BENCH,
+  BENCH_PASSWORD,
+  cliArgs,
+  load,
+  login,
+  ROOT,
+  round,
+  sleep,
+  startApi,
+  stop,
+} from './lib/util.mjs';
 
 const { argv, arg } = cliArgs();
 const QUICK = argv.includes('--quick');
