@@ -21,6 +21,7 @@ import {
   removeBenchWrites,
   SEED_PASSWORD,
 } from './lib/data.mjs';
+import { notSameAnswer } from './baselines/common.mjs';
 import { ensurePgbench, pgbench } from './lib/pgbench.mjs';
 import {
   API_SERVER,
@@ -210,26 +211,41 @@ async function main() {
   const p1 = await login(BASE, p1User.email);
   const heavy = await login(BASE, users.heavy.email);
   const listPath = '/api/v1/tasks';
+  // The baselines run the API's statement for a user whose tasks are in one project (the seed puts them in the
+  // inbox): that project, from the API's own first page.
+  const firstPage = await api(BASE, 'GET', `${listPath}?limit=1`, { token: p1.token });
+  const p1Project = firstPage.json?.data?.[0]?.projectId;
+  if (!p1Project) throw new Error(`P1's user has no task to list (${firstPage.status})`);
+  const baselineHeaders = { 'x-user-id': p1.userId, 'x-project-id': p1Project };
   const listTargets = {
     api: { url: BASE + listPath, headers: { authorization: `Bearer ${p1.token}` } },
-    fastify: { url: `http://127.0.0.1:${PORTS.fastify}${listPath}`, headers: { 'x-user-id': p1.userId } },
-    stack: { url: `http://127.0.0.1:${PORTS.stack}${listPath}`, headers: { 'x-user-id': p1.userId } },
-    express: { url: `http://127.0.0.1:${PORTS.express}${listPath}`, headers: { 'x-user-id': p1.userId } },
+    fastify: { url: `http://127.0.0.1:${PORTS.fastify}${listPath}`, headers: baselineHeaders },
+    stack: { url: `http://127.0.0.1:${PORTS.stack}${listPath}`, headers: baselineHeaders },
+    express: { url: `http://127.0.0.1:${PORTS.express}${listPath}`, headers: baselineHeaders },
   };
-  // Same bytes: the baselines' bodies must have the API's length (the cursor MAC differs only in value).
-  const sizes = {};
+  // Same work: every baseline must answer the API's tasks, field for field, in as many bytes (the cursor's MAC
+  // differs only in value). A baseline answering less (fewer fields, other rows) would be a lower floor: no run.
+  const bodies = {};
   for (const [k, t] of Object.entries(listTargets)) {
     const r = await fetch(t.url, { headers: t.headers });
-    sizes[k] = (await r.arrayBuffer()).byteLength;
+    bodies[k] = await r.text();
   }
+  const sizes = Object.fromEntries(Object.entries(bodies).map(([k, b]) => [k, Buffer.byteLength(b)]));
   console.log(`response bytes: ${JSON.stringify(sizes)}`);
+  const mismatched = notSameAnswer(bodies);
+  if (mismatched.length > 0) {
+    throw new Error(
+      `the baselines do not answer the API's list (${mismatched.join('; ')}): bench/baselines/common.mjs ` +
+        "must run the API's statement with the API's fields",
+    );
+  }
 
   if (want('P1')) {
     section('P1 GET /api/v1/tasks, 50 connections');
     ensurePgbench();
     const runs = await interleave({ ...listTargets, pgbench: { pgbench: true } }, (_k, t, warm) =>
       t.pgbench
-        ? pgbench(url, p1.userId, { clients: POOL, seconds: warm ? 3 : C.duration })
+        ? pgbench(url, p1Project, { clients: POOL, seconds: warm ? 3 : C.duration })
         : load({ ...t, connections: 50, duration: warm ? C.warmup : C.duration }),
     );
     // Every HTTP target's failures count (the API's and the baselines'): a fast error is not throughput.

@@ -9,7 +9,7 @@ app.get('/health/live', (_req, res) => res.json({ status: 'ok' }));
 app.get('/api/v1/tasks', async (req, res) => {
   const userId = req.get('x-user-id');
   try {
-    res.json(envelope(userId, await listRows(db, userId)));
+    res.json(envelope(userId, await listRows(db, req.get('x-project-id'))));
   } catch {
     res.status(500).end();
   }

@@ -41,7 +41,7 @@ app.get('/api/v1/tasks', { schema: { response: { 200: envelopeSchema } } }, asyn
   const etag = listEtag(userId, req.url);
   reply.header('etag', etag);
   if (matches(req.headers['if-none-match'], etag)) return reply.code(304).send();
-  return envelope(userId, await listRows(db, userId));
+  return envelope(userId, await listRows(db, req.headers['x-project-id']));
 });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.on('SIGTERM', () => app.close().then(() => db.end().then(() => process.exit(0))));

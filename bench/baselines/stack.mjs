@@ -10,7 +10,7 @@ const server = http.createServer(async (req, res) => {
   }
   const userId = req.headers['x-user-id'];
   try {
-    const body = JSON.stringify(envelope(userId, await listRows(db, userId)));
+    const body = JSON.stringify(envelope(userId, await listRows(db, req.headers['x-project-id'])));
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),

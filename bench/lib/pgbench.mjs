@@ -19,10 +19,11 @@ export function ensurePgbench() {
   });
 }
 
-export function pgbench(url, userId, { clients = 20, seconds = 5 } = {}) {
+/** `projectId`: the list's project (the statement is the baselines' LIST_SQL). */
+export function pgbench(url, projectId, { clients = 20, seconds = 5 } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-pgbench-'));
   const script = path.join(dir, 'list.sql');
-  writeFileSync(script, `${LIST_SQL.replace('$1', ':uid').replace('$2', String(LIMIT + 1))};\n`);
+  writeFileSync(script, `${LIST_SQL.replace('$1', ':pid').replace('$2', String(LIMIT + 1))};\n`);
   const u = new URL(url);
   const r = spawnSync(
     'pgbench',
@@ -39,7 +40,7 @@ export function pgbench(url, userId, { clients = 20, seconds = 5 } = {}) {
       '-f',
       script,
       '-D',
-      `uid=${userId}`,
+      `pid=${projectId}`,
       '-h',
       u.hostname,
       '-p',
