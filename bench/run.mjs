@@ -902,28 +902,48 @@ function writeResults(users) {
   // `--results-dir DIR`: write there instead (a side run that must not replace the recorded results).
   const dir = arg('--results-dir', '') ? path.resolve(arg('--results-dir', '')) : path.join(BENCH, 'results');
   mkdirSync(dir, { recursive: true });
+  const date = new Date().toISOString();
+  for (const [k, v] of Object.entries(results)) if (/^P\d+$/.test(k)) v.run = date;
+  const suffix = QUICK ? '-quick' : '';
+  const file = path.join(dir, `results${suffix}.json`);
+  // A partial run (`--only`) on the same data replaces its own figures and keeps the others, each with the date of
+  // the run that measured it: the file stays a whole set, and says where every figure comes from.
+  const earlier = ONLY && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  const sameData = earlier && JSON.stringify(earlier.results?.data) === JSON.stringify(results.data);
+  const merged = sameData
+    ? Object.fromEntries(
+        Object.entries(earlier.results)
+          .filter(([k]) => /^P\d+$/.test(k))
+          .map(([k, v]) => [k, { run: earlier.date, ...v }]),
+      )
+    : {};
   const doc = {
-    date: new Date().toISOString(),
+    date,
     mode: QUICK ? 'quick' : 'full',
     machine: machineInfo(),
     heavyUser: users.heavy.email,
     seconds: Math.round((Date.now() - t00) / 1000),
-    results,
+    results: { ...merged, ...results },
   };
-  const suffix = QUICK ? '-quick' : '';
-  writeFileSync(path.join(dir, `results${suffix}.json`), `${JSON.stringify(doc, null, 2)}\n`);
-  const rows = Object.entries(results)
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  const runs = [...new Set(Object.values(doc.results).flatMap((v) => (v?.run ? [v.run] : [])))];
+  const rows = Object.entries(doc.results)
     .filter(([k]) => /^P\d+$/.test(k))
     .map(
-      ([k, v]) => `| ${k} | \`${v.line.slice(k.length + 1)}\` | ${v.bar ?? ''} | ${v.pass ? 'met' : '**missed**'} |`,
+      ([k, v]) =>
+        `| ${k} | \`${v.line.slice(k.length + 1)}\` | ${v.bar ?? ''} | ${v.pass ? 'met' : '**missed**'} |` +
+        (runs.length > 1 ? ` ${v.run} |` : ''),
     );
   const md = [
     `# Bench results (${doc.mode}, ${doc.date})`,
     '',
-    `${doc.machine.cpus} CPUs (${doc.machine.model}), node ${doc.machine.node}; data ${results.data.users} users / ${results.data.tasks} tasks / heavy user ${results.data.heavyTasks}; run took ${doc.seconds} s.`,
+    `${doc.machine.cpus} CPUs (${doc.machine.model}), node ${doc.machine.node}; data ${results.data.users} users / ${results.data.tasks} tasks / heavy user ${results.data.heavyTasks}; run took ${doc.seconds} s.` +
+      (runs.length > 1
+        ? ` Figures from ${runs.length} runs on this data (the run column; \`--only\` replaces its own).`
+        : ''),
     '',
-    '| id | figures | bar | verdict |',
-    '|---|---|---|---|',
+    runs.length > 1 ? '| id | figures | bar | verdict | run |' : '| id | figures | bar | verdict |',
+    runs.length > 1 ? '|---|---|---|---|---|' : '|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

@@ -23,7 +23,7 @@ export function ensurePgbench() {
 export function pgbench(url, projectId, { clients = 20, seconds = 5 } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-pgbench-'));
   const script = path.join(dir, 'list.sql');
-  writeFileSync(script, `${LIST_SQL.replace('$1', ':pid').replace('$2', String(LIMIT + 1))};\n`);
+  writeFileSync(script, `${LIST_SQL.replace('$1::uuid', 'cast(:pid as uuid)').replace('$2', String(LIMIT + 1))};\n`);
   const u = new URL(url);
   const r = spawnSync(
     'pgbench',
