@@ -1,5 +1,6 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { lazyModule } from '../../lib/lazy-module';
 import {
   type AddOptions,
   DEDUPE_WINDOW_SEC,
@@ -12,6 +13,9 @@ import {
   type ScheduledJob,
 } from './queue';
 
+/** BullMQ, loaded with the first queue or worker (only with Redis). */
+const bullmq = lazyModule<typeof import('bullmq')>('bullmq');
+
 const QUEUE_NAME = 'primetrade';
 
 /** Producer side (API instances): adds jobs; the worker processes run them. */
@@ -19,6 +23,7 @@ export class BullQueue implements JobQueue {
   readonly kind = 'bullmq';
   readonly queue: Queue;
   constructor(connection: Redis, prefix: string, retry: RetryPolicy = DEFAULT_RETRY) {
+    const { Queue } = bullmq();
     this.queue = new Queue(QUEUE_NAME, {
       connection,
       prefix: `${prefix}bull`,
@@ -79,6 +84,7 @@ export function startBullWorker(
   handlers: JobHandlers,
   o: WorkerOptions = {},
 ): Worker {
+  const { Worker } = bullmq();
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {

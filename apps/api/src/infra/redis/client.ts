@@ -9,7 +9,11 @@
  * the master dies, reconnects to whichever replica the Sentinels promoted — subscribers resubscribe by themselves
  * (autoResubscribe). Every client the app makes goes through createRedis, so all of them follow.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { lazyModule } from '../../lib/lazy-module';
+
+/** ioredis, loaded with the first connection: a process without REDIS_URL never loads it. */
+const ioredis = lazyModule<typeof import('ioredis')>('ioredis');
 
 export interface RedisConnOptions {
   /** redis://… or redis-sentinel://host:port,…/<master name>. */
@@ -42,6 +46,7 @@ export function parseSentinelUrl(url: string): SentinelEndpoint | undefined {
 const reconnectOnReadOnly = (err: Error) => (err.message.startsWith('READONLY') ? 1 : false);
 
 export function createRedis(o: RedisConnOptions, extra: RedisOptions = {}): Redis {
+  const { Redis } = ioredis();
   const base: RedisOptions = {
     lazyConnect: false,
     enableOfflineQueue: false,

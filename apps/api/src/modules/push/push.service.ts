@@ -10,13 +10,16 @@ import {
   type PushPayload,
   type PushSubscriptionDto,
 } from '@primetrade/shared';
-import webpush from 'web-push';
+import { lazyModule } from '../../lib/lazy-module';
 import type { Db } from '../../infra/db/client';
 import { conflict, notFound, unavailable, validation } from '../../lib/errors';
 import type { PushSender } from '../reminders';
 import * as repo from './push.repo';
 import { OutboundRefused, type Resolver } from '../../infra/outbound';
 import { checkEndpointUrl, postPush, resolveEndpoint } from './push.transport';
+
+/** web-push (VAPID signing and payload encryption), loaded with the first push sent. */
+const webPush = lazyModule<typeof import('web-push')>('web-push');
 
 export interface VapidKeys {
   publicKey: string;
@@ -141,7 +144,7 @@ export class PushService implements PushSender {
         resolver: this.deps.resolver,
       });
       host = target.url.host;
-      const details = webpush.generateRequestDetails(
+      const details = webPush().generateRequestDetails(
         { endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
         JSON.stringify(payload),
         {

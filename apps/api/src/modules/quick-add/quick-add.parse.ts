@@ -6,9 +6,12 @@
  * the words left over are the title.
  */
 import { type ParsedTask, type QuickAddSpan, TAG_MAX, TAGS_MAX, type TaskPriority } from '@primetrade/shared';
-import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { type EveryRule, firstOccurrence, readEvery, ruleString } from './quick-add.recurrence';
+import { lazyModule } from '../../lib/lazy-module';
+
+/** chrono-node's date parser, loaded with the first quick add. */
+const chrono = lazyModule<typeof import('chrono-node')>('chrono-node');
 
 export interface ParseContext {
   now: Date;
@@ -122,7 +125,7 @@ export async function parseQuickAdd(text: string, ctx: ParseContext): Promise<Pa
   for (const s of spans) masked = masked.slice(0, s.start) + ' '.repeat(s.end - s.start) + masked.slice(s.end);
   const zoneNow = DateTime.fromJSDate(ctx.now).setZone(ctx.timezone);
   const reference = { instant: ctx.now, timezone: zoneNow.offset };
-  const found = chrono.casual.parse(masked, reference, { forwardDate: true })[0];
+  const found = chrono().casual.parse(masked, reference, { forwardDate: true })[0];
 
   const day = (y: number, mo: number, d: number, t: { hour: number; minute: number }) =>
     new Date(Date.UTC(y, mo - 1, d, t.hour, t.minute));
