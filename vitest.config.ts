@@ -15,6 +15,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const ISOLATED = [
   // vi.mock('./tasks.outbox.repo'): the mocked module would replace the real one for later files in the worker.
   'apps/api/src/modules/tasks/tasks.outbox.lock.test.ts',
+  // Reads the process's module cache (what start-up loaded): other files' imports must not be in it.
+  'apps/api/src/startup-modules.test.ts',
 ];
 
 const NODE_FILES = [
