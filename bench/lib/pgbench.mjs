@@ -23,7 +23,12 @@ export function ensurePgbench() {
 export function pgbench(url, projectId, { clients = 20, seconds = 5 } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pt-pgbench-'));
   const script = path.join(dir, 'list.sql');
-  writeFileSync(script, `${LIST_SQL.replace('$1::uuid', 'cast(:pid as uuid)').replace('$2', String(LIMIT + 1))};\n`);
+  // pgbench reads ':name' as a variable even inside a string literal: the timestamps' format ('…HH24:MI:SS…') is
+  // spelt with chr(58) for its colons (an immutable call, folded when the statement is planned).
+  const text = LIST_SQL.replace('$1::uuid', 'cast(:pid as uuid)')
+    .replace('$2', String(LIMIT + 1))
+    .replaceAll('HH24:MI:SS', `HH24' || chr(58) || 'MI' || chr(58) || 'SS`);
+  writeFileSync(script, `${text};\n`);
   const u = new URL(url);
   const r = spawnSync(
     'pgbench',
