@@ -23,28 +23,18 @@ describe('start-up without Redis', () => {
     user = await createUser(ctx.platform);
   }, 180_000);
   afterAll(async () => ctx?.close());
+  const post = (url: string, payload: object) =>
+    ctx.app.inject({ method: 'POST', url, headers: user.headers, payload });
 
   it('builds, serves a list and a create, and has loaded none of the lazy packages', async () => {
     const list = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks', headers: user.headers });
     expect(list.statusCode).toBe(200);
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/tasks',
-      headers: user.headers,
-      payload: { title: 'plain create' },
-    });
-    expect(created.statusCode).toBe(201);
+    expect((await post('/api/v1/tasks', { title: 'plain create' })).statusCode).toBe(201);
     expect(loaded()).toEqual([]);
   });
 
   it('loads a lazy package with its first use (the check sees a load when one happens)', async () => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/tasks/parse',
-      headers: user.headers,
-      payload: { text: 'Call the bank tomorrow 9am' },
-    });
-    expect(res.statusCode).toBe(200);
+    expect((await post('/api/v1/tasks/parse', { text: 'Call the bank tomorrow 9am' })).statusCode).toBe(200);
     expect(loaded()).toEqual(['chrono-node']);
   });
 });
