@@ -1,8 +1,7 @@
 /**
  * What a process loads before it serves (bench P10: start to ready < 5 s, idle RSS): ioredis and BullMQ only with
- * Redis configured, and the libraries of the rarer requests — passkeys (@simplewebauthn/server and its X.509 /
- * ASN.1 stack), pushes (web-push), quick add (chrono-node) — at their first use (lib/lazy-module.ts), not at start.
- * Loading them eagerly cost ~0.85 s of start-up and ~10–20 MB here. In the `isolated` project (vitest.config.ts):
+ * Redis configured, and the libraries of the rarer requests — pushes (web-push), quick add (chrono-node) — at their
+ * first use (lib/lazy-module.ts), not at start. Loading them eagerly cost ~0.7 s of start-up and ~10 MB here. In the `isolated` project (vitest.config.ts):
  * the check reads this process's module cache, which must not hold what other test files loaded.
  */
 import { createRequire } from 'node:module';
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './test/context';
 import { createUser, type TestUser } from './test/factories';
 
-const LAZY = ['ioredis', 'bullmq', '@simplewebauthn/server', 'web-push', 'chrono-node'];
+const LAZY = ['ioredis', 'bullmq', 'web-push', 'chrono-node'];
 const cache = createRequire(import.meta.url).cache;
 /** The lazy packages with a module in the cache. */
 const loaded = () => LAZY.filter((name) => Object.keys(cache).some((file) => file.includes(`/node_modules/${name}/`)));

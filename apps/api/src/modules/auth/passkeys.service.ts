@@ -11,7 +11,14 @@
  * (as turning TOTP on and off does); every change is audited in its transaction.
  */
 import { ErrorCode } from '@primetrade/shared';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import {
+  type AuthenticationResponseJSON,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
 import type { Config } from '../../config';
 import type { Db, Tx } from '../../infra/db/client';
 import type { PasskeyRow } from '../../infra/db/schema';
@@ -25,11 +32,6 @@ import * as repo from './auth.repo';
 import type { AuthService, Issued } from './auth.service';
 import * as mfaRepo from './mfa.repo';
 import * as passkeyRepo from './passkeys.repo';
-import { lazyModule } from '../../lib/lazy-module';
-
-/** @simplewebauthn/server and its X.509 / ASN.1 stack (~0.15 s to load), loaded with the first passkey ceremony. */
-type WebAuthn = typeof import('@simplewebauthn/server');
-const webAuthn = lazyModule<WebAuthn>('@simplewebauthn/server');
 
 type Transport = NonNullable<RegistrationResponseJSON['response']['transports']>[number];
 /** The options as the routes send them (JSON of the WebAuthn spec; the challenge is what the tests read). */
@@ -100,7 +102,7 @@ export class PasskeyService {
     const existing = await passkeyRepo.listPasskeys(this.db, user.id);
     if (existing.length >= PASSKEYS_MAX) throw conflict(`At most ${PASSKEYS_MAX} passkeys per account`);
     const { rpId, rpName } = this.deps.webauthn;
-    const options = await webAuthn().generateRegistrationOptions({
+    const options = await generateRegistrationOptions({
       rpName,
       rpID: rpId,
       userName: user.email,
@@ -133,9 +135,9 @@ export class PasskeyService {
       throw badAttestation('The passkey set-up has expired or is unknown, start again');
     }
     const { rpId, origins } = this.deps.webauthn;
-    let info: Awaited<ReturnType<WebAuthn['verifyRegistrationResponse']>>['registrationInfo'];
+    let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
     try {
-      const result = await webAuthn().verifyRegistrationResponse({
+      const result = await verifyRegistrationResponse({
         response: body.credential,
         expectedChallenge: signed,
         expectedOrigin: origins,
@@ -221,7 +223,7 @@ export class PasskeyService {
   async loginOptions(mfaChallenge: string | undefined): Promise<PasskeyOptions> {
     const { rpId } = this.deps.webauthn;
     if (mfaChallenge === undefined) {
-      const options = await webAuthn().generateAuthenticationOptions({
+      const options = await generateAuthenticationOptions({
         rpID: rpId,
         userVerification: 'required',
         timeout: CHALLENGE_TTL_SEC * 1000,
@@ -233,7 +235,7 @@ export class PasskeyService {
     if (!open) throw unauthenticated('The sign-in step has expired, sign in again');
     const keys = await passkeyRepo.listPasskeys(this.db, open.userId);
     if (keys.length === 0) throw conflict('This account has no passkey');
-    const options = await webAuthn().generateAuthenticationOptions({
+    const options = await generateAuthenticationOptions({
       rpID: rpId,
       userVerification: 'preferred',
       timeout: CHALLENGE_TTL_SEC * 1000,
@@ -276,7 +278,7 @@ export class PasskeyService {
     const { rpId, origins } = this.deps.webauthn;
     let newCounter: number | undefined;
     try {
-      const result = await webAuthn().verifyAuthenticationResponse({
+      const result = await verifyAuthenticationResponse({
         response: credential,
         expectedChallenge: signed,
         expectedOrigin: origins,
