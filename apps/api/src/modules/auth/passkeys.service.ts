@@ -11,14 +11,7 @@
  * (as turning TOTP on and off does); every change is audited in its transaction.
  */
 import { ErrorCode } from '@primetrade/shared';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Config } from '../../config';
 import type { Db, Tx } from '../../infra/db/client';
 import type { PasskeyRow } from '../../infra/db/schema';
@@ -32,6 +25,15 @@ import * as repo from './auth.repo';
 import type { AuthService, Issued } from './auth.service';
 import * as mfaRepo from './mfa.repo';
 import * as passkeyRepo from './passkeys.repo';
+import { lazyModule, loadNow } from '../../lib/lazy-module';
+
+/** @simplewebauthn/server and its X.509 / ASN.1 stack (~0.45 s to load), loaded with the first passkey ceremony. */
+type WebAuthn = typeof import('@simplewebauthn/server');
+const webAuthn = lazyModule<WebAuthn>('@simplewebauthn/server');
+// Its certificate checks require the reflect-metadata polyfill, which defines functions on the global `Reflect`.
+// Loaded here, at start: the library's own require() later gets the same module from the cache, so the first
+// passkey request changes no global (the fuzz suite's pollution check; startup-modules.test.ts).
+loadNow('reflect-metadata');
 
 type Transport = NonNullable<RegistrationResponseJSON['response']['transports']>[number];
 /** The options as the routes send them (JSON of the WebAuthn spec; the challenge is what the tests read). */
@@ -102,7 +104,7 @@ export class PasskeyService {
     const existing = await passkeyRepo.listPasskeys(this.db, user.id);
     if (existing.length >= PASSKEYS_MAX) throw conflict(`At most ${PASSKEYS_MAX} passkeys per account`);
     const { rpId, rpName } = this.deps.webauthn;
-    const options = await generateRegistrationOptions({
+    const options = await webAuthn().generateRegistrationOptions({
       rpName,
       rpID: rpId,
       userName: user.email,
@@ -135,9 +137,9 @@ export class PasskeyService {
       throw badAttestation('The passkey set-up has expired or is unknown, start again');
     }
     const { rpId, origins } = this.deps.webauthn;
-    let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
+    let info: Awaited<ReturnType<WebAuthn['verifyRegistrationResponse']>>['registrationInfo'];
     try {
-      const result = await verifyRegistrationResponse({
+      const result = await webAuthn().verifyRegistrationResponse({
         response: body.credential,
         expectedChallenge: signed,
         expectedOrigin: origins,
@@ -223,7 +225,7 @@ export class PasskeyService {
   async loginOptions(mfaChallenge: string | undefined): Promise<PasskeyOptions> {
     const { rpId } = this.deps.webauthn;
     if (mfaChallenge === undefined) {
-      const options = await generateAuthenticationOptions({
+      const options = await webAuthn().generateAuthenticationOptions({
         rpID: rpId,
         userVerification: 'required',
         timeout: CHALLENGE_TTL_SEC * 1000,
@@ -235,7 +237,7 @@ export class PasskeyService {
     if (!open) throw unauthenticated('The sign-in step has expired, sign in again');
     const keys = await passkeyRepo.listPasskeys(this.db, open.userId);
     if (keys.length === 0) throw conflict('This account has no passkey');
-    const options = await generateAuthenticationOptions({
+    const options = await webAuthn().generateAuthenticationOptions({
       rpID: rpId,
       userVerification: 'preferred',
       timeout: CHALLENGE_TTL_SEC * 1000,
@@ -278,7 +280,7 @@ export class PasskeyService {
     const { rpId, origins } = this.deps.webauthn;
     let newCounter: number | undefined;
     try {
-      const result = await verifyAuthenticationResponse({
+      const result = await webAuthn().verifyAuthenticationResponse({
         response: credential,
         expectedChallenge: signed,
         expectedOrigin: origins,
