@@ -3,8 +3,9 @@
  * Redis configured, and the libraries of the rarer requests — passkeys (@simplewebauthn/server and its X.509 /
  * ASN.1 stack), pushes (web-push), quick add (chrono-node) — at their first use (lib/lazy-module.ts), not at start.
  * Loading them eagerly cost ~0.85 s of start-up and ~10–20 MB here. The reflect-metadata polyfill the passkey
- * library requires IS loaded at start, so that the first passkey request changes no global. In the `isolated` project (vitest.config.ts):
- * the check reads this process's module cache, which must not hold what other test files loaded.
+ * library requires IS loaded at start, so that the first passkey request changes no global. In the `isolated`
+ * project (vitest.config.ts): the check reads this process's module cache, which must not hold what other test
+ * files loaded.
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,10 @@ import { createUser, type TestUser } from './test/factories';
 
 const LAZY = ['ioredis', 'bullmq', '@simplewebauthn/server', 'web-push', 'chrono-node'];
 const cache = createRequire(import.meta.url).cache;
+/** Whether a module of the package is in this process's cache. */
+const inCache = (name: string) => Object.keys(cache).some((file) => file.includes(`/node_modules/${name}/`));
 /** The lazy packages with a module in the cache. */
-const loaded = () => LAZY.filter((name) => Object.keys(cache).some((file) => file.includes(`/node_modules/${name}/`)));
+const loaded = () => LAZY.filter(inCache);
 
 describe('start-up without Redis', () => {
   let ctx: TestContext;
@@ -33,7 +36,7 @@ describe('start-up without Redis', () => {
     expect((await post('/api/v1/tasks', { title: 'plain create' })).statusCode).toBe(201);
     expect(loaded()).toEqual([]);
     // The polyfill is in place before anything is served (Reflect.getMetadata is reflect-metadata's).
-    expect(Object.keys(cache).some((file) => file.includes('/node_modules/reflect-metadata/'))).toBe(true);
+    expect(inCache('reflect-metadata')).toBe(true);
     expect(typeof (Reflect as unknown as Record<string, unknown>).getMetadata).toBe('function');
   });
 
