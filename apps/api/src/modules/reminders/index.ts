@@ -10,6 +10,7 @@ import type { Db } from '../../infra/db/client';
 import type { EventBus } from '../../infra/events';
 import type { Mailer } from '../../infra/mail/mailer';
 import type { JobHandlers, ScheduledJob } from '../../infra/queue/queue';
+import { jobLane } from '../../lib/job-lane';
 import { reminderBookkeeping } from './reminder-bookkeeping';
 import { ReminderService } from './reminders.service';
 import { type PushSender, pushNotConfigured, TaskReminderService } from './task-reminders.service';
@@ -41,12 +42,15 @@ export function createRemindersModule(deps: RemindersDeps) {
     leaseSeconds: deps.leaseSeconds,
     log: deps.log,
   });
+  // Both jobs mail, and run every scanEveryMs with the worker's concurrency: one lane keeps at most one reminder
+  // mail of this process in flight, so a kill mid-mail leaves only that one unconfirmed (lib/job-lane.ts, R5).
+  const lane = jobLane();
   const jobs: JobHandlers = {
     [REMINDERS_SCAN_JOB]: async () => {
-      await service.scan();
+      await lane.run(REMINDERS_SCAN_JOB, () => service.scan());
     },
     [REMINDERS_DUE_JOB]: async () => {
-      await taskReminders.fireDue();
+      await lane.run(REMINDERS_DUE_JOB, () => taskReminders.fireDue());
     },
   };
   const schedule: ScheduledJob[] = [

@@ -5,6 +5,7 @@ import { createTestContext, drivers, type TestContext } from '../../test/context
 import { createUser, type TestUser } from '../../test/factories';
 import { decodeQP, startSmtpServer } from '../../test/smtp';
 import { SmtpMailer } from '../../infra/mail/smtp';
+import { createRemindersModule } from './index';
 import { ReminderService } from './reminders.service';
 
 const HOUR = 3_600_000;
@@ -146,6 +147,38 @@ describe.each(drivers())('reminders on %s', (driver) => {
     await concurrent;
     expect(concurrent).toBeDefined();
     expect([...sent].sort()).toEqual(users.map((u) => u.email).sort());
+  });
+
+  it("the module's jobs keep one reminder mail in flight per process, however their runs overlap (R5)", async () => {
+    const users = await Promise.all([createUser(ctx.platform), createUser(ctx.platform), createUser(ctx.platform)]);
+    for (const u of users) await task(u, 'lane', HOUR);
+    let inFlight = 0;
+    let most = 0;
+    const slow: Mailer = {
+      kind: 'slow',
+      async send(message) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 30));
+        await mailer.send(message);
+        inFlight--;
+      },
+    };
+    const { jobs } = createRemindersModule({
+      db: ctx.database.db,
+      mailer: slow,
+      appUrl: 'http://app.test',
+      leaseSeconds: 300,
+      scanEveryMs: 1000,
+      log: { warn() {} },
+    });
+    const scan = jobs['reminders.scan'] as () => Promise<void>;
+    const due = jobs['reminders.due'] as () => Promise<void>;
+    // A worker of concurrency 4 picks up the next tick's scan while the first is still mailing.
+    await Promise.all([scan(), due(), new Promise((r) => setTimeout(r, 10)).then(scan), scan()]);
+    await scan();
+    expect(most).toBe(1);
+    expect(mailer.messages.map((m) => m.to).sort()).toEqual(users.map((u) => u.email).sort());
   });
 
   it('delivers over real SMTP', async () => {
