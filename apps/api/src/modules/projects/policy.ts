@@ -7,11 +7,14 @@
  * - a member whose role is too low (a viewer's write, an editor's member change) → 403 FORBIDDEN
  * - read: any member; write (tasks, comments): owner or editor; manage (the project, its members, invitations): owner
  *
- * Memberships are read from the database on every decision (the primary key, or the index-only
- * project_members_user_idx for "all my projects"): nothing is cached per process, so a role change or a removal
- * holds on every instance from the request after its commit. What IS cached — each user's task lists and stats
- * (the `tasks:<userId>` data version, tasks.list.ts) — is invalidated by `changed()` for every affected user,
- * through the platform cache, whose versions are shared by all instances (infra/cache/tiered.ts).
+ * Memberships are read from the database for every decision (the primary key, or the index-only
+ * project_members_user_idx for "all my projects"), so a role change or a removal holds on every instance from the
+ * request after its commit. The one exception is a list's or the stats' read scope, which is kept per user under
+ * the `tasks:<userId>` data version the request already read (readScope's `version`). What is cached — each user's
+ * task lists, stats and those scopes — is invalidated by `changed()` for every affected user after every
+ * membership change commits, through the platform cache, whose versions are shared by all instances
+ * (infra/cache/tiered.ts): the removal's own response is sent after that, so no request made after it sees the
+ * project.
  */
 import type { ProjectRole } from '@primetrade/shared';
 import type { Cache } from '../../infra/cache/cache';
@@ -29,10 +32,13 @@ export const allows = (role: ProjectRole | null, access: Access): boolean =>
   role !== null && RANK[role] >= RANK[NEEDS[access]];
 
 const INBOX_CACHE_MAX = 50_000;
+const SCOPE_CACHE_MAX = 50_000;
 
 export class ProjectPolicy {
   /** A user's inbox id never changes while the user exists: kept in the process (bounded). */
   private readonly inboxes = new Map<string, string>();
+  /** Each user's project ids as read at a `tasks:<userId>` data version (readScope). */
+  private readonly scopes = new Map<string, { version: string; ids: string[] }>();
 
   constructor(private readonly deps: { db: Db; cache: Cache }) {}
 
@@ -81,13 +87,35 @@ export class ProjectPolicy {
   /**
    * The projects a read covers: the one asked for (404 when the caller is not a member), or every project of the
    * caller — a cross-project list is `project_id = any(<these>)`.
+   *
+   * `version`: the caller's `tasks:<userId>` data version, read for this request (a list's ETag, the stats' key).
+   * Every membership change bumps it after its commit, so the projects read at one version are the caller's
+   * projects at that version: they are kept under it and reused until it moves, and a list or stats read then
+   * costs no membership round trip (P1). A bypass version (Redis unreachable: it starts with `-`, and is never
+   * issued twice) is not kept. A project not among them is asked of the database (a 404, or one created since).
    */
-  async readScope(userId: string, projectId?: string, db: DbOrTx = this.deps.db): Promise<string[]> {
+  async readScope(userId: string, projectId?: string, db: DbOrTx = this.deps.db, version?: string): Promise<string[]> {
+    if (version !== undefined && db === this.deps.db) {
+      const ids = await this.projectIdsAt(userId, version);
+      if (projectId === undefined) return ids;
+      if (ids.includes(projectId)) return [projectId];
+    }
     if (projectId !== undefined) {
       await this.require(userId, projectId, 'read', db);
       return [projectId];
     }
     return [...(await this.memberships(userId, db)).keys()];
+  }
+
+  private async projectIdsAt(userId: string, version: string): Promise<string[]> {
+    const known = this.scopes.get(userId);
+    if (known?.version === version) return known.ids;
+    const ids = [...(await this.memberships(userId)).keys()];
+    if (!version.startsWith('-')) {
+      if (this.scopes.size >= SCOPE_CACHE_MAX) this.scopes.clear();
+      this.scopes.set(userId, { version, ids });
+    }
+    return ids;
   }
 
   /** The caller's inbox. */

@@ -88,6 +88,8 @@ export class ProjectsService {
     const id = await this.db.transaction((tx) =>
       repo.insertProject(tx, { name: body.name, description: body.description, color: body.color }, userId),
     );
+    // A new membership: the creator's read scope (kept per data version, policy.readScope) moves on.
+    await this.deps.policy.changed([userId]);
     return this.get(userId, id);
   }
 

@@ -75,9 +75,7 @@ export class TaskReads {
    * request's query. The version embeds its epoch (the process for the in-process cache, the Redis dataset for
    * Redis), so a restarted process or a Redis that lost its data never re-issues a tag handed out before.
    */
-  private async listEtag(userId: string, url: string, view?: string): Promise<string> {
-    const { cache } = this.deps;
-    const version = await cache.version(`tasks:${userId}`);
+  private listEtag(userId: string, version: string, url: string, view?: string): string {
     const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
     // A view's rows change at the user's local midnight without a write. Every time zone's offset is a multiple
     // of 15 minutes, so every local midnight falls on a 15-minute UTC boundary: the slot is in the tag.
@@ -92,16 +90,18 @@ export class TaskReads {
     query: ListTasksQuery,
     request: { url: string; ifNoneMatch?: string | undefined },
   ): Promise<Conditional<ListResult>> {
-    const etag = await this.listEtag(userId, request.url, query.view);
+    const version = await this.deps.cache.version(`tasks:${userId}`);
+    const etag = this.listEtag(userId, version, request.url, query.view);
     // Weak comparison (RFC 9110 §13.1.2): the W/ prefix is ignored on both sides.
     if (etagMatches(request.ifNoneMatch, etag.slice(2))) return { etag, notModified: true };
-    return { etag, notModified: false, value: await this.read(userId, query) };
+    return { etag, notModified: false, value: await this.read(userId, query, version) };
   }
 
-  private async read(userId: string, query: ListTasksQuery): Promise<ListResult> {
+  private async read(userId: string, query: ListTasksQuery, version: string): Promise<ListResult> {
     const { db, cursorKey } = this.deps;
-    // The projects the list covers: ?projectId (404 unless a member) or every project of the caller.
-    const projectIds = await this.deps.policy.readScope(userId, query.projectId);
+    // The projects the list covers: ?projectId (404 unless a member) or every project of the caller, as they are
+    // at the data version this request read (kept per version by the policy: no membership round trip).
+    const projectIds = await this.deps.policy.readScope(userId, query.projectId, undefined, version);
     const filters = { ...filtersOf(query, userId), projectIds };
     const sort = sortOf({ sort: query.sort, q: filters.q });
     const limit = query.limit;

@@ -1,15 +1,14 @@
 /**
- * Round trips of the hot task writes (issue 20 items 2 and 3; bench P6 and P17): every statement the API sends to
- * PostgreSQL is counted by wrapping node-postgres' Client#query (the pool's clients, transactions included; BEGIN
- * and COMMIT count). POST /tasks and PATCH /tasks/:id (status and title) take at most 2 each — the create or
+ * Round trips of the hot task writes and reads (issue 20 items 1–3; bench P1, P6 and P17): every statement the API
+ * runs is counted (the pool's clients, transactions included; BEGIN and COMMIT count). POST /tasks and PATCH /tasks/:id (status and title) take at most 2 each — the create or
  * the update with its history/outbox row in one statement (the project's members, whose caches the write
  * invalidates, read by it), and the one before it (the column's end key, or the PATCH's read of task, the
  * caller's role and the new column's end); one
  * outbox drain takes fewer than 5 (BEGIN, the batch taken and marked with its audiences, the webhooks sink's
  * subscribers, COMMIT). Planted fault: the PATCH forced onto the general path (read under a row lock, then the
  * update, then the history insert, in a transaction) exceeds the bound.
- * PostgreSQL only: PGlite is in-process, its "round trips" cost no network; its behaviour is the same code, tested
- * by the other suites on both drivers.
+ * On both drivers (test/statement-counter.ts counts PGlite's statements from the protocol messages it is given):
+ * in-process, PGlite's statements cost no network, but each is still parsed, planned and run on the API's thread.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { drivers, type TestContext } from '../../test/context';
@@ -32,24 +31,15 @@ const DISPATCHER = /^ ?update webhook_deliveries d set locked_until/;
 /** The auth plugin's session check (cached for a moment, so some requests make it): the request's, not the write's. */
 const SESSION_CHECK = /^select "users"\."role" from "sessions"/;
 
-const postgres = drivers().includes('postgres') ? ['postgres' as const] : [];
-
-// Skipped on purpose without PostgreSQL: it counts the statements node-postgres sends, and PGlite has no node-postgres client.
-// Without TEST_DATABASE_URL the file reports this one skipped test instead of an empty suite (which vitest counts as
-// a failure, and `npm test` must pass with no service running); CI's `npm test` sets TEST_DATABASE_URL and runs it.
-describe.skipIf(drivers().includes('postgres'))('(PostgreSQL only)', () => {
-  it.skip('runs when TEST_DATABASE_URL is set', () => {});
-});
-
-describe.skipIf(postgres.length === 0).each(postgres)('round trips of task writes on %s', (driver) => {
+describe.each(drivers())('round trips of task writes on %s', (driver) => {
   let ctx: TestContext;
   let alice: TestUser;
   let post: PostTask;
-  const counter = statementCounter();
+  const counter = statementCounter(() => ctx?.database.pglite);
 
   beforeAll(async () => {
     ({ ctx, alice, post } = await openTasksSuite(driver));
-    counter.install();
+    await counter.install();
   });
   afterAll(async () => {
     counter.uninstall();
@@ -116,6 +106,38 @@ describe.skipIf(postgres.length === 0).each(postgres)('round trips of task write
       expect(sent.length).toBeGreaterThan(WRITE_MAX);
     } finally {
       writes.quickUpdate = quick;
+    }
+  });
+
+  it('GET /tasks (every project, or ?projectId=) takes 1 statement: the read scope is kept per data version', async () => {
+    const inbox = (await post(alice, { title: 'listed' })).json().data.projectId as string;
+    const list = (query = '') => ctx.app.inject({ method: 'GET', url: `${BASE}${query}`, headers: alice.headers });
+    expect((await list()).statusCode).toBe(200); // the scope at this version is read once
+    let res: Awaited<ReturnType<typeof list>> | undefined;
+    const sent = await count(async () => {
+      res = await list();
+    });
+    expect(res?.statusCode).toBe(200);
+    expect(res?.json().data.map((t: { title: string }) => t.title)).toContain('listed');
+    expect(sent, sent.join('\n')).toHaveLength(1);
+    const one = await count(async () => {
+      res = await list(`?projectId=${inbox}`);
+    });
+    expect(res?.statusCode, res?.body).toBe(200);
+    expect(res?.json().data.map((t: { title: string }) => t.title)).toContain('listed');
+    expect(one, one.join('\n')).toHaveLength(1);
+    // A write moves the version: the next list reads the scope again, the one after does not.
+    await post(alice, { title: 'moves the version' });
+    expect(await count(() => list())).toHaveLength(2);
+    expect(await count(() => list())).toHaveLength(1);
+    // Planted fault: the scope asked without the version (as before) costs a membership statement on every list.
+    const policy = ctx.modules.projects.policy;
+    const readScope = policy.readScope;
+    policy.readScope = (userId, projectId, db) => readScope.call(policy, userId, projectId, db);
+    try {
+      expect(await count(() => list())).toHaveLength(2);
+    } finally {
+      policy.readScope = readScope;
     }
   });
 

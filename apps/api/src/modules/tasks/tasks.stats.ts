@@ -28,7 +28,7 @@ export class TaskStatsReader {
     const key = `stats:${userId}:${projectId ?? 'all'}:${version}`;
     const hit = await cache.get<TaskStats>(key);
     if (hit) return hit;
-    const projectIds = await this.deps.policy.readScope(userId, projectId);
+    const projectIds = await this.deps.policy.readScope(userId, projectId, undefined, version);
     const tz = await userTimezone(this.deps.db, userId);
     // The replica unless this user wrote recently (then the primary: stats are exact right after own writes).
     const row = await taskStats(await reads.forUser(userId), projectIds, tz);
