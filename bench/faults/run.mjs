@@ -919,9 +919,11 @@ async function r5(cluster, redis) {
   const PER_USER = 3; // ≤ the digest threshold: one mail per reminder
   const N = USERS * PER_USER;
   const HOLD_AT = [6, 14]; // kill the worker mid-batch twice
-  // A scan claims its whole batch, then mails it one by one: the lease must outlast the mailing of a batch (here
-  // ~5–10 s on a loaded 2-core machine), or a second scan takes the claims still waiting and mails them again.
-  // r5-short-lease shows that happening without any kill.
+  // A scan claims one user's reminders, then mails them one by one: the lease must outlast that mailing (here
+  // well under 5 s on a loaded 2-core machine), or a second scan takes the claims still waiting and mails them
+  // again; r5-short-lease shows that happening without any kill. The reminder jobs run in one lane per process
+  // (lib/job-lane.ts): with overlapping scans, a kill while one mail was held could also lose another's 250 (a CI
+  // run of 2026-12-07 mailed one reminder twice that way).
   const LEASE_S = planted('r5-short-lease') ? 1 : 20;
   section(`R5 worker SIGKILLed mid-job: ${N} due reminders, killed twice while sending`);
   const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'pt-r5:' };
