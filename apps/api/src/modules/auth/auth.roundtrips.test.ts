@@ -1,10 +1,11 @@
 /**
  * The password sign-in's database work (issue 20 item 5, bench P7: nothing but the hash should cost). Every
  * statement the API runs is counted on both drivers (test/statement-counter.ts: node-postgres' Client#query, or
- * the protocol messages PGlite is given; BEGIN and COMMIT count): a successful POST /auth/login takes at most 3 — the durable failure counter, the account with its
- * second-factor flag, and one statement writing the last sign-in, the session, its refresh token and the audit
- * event. Planted fault (inside the test): the transactional session start (`startSession`, BEGIN, three inserts,
- * COMMIT), as the login used before, exceeds the bound. On both drivers: what that one statement wrote.
+ * the protocol messages PGlite is given; BEGIN and COMMIT count): a successful POST /auth/login takes at most 3 —
+ * the durable failure counter, the account with its second-factor flag, and one statement writing the last
+ * sign-in, the session, its refresh token and the audit event. Planted fault (inside the test): the transactional
+ * session start (`startSession`, BEGIN, three inserts, COMMIT), as the login used before, exceeds the bound. On
+ * both drivers: what that one statement wrote.
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
