@@ -1,12 +1,14 @@
 /**
  * Round trips of the hot task writes and reads (issue 20 items 1–3; bench P1, P6 and P17): every statement the API
- * runs is counted (the pool's clients, transactions included; BEGIN and COMMIT count). POST /tasks and PATCH /tasks/:id (status and title) take at most 2 each — the create or
- * the update with its history/outbox row in one statement (the project's members, whose caches the write
- * invalidates, read by it), and the one before it (the column's end key, or the PATCH's read of task, the
- * caller's role and the new column's end); one
- * outbox drain takes fewer than 5 (BEGIN, the batch taken and marked with its audiences, the webhooks sink's
- * subscribers, COMMIT). Planted fault: the PATCH forced onto the general path (read under a row lock, then the
- * update, then the history insert, in a transaction) exceeds the bound.
+ * runs is counted (the pool's clients, transactions included; BEGIN and COMMIT count).
+ * - POST /tasks and PATCH /tasks/:id (status and title) take at most 2 each: the create or the update with its
+ *   history/outbox row in one statement (the project's members, whose caches the write invalidates, read by it),
+ *   and the one before it (the column's end key, or the PATCH's read of task, the caller's role and the new
+ *   column's end). Planted fault: the PATCH forced onto the general path (read under a row lock, then the update,
+ *   then the history insert, in a transaction) exceeds the bound.
+ * - GET /tasks takes 1: the page (the read scope is kept per data version). Planted: asked without it, 2.
+ * - One outbox drain takes fewer than 5 (BEGIN, the batch taken and marked with its audiences, the webhooks sink's
+ *   subscribers, COMMIT).
  * On both drivers (test/statement-counter.ts counts PGlite's statements from the protocol messages it is given):
  * in-process, PGlite's statements cost no network, but each is still parsed, planned and run on the API's thread.
  */
@@ -109,7 +111,7 @@ describe.each(drivers())('round trips of task writes on %s', (driver) => {
     }
   });
 
-  it('GET /tasks (every project, or ?projectId=) takes 1 statement: the read scope is kept per data version', async () => {
+  it('GET /tasks (every project, or ?projectId=) takes 1 statement: the scope is kept per data version', async () => {
     const inbox = (await post(alice, { title: 'listed' })).json().data.projectId as string;
     const list = (query = '') => ctx.app.inject({ method: 'GET', url: `${BASE}${query}`, headers: alice.headers });
     expect((await list()).statusCode).toBe(200); // the scope at this version is read once
