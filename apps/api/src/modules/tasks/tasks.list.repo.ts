@@ -46,6 +46,8 @@ interface ListShape {
   q: SearchMode;
   /** A typo search with numbers in it: each must be a word of the task (typoSearch). */
   typoNumbers: boolean;
+  /** A ranked words search with an uncommon word (rareWords): its matches are found through the GIN index only. */
+  rare: boolean;
   dueBefore: boolean;
   dueAfter: boolean;
   overdue: 'any' | 'yes' | 'no';
@@ -79,6 +81,7 @@ function shapeOf(
     tag: Boolean(f.tag),
     q: searchModeOf(f),
     typoNumbers: false,
+    rare: false,
     dueBefore: Boolean(f.dueBefore),
     dueAfter: Boolean(f.dueAfter),
     overdue: f.overdue === true ? 'yes' : f.overdue === false ? 'no' : 'any',
@@ -90,6 +93,7 @@ function shapeOf(
     offset: Boolean(page?.offset),
   };
   if (!f.projectIds) throw new Error('a task query needs its projects (the project policy scope)');
+  shape.rare = shape.q === 'words' && sort.field === 'rank' && f.rareWords === true;
   // A page (not a count) over several projects without a search is merged from per-project pages, unless an
   // offset page is so deep that reading offset + limit rows per project costs more than one sort.
   if (
@@ -141,7 +145,7 @@ function shapeOf(
     shape.after,
     shape.offset,
   ];
-  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}`;
+  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}`;
   return shape;
 }
 
@@ -301,6 +305,22 @@ function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknow
   // tasks_project_created_idx filtering every row of a 100,000-task account for a word matching none (48 ms, P4)
   // instead of asking the GIN index; a word that takes this path is rare in the window (< cap in `window` rows),
   // so its matches are few to sort.
+  const ranked = sql`
+    select ${RANKED_SELECT}, r.rank::text
+    from (select c.*, (${rank}) as rank from candidates c) r
+    ${s.after ? sql`where (r.rank, r.id) ${op} (${ph('afterKey')}::float8, ${ph('afterId')}::uuid)` : sql``}
+    order by r.rank ${dir}, r.id ${dir}
+    limit ${ph('limit')}${s.offset ? sql` offset ${ph('offset')}` : sql``}`;
+  if (s.rare) {
+    // An uncommon word: every match through the GIN index (materialized, so the planner does not trade it for an
+    // ordered walk of the newest tasks), newest first — the same candidates as below, without looking through the
+    // window first.
+    const rare = sql`
+      with matches as materialized (select ${RANKED_COLUMNS} from tasks where ${base} and ${match}),
+      candidates as (select * from matches order by created_at desc, id desc limit ${cap})
+      ${ranked}`;
+    return { toSQL: () => dialect.sqlToQuery(rare) };
+  }
   const query = sql`
     with recent as materialized (
       select * from (
@@ -313,11 +333,7 @@ function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknow
       union all
       (select * from matches order by created_at desc, id desc limit ${cap})
     )
-    select ${RANKED_SELECT}, r.rank::text
-    from (select c.*, (${rank}) as rank from candidates c) r
-    ${s.after ? sql`where (r.rank, r.id) ${op} (${ph('afterKey')}::float8, ${ph('afterId')}::uuid)` : sql``}
-    order by r.rank ${dir}, r.id ${dir}
-    limit ${ph('limit')}${s.offset ? sql` offset ${ph('offset')}` : sql``}`;
+    ${ranked}`;
   return { toSQL: () => dialect.sqlToQuery(query) };
 }
 
@@ -413,6 +429,23 @@ export function listQuery(db: DbOrTx, p: ListParams): { toSQL(): { sql: string; 
       return { sql: q.sql, params: fillPlaceholders(q.params, s.values) };
     },
   };
+}
+
+/**
+ * The most common lexemes of tasks.search by PostgreSQL's statistics (pg_stats, kept by ANALYZE and autovacuum);
+ * null when the column has none yet (rareWords then knows nothing).
+ */
+export async function commonSearchLexemes(db: DbOrTx): Promise<string[] | null> {
+  const rows = await rawExecutor(db)(
+    {
+      name: undefined,
+      text: `select most_common_elems::text::text[] from pg_stats
+             where schemaname = current_schema() and tablename = 'tasks' and attname = 'search'`,
+    },
+    [],
+  );
+  const found = rows[0]?.[0];
+  return Array.isArray(found) ? (found as string[]) : null;
 }
 
 /** How many tasks match the filters (the search included). */

@@ -9,12 +9,14 @@ import type { Db } from '../../infra/db/client';
 import { notFound, validation } from '../../lib/errors';
 import { decodeCursor, encodeCursor } from './tasks.cursor';
 import { etagMatches, etagOf } from './tasks.etag';
-import { countTasks, listTasks } from './tasks.list.repo';
+import { commonSearchLexemes, countTasks, listTasks } from './tasks.list.repo';
 import { toDto } from './tasks.mapper';
 import type { ProjectPolicy } from '../projects';
 import { findTaskById } from './tasks.repo';
 import {
+  CommonLexemes,
   filtersOf,
+  rareWords,
   type SortSpec,
   sortOf,
   type TaskFilters,
@@ -56,6 +58,9 @@ function fingerprint(filters: TaskFilters, sort: SortSpec): string {
 const VIEW_SLOT_MS = 15 * 60_000;
 
 export class TaskReads {
+  /** PostgreSQL's most common search lexemes (a ranked search's words common or not: rareWords). */
+  private readonly lexemes: CommonLexemes;
+
   constructor(
     private readonly deps: {
       db: Db;
@@ -64,7 +69,9 @@ export class TaskReads {
       now?: () => Date;
       policy: Pick<ProjectPolicy, 'readScope' | 'requireFor'>;
     },
-  ) {}
+  ) {
+    this.lexemes = new CommonLexemes(() => commonSearchLexemes(deps.db));
+  }
 
   private now(): Date {
     return this.deps.now ? this.deps.now() : new Date();
@@ -102,8 +109,10 @@ export class TaskReads {
     // The projects the list covers: ?projectId (404 unless a member) or every project of the caller, as they are
     // at the data version this request read (kept per version by the policy: no membership round trip).
     const projectIds = await this.deps.policy.readScope(userId, query.projectId, undefined, version);
-    const filters = { ...filtersOf(query, userId), projectIds };
-    const sort = sortOf({ sort: query.sort, q: filters.q });
+    const base = filtersOf(query, userId);
+    const sort = sortOf({ sort: query.sort, q: base.q });
+    const rare = base.q !== undefined && sort.field === 'rank' && rareWords(base.q, this.lexemes.current());
+    const filters = { ...base, projectIds, rareWords: rare };
     const limit = query.limit;
     if (query.page !== undefined) {
       if (query.cursor !== undefined) {

@@ -8,7 +8,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestContext } from '../../test/context';
 import { createUser, type TestUser } from '../../test/factories';
+import { statementCounter } from '../../test/statement-counter';
 import { createTasksContext } from '../../test/tasks-http';
+import { listTasks } from './tasks.list.repo';
 import { rankedSearchLimits } from './tasks.search';
 
 const { candidates } = rankedSearchLimits('words');
@@ -66,6 +68,61 @@ describe.each(drivers())('search at scale on %s', (driver) => {
     expect(ranked.slice(titled).every((t) => !t.title.startsWith('harbour'))).toBe(true);
     const page = await ctx.app.inject({ method: 'GET', url: '/api/v1/tasks?q=harbour&page=1', headers: u.headers });
     expect(page.json().meta.total).toBe(candidates);
+  });
+
+  it("an uncommon word's path (GIN only) ranks the same candidates in the same order as the window path", async () => {
+    const inbox = (await ctx.database.db.execute(sql`select id from projects where inbox_of = ${u.id}`)) as unknown as {
+      rows: Array<{ id: string }>;
+    };
+    const projectIds = [inbox.rows[0]?.id as string];
+    // filler: common, the window holds 200 of its matches; harbour: out of the window; zeppelin: rare and old.
+    for (const q of ['filler', 'harbour', 'harbour inspection', 'zeppelin', 'nothingmatches']) {
+      const page = (rareWords: boolean) =>
+        listTasks(ctx.database.db, {
+          userId: u.id,
+          filters: { projectIds, q, rareWords },
+          sort: { field: 'rank', desc: true },
+          limit: candidates + 50,
+        });
+      const [window, gin] = [await page(false), await page(true)];
+      expect(
+        gin.tasks.map((t) => t.id),
+        q,
+      ).toEqual(window.tasks.map((t) => t.id));
+      expect(gin.sortKeys, q).toEqual(window.sortKeys);
+      const expected: Record<string, number> = {
+        filler: candidates,
+        harbour: candidates,
+        'harbour inspection': 42,
+        zeppelin: 5,
+        nothingmatches: 0,
+      };
+      expect(gin.tasks.length, q).toBe(expected[q]);
+    }
+  });
+
+  it("the API reads PostgreSQL's common lexemes and takes the GIN-only path for a word they do not know", async () => {
+    const get = (q: string) => ctx.app.inject({ method: 'GET', url: `/api/v1/tasks?q=${q}`, headers: u.headers });
+    const counter = statementCounter(() => ctx.database.pglite);
+    await counter.install();
+    try {
+      // The first search starts loading the statistics and does not wait for them (its words are not known yet):
+      // ask until they have arrived (a few requests on a busy machine).
+      let rare: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        rare = await counter.count(() => get('nothingmatches'));
+        if (rare[0]?.trimStart().startsWith('with matches as materialized')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The words attempt through the GIN index alone (no window), then the typo fallback's own statement.
+      expect(rare[0]?.trimStart(), rare.join('\n')).toMatch(/^with matches as materialized/);
+      expect(rare).toHaveLength(2);
+      const common = await counter.count(() => get('filler'));
+      expect(common, common.join('\n')).toHaveLength(1);
+      expect(common[0]?.trimStart()).toMatch(/^with recent as materialized/);
+    } finally {
+      counter.uninstall();
+    }
   });
 
   it('sort= with q= walks every match', async () => {

@@ -28,6 +28,8 @@ export interface TaskFilters {
   view?: 'today' | 'upcoming' | undefined;
   /** Set to 'typo' once a search fell back to typo matching. */
   searchMode?: 'words' | 'typo' | undefined;
+  /** A words search with a word PostgreSQL's statistics call uncommon (rareWords): its matches are few. */
+  rareWords?: boolean | undefined;
 }
 
 type SortField = 'createdAt' | 'updatedAt' | 'dueDate' | 'priority' | 'title' | 'position' | 'rank';
@@ -91,6 +93,59 @@ export function walkedTotal(matches: number, filters: TaskFilters, sort: SortSpe
 
 /** The same filters, matching `q` within a typo (the fallback, and the later pages of a search that fell back). */
 export const typoMode = (filters: TaskFilters): TaskFilters => ({ ...filters, searchMode: 'typo' });
+
+/**
+ * True when some word of a words search is the prefix of none of the most common lexemes of tasks.search
+ * (`common`, from pg_stats; null before the first ANALYZE: not known, false). The words are ANDed, so such a search
+ * matches at most as many tasks as its rarest word, which is below the statistics' common-element cutoff: finding
+ * its matches through the GIN index and ordering them costs less than looking through the newest tasks for them
+ * (a typo's words attempt read the whole 3,000-task window to find nothing, P4). A word grown common since the
+ * last ANALYZE only takes the slower of two exact paths until the next one.
+ */
+export function rareWords(q: string, common: readonly string[] | null): boolean {
+  if (common === null) return false;
+  return searchWords(q).some((word) => {
+    const prefix = word.toLowerCase();
+    return !common.some((lexeme) => lexeme.startsWith(prefix));
+  });
+}
+
+/**
+ * The most common lexemes, as `load` reads them, kept for `ttlMs` and refreshed in the background: a request
+ * never waits for them (null until the first load has answered; a failed load keeps what was known).
+ */
+export class CommonLexemes {
+  private value: readonly string[] | null = null;
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly load: () => Promise<string[] | null>,
+    private readonly ttlMs = 5 * 60_000,
+  ) {}
+
+  /** What is known now; starts a refresh when it is older than the TTL. */
+  current(): readonly string[] | null {
+    if (performance.now() - this.loadedAt > this.ttlMs) void this.refresh();
+    return this.value;
+  }
+
+  /** Load them now (once at a time). */
+  refresh(): Promise<void> {
+    this.loading ??= this.load()
+      .then((value) => {
+        this.value = value;
+        this.loadedAt = performance.now();
+      })
+      .catch(() => {
+        this.loadedAt = performance.now();
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+}
 
 /**
  * Read with the words first, and when they find nothing (`found` is false), once more within a typo. Returns
