@@ -71,10 +71,7 @@ describe.each(drivers())('search at scale on %s', (driver) => {
   });
 
   it("an uncommon word's path (GIN only) ranks the same candidates in the same order as the window path", async () => {
-    const inbox = (await ctx.database.db.execute(sql`select id from projects where inbox_of = ${u.id}`)) as unknown as {
-      rows: Array<{ id: string }>;
-    };
-    const projectIds = [inbox.rows[0]?.id as string];
+    const projectIds = [await ctx.modules.projects.policy.inboxId(u.id)];
     // filler: common, the window holds 200 of its matches; harbour: out of the window; zeppelin: rare and old.
     for (const q of ['filler', 'harbour', 'harbour inspection', 'zeppelin', 'nothingmatches']) {
       const page = (rareWords: boolean) =>
