@@ -3,7 +3,7 @@
  * drives the route with 50 connections (autocannon, another process; 32 for writes), stops it, and prints the self
  * time by source package/file (through dist's source map) and the hottest functions.
  *
- *   node bench/profile.mjs [--quick] [--seconds 15] [--route list|get|create|patch|stats|search|sse|login] [--path /api/v1/…]
+ *   node bench/profile.mjs [--quick] [--pglite] [--seconds 15] [--route list|get|create|patch|stats|search|sse|login] [--path /api/v1/…]
  * `--route` (default list) picks a preset: the list (P1), login (P7), one task (P2's route without If-None-Match), create (P6),
  * PATCH (P17, round-robin over 200 tasks), stats (P5), a search (P4's `q`), or the SSE fan-out (200 open streams of
  * the user — `--streams N` — while creates run: the profile is the fan-out's, the creates' share included). `--path` profiles any GET.
@@ -14,7 +14,14 @@ import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from '
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { benchUsers, ensureDatabase, removeBenchWrites } from './lib/data.mjs';
+import {
+  benchUsers,
+  copyPgliteData,
+  ensureDatabase,
+  ensurePgliteData,
+  removeBenchWrites,
+  SEED_PASSWORD,
+} from './lib/data.mjs';
 import {
   API_SERVER,
   api,
@@ -36,6 +43,8 @@ const SECONDS = Number(arg('--seconds', '15'));
 const ROUTE = arg('--route', 'list');
 const PATH = arg('--path', '');
 const STREAMS = Number(arg('--streams', '200'));
+/** `--pglite`: the embedded mode (P12's side) on the seeded PGlite copy of the same data set; no PostgreSQL. */
+const PGLITE = argv.includes('--pglite');
 const dir = path.join(BENCH, 'results/profile');
 const LIST = '/api/v1/tasks';
 
@@ -49,24 +58,30 @@ const url = await ensureDatabase(
 await removeBenchWrites(url);
 const users = await benchUsers(url, 1);
 rmSync(dir, { recursive: true, force: true });
+const SIZE = QUICK ? { users: 50, tasks: 30_000, heavy: 12_000 } : { users: 1000, tasks: 1_000_000, heavy: 100_000 };
+const dataDir = PGLITE ? copyPgliteData((await ensurePgliteData(SIZE)).dir) : '';
 const apiProc = await startApi(
   'api-prof',
   4110,
   // The SSE preset holds STREAMS streams of one user: the per-user cap (default 20) raised above that.
-  { DATABASE_URL: url, SSE_MAX_STREAMS_PER_USER: String(STREAMS + 1) },
-  { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
+  {
+    ...(PGLITE ? { DATA_DIR: dataDir } : { DATABASE_URL: url }),
+    SSE_MAX_STREAMS_PER_USER: String(STREAMS + 1),
+  },
+  { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], timeoutMs: 180_000 },
 );
 // A failed run must not leave its API holding the port (the next run's API would fail to listen and its load
 // would hit this one).
 process.on('exit', () => {
   if (apiProc.exitCode === null) apiProc.kill('SIGKILL');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 const base = 'http://127.0.0.1:4110';
 // Right after start, on a loaded machine, the load shedding may refuse the first login (503): retried.
 let u;
 for (let attempt = 1; !u; attempt++) {
   try {
-    u = await login(base, users.typical[0].email);
+    u = await login(base, users.typical[0].email, PGLITE ? SEED_PASSWORD : undefined);
   } catch (e) {
     if (attempt >= 5 || !/ 503 /.test(String(e))) throw e;
     await sleep(2000);
@@ -236,7 +251,9 @@ const cpu = {
   // A backend born during the load started at ~0 (its fork and authentication are counted from there).
   pg: ours.reduce((sum, pid) => sum + (pg1.get(pid) ?? 0) - (cpu0.pg.get(pid) ?? 0), 0),
 };
-const cpuLine = `CPU per request: API ${perReq(cpu.api)} ms, PostgreSQL ${perReq(cpu.pg)} ms (its ${ours.length} backends serving this API; the API's with --cpu-prof's own cost)`;
+const cpuLine = PGLITE
+  ? `CPU per request: API with its embedded PGlite ${perReq(cpu.api)} ms (the API's with --cpu-prof's own cost)`
+  : `CPU per request: API ${perReq(cpu.api)} ms, PostgreSQL ${perReq(cpu.pg)} ms (its ${ours.length} backends serving this API; the API's with --cpu-prof's own cost)`;
 console.log(`load: ${round(r.rps)} req/s p50=${r.p50}ms p99=${r.p99}ms non2xx=${r.non2xx}; ${cpuLine}`);
 await p.after?.();
 await stop(apiProc, 20_000);
@@ -326,6 +343,6 @@ const out = [
   ...top(byFn, 25),
 ];
 console.log(out.join('\n'));
-const name = PATH || ROUTE === 'list' ? 'profile.txt' : `profile-${ROUTE}.txt`;
+const name = `${PATH || ROUTE === 'list' ? 'profile' : `profile-${ROUTE}`}${PGLITE ? '-pglite' : ''}.txt`;
 writeFileSync(path.join(BENCH, 'results', name), `${out.join('\n')}\n`);
 process.exit(0);

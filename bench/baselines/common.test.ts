@@ -4,7 +4,9 @@
  * this check the baselines still served the first round's 11 fields (7,131 bytes against the API's 10,571) with a
  * user_id range no index led with any more — a different floor, which the run only printed.
  */
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { describe, expect, it } from 'vitest';
+import { listQuery } from '../../apps/api/src/modules/tasks/tasks.list.repo';
 import { FIELD_NAMES, isTimeField } from '../../apps/api/src/modules/tasks/tasks.mapper';
 import { envelope, FIELDS, LIMIT, LIST_SQL, notSameAnswer } from './common.mjs';
 
@@ -13,6 +15,18 @@ describe('P1 baselines', () => {
     expect(FIELDS.map(([f]) => f)).toEqual(FIELD_NAMES);
     expect(FIELDS.filter(([, , kind]) => kind === 'time').map(([f]) => f)).toEqual(FIELD_NAMES.filter(isTimeField));
     expect(LIST_SQL).toContain('"tasks"."project_id" = $1::uuid and "tasks"."deleted_at" is null');
+  });
+
+  it("run the API's own statement for the default page, the row limit written in as the API writes it", () => {
+    const db = drizzle.mock({ casing: 'snake_case' }) as unknown as Parameters<typeof listQuery>[0];
+    const api = listQuery(db, {
+      userId: '00000000-0000-4000-8000-000000000001',
+      filters: { projectIds: ['00000000-0000-4000-8000-000000000002'] },
+      sort: { field: 'createdAt', desc: true },
+      limit: LIMIT + 1,
+    }).toSQL();
+    // A limit the API sends as a parameter (a prepared statement planned on every execution) fails this.
+    expect(LIST_SQL).toBe(api.sql);
   });
 
   it("answer the API's envelope: one object per row, keyed in field order, with a next cursor", () => {

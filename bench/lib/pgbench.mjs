@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LIMIT, LIST_SQL } from '../baselines/common.mjs';
+import { LIST_SQL } from '../baselines/common.mjs';
 
 export function ensurePgbench() {
   if (spawnSync('sh', ['-c', 'command -v pgbench']).status === 0) return;
@@ -25,9 +25,10 @@ export function pgbench(url, projectId, { clients = 20, seconds = 5 } = {}) {
   const script = path.join(dir, 'list.sql');
   // pgbench reads ':name' as a variable even inside a string literal: the timestamps' format ('…HH24:MI:SS…') is
   // spelt with chr(58) for its colons (an immutable call, folded when the statement is planned).
-  const text = LIST_SQL.replace('$1::uuid', 'cast(:pid as uuid)')
-    .replace('$2', String(LIMIT + 1))
-    .replaceAll('HH24:MI:SS', `HH24' || chr(58) || 'MI' || chr(58) || 'SS`);
+  const text = LIST_SQL.replace('$1::uuid', 'cast(:pid as uuid)').replaceAll(
+    'HH24:MI:SS',
+    `HH24' || chr(58) || 'MI' || chr(58) || 'SS`,
+  );
   writeFileSync(script, `${text};\n`);
   const u = new URL(url);
   const r = spawnSync(

@@ -30,6 +30,19 @@ const ph = (name: string) => sql.placeholder(name);
 const LATERAL_MAX_ROWS = 1000;
 
 /**
+ * Page sizes whose statements carry the row limit as a literal: the API's default page (20), the web list's (50)
+ * and the board's, calendar's and detail's (100), each with the keyset page's look-ahead row. With `limit $n` the
+ * plan cache's generic plan is costed for 10 % of the project's rows, so on a project of ~1,000 tasks it never
+ * looked cheaper than a custom plan and every execution of the prepared list was planned again (planning reads
+ * the size of the table and each of its 18 indexes: a fstat per file in PGlite; P12, docs/performance.md). With
+ * the literal, the generic plan is the custom one and is kept after the plan cache's five trials. Other sizes keep
+ * the parameter: one statement per shape, not per limit a client can send.
+ */
+const LITERAL_LIMITS: ReadonlySet<number> = new Set([20, 21, 50, 51, 100, 101]);
+/** Drizzle's limit() sends a number as a parameter; an SQL chunk (as a placeholder is) is written as it is. */
+const literalLimit = (n: number) => sql.raw(String(n)) as unknown as number;
+
+/**
  * The list and count queries are built once per *shape* (which filters are present, the sort, keyset or offset)
  * with every value a placeholder, and prepared: a request only fills in its values. Building the SQL through
  * Drizzle on every request cost ~10–20 % of the API's CPU under list load (bench/profile.mjs).
@@ -62,6 +75,8 @@ interface ListShape {
   parent: 'any' | 'none' | 'one';
   after: boolean;
   offset: boolean;
+  /** The page's row limit when it is one of LITERAL_LIMITS (written into the statement), else undefined. */
+  literalLimit: number | undefined;
 }
 
 function shapeOf(
@@ -91,6 +106,7 @@ function shapeOf(
     parent: f.parentId === undefined ? 'any' : f.parentId === 'none' ? 'none' : 'one',
     after: Boolean(page?.after),
     offset: Boolean(page?.offset),
+    literalLimit: page && LITERAL_LIMITS.has(page.limit) ? page.limit : undefined,
   };
   if (!f.projectIds) throw new Error('a task query needs its projects (the project policy scope)');
   shape.rare = shape.q === 'words' && sort.field === 'rank' && f.rareWords === true;
@@ -145,7 +161,7 @@ function shapeOf(
     shape.after,
     shape.offset,
   ];
-  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}`;
+  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}.${shape.literalLimit ?? 'p'}`;
   return shape;
 }
 
@@ -262,7 +278,7 @@ function buildListQuery(db: DbOrTx, s: ListShape) {
     .from(tasks)
     .where(and(...where))
     .orderBy(sql`${expr} ${dir}`, sql`${tasks.id} ${dir}`)
-    .limit(ph('limit'))
+    .limit(s.literalLimit ? literalLimit(s.literalLimit) : ph('limit'))
     .$dynamic();
   return s.offset ? query.offset(ph('offset')) : query;
 }
@@ -353,6 +369,9 @@ function lateralListQuery(s: ListShape): { toSQL(): { sql: string; params: unkno
     where.push(sql`(${expr}, ${tasks.id}) ${op} (${ph('afterKey')}::${type}, ${ph('afterId')}::uuid)`);
   }
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
+  // Without an offset each project's page is the page's size: both limits literal when that is (LITERAL_LIMITS).
+  const limit = s.literalLimit ? sql.raw(String(s.literalLimit)) : ph('limit');
+  const perProject = s.literalLimit && !s.offset ? limit : ph('perProject');
   // Two steps: the merge reads only each project's (sort key, id) — from the index alone where it can — and only
   // the page's rows are then read whole. Reading whole rows in the merge fetched and built 50 × (limit + 1) rows
   // to keep 20 of them.
@@ -364,10 +383,10 @@ function lateralListQuery(s: ListShape): { toSQL(): { sql: string; params: unkno
         select ${tasks.id}, ${expr} as sort_key from tasks
         where ${and(...where)}
         order by ${expr} ${dir}, ${tasks.id} ${dir}
-        limit ${ph('perProject')}
+        limit ${perProject}
       ) t
       order by t.sort_key ${dir}, t.id ${dir}
-      limit ${ph('limit')}${s.offset ? sql` offset ${ph('offset')}` : sql``}
+      limit ${limit}${s.offset ? sql` offset ${ph('offset')}` : sql``}
     )
     select ${LATERAL_SELECT}, (page.sort_key)::text
     from page join tasks t on t.id = page.id

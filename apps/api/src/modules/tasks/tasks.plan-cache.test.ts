@@ -1,0 +1,90 @@
+/**
+ * The prepared list statement settles on one generic plan (issue 20 item 1; bench P1 and P12). A named statement
+ * is planned again on each execution for as long as PostgreSQL's plan cache finds its generic plan dearer than
+ * the custom ones; with `limit $n` the generic plan is costed for 10 % of the project's rows, so on a project of
+ * a few thousand tasks that was every execution (PGlite: a fstat for the table and each index, P12's profile).
+ * The product's page sizes are written into the statement (LITERAL_LIMITS in tasks.list.repo.ts): after the
+ * cache's five custom trials the generic plan is used. Counted from pg_prepared_statements in the session that
+ * ran the statement, on both drivers. A page size outside the list keeps the parameter — the planted fault: its
+ * statement is still planned every time (0 generic plans), which is what this test would see without the literal.
+ */
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rawExecutor } from '../../infra/db/client';
+import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { createUser } from '../../test/factories';
+import { listQuery } from './tasks.list.repo';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
+
+const TASKS = 3000;
+const RUNS = 8;
+
+describe.each(drivers())('the list statement and the plan cache on %s', (driver) => {
+  let ctx: TestContext;
+  let userId: string;
+  let projectId: string;
+  let client: pg.PoolClient | undefined;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver);
+    userId = (await createUser(ctx.platform)).id;
+    projectId = await ctx.modules.projects.policy.inboxId(userId);
+    const seed = `insert into tasks (user_id, project_id, title, created_at)
+      select $1::uuid, $2::uuid, 'plan ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`;
+    if (ctx.database.pglite) {
+      await ctx.database.pglite.query(seed, [userId, projectId]);
+      await ctx.database.pglite.exec('analyze tasks');
+    } else {
+      client = await ctx.database.pool?.connect();
+      await client?.query(seed, [userId, projectId]);
+      await client?.query('analyze tasks');
+    }
+  });
+  afterAll(async () => {
+    client?.release();
+    await ctx?.close();
+  });
+
+  /** Runs the first page's statement RUNS times as one named statement; its plan counts and its last rows. */
+  async function runNamed(limit: number) {
+    const q = listQuery(ctx.database.db, {
+      userId,
+      filters: { projectIds: [projectId] },
+      sort: { field: 'createdAt', desc: true },
+      limit,
+    }).toSQL();
+    const name = `plan_cache_test_${limit}`;
+    let rows: unknown[][] = [];
+    for (let i = 0; i < RUNS; i++) {
+      rows = client
+        ? (await client.query({ name, text: q.sql, values: q.params, rowMode: 'array' })).rows
+        : await rawExecutor(ctx.database.db)({ name, text: q.sql }, q.params);
+    }
+    const countsSql =
+      'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1';
+    const counts = client
+      ? (await client.query(countsSql, [name])).rows[0]
+      : (await ctx.database.pglite?.query<{ g: number; c: number }>(countsSql, [name]))?.rows[0];
+    return { sql: q.sql, rows, generic: Number(counts?.g), custom: Number(counts?.c) };
+  }
+
+  it('a page of the default size (20 + the look-ahead row) is planned five times, then runs its generic plan', async () => {
+    const page = await runNamed(21);
+    expect(page.rows).toHaveLength(21);
+    expect(page.custom).toBeLessThanOrEqual(5);
+    expect(page.generic).toBeGreaterThanOrEqual(RUNS - 5);
+    expect(page.sql).toMatch(/ limit 21$/);
+  });
+
+  it('a page size outside the list keeps `limit $n`, and is planned on every execution (the planted fault)', async () => {
+    const odd = await runNamed(22);
+    expect(odd.sql).toMatch(/ limit \$\d+$/);
+    expect(odd.rows).toHaveLength(22);
+    expect(odd.generic).toBe(0);
+    expect(odd.custom).toBe(RUNS);
+    // The same rows either way.
+    const page = await runNamed(21);
+    expect(page.rows).toEqual(odd.rows.slice(0, 21));
+  });
+});
