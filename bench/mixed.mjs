@@ -14,16 +14,21 @@
  * (`benchUsers`: up to --accounts of them, default 200, the heavy user included — 0.5 % of the traffic): each
  * account is logged in once up front; its first list page gives the cursor (page 2) and the title words (search),
  * its 100 newest tasks the ids (get, update) its simulated users use. A request picks a random simulated user, i.e. a random
- * account. A login in the mix replaces that account's access token with the new one.
+ * account. A login in the mix replaces that account's access token with the new one; a refresh replaces both tokens
+ * (rotation). An account has at most one refresh in flight, as a client serialises its own (the web app takes a
+ * Web Lock): a refresh drawn for an account that is refreshing goes to another account.
  *
- * The mix (weights in %, --mix kind=w,… to change them):
- *   list   35  GET /api/v1/tasks — 60 % the first page, 25 % ?status=<one of four>, 15 % ?cursor=<page 2>
- *   get    20  GET /api/v1/tasks/:id (one of the account's 100 newest tasks)
- *   update 10  PATCH /api/v1/tasks/:id { status } or { priority } (absolute values, no If-Match)
- *   stats  12  GET /api/v1/tasks/stats
- *   search 10  GET /api/v1/tasks?q=<a word of the account's titles> (ranked)
- *   create  8  POST /api/v1/tasks { title, priority } with an Idempotency-Key (as the web app sends)
- *   login   5  POST /api/v1/auth/login { email, password } — one argon2id verify each (~12–25 ms of CPU)
+ * The mix (weights in %, --mix kind=w,… to change them) — quality.md's P11: logins 0.5 % and refreshes 1 % (a
+ * session signs in about once per 30 minutes of use), the rest in the first version's proportions (35 : 20 : 10 :
+ * 12 : 10 : 8, which had logins at 5 %) scaled to 98.5 %:
+ *   list    36.3  GET /api/v1/tasks — 60 % the first page, 25 % ?status=<one of four>, 15 % ?cursor=<page 2>
+ *   get     20.7  GET /api/v1/tasks/:id (one of the account's 100 newest tasks)
+ *   update  10.4  PATCH /api/v1/tasks/:id { status } or { priority } (absolute values, no If-Match)
+ *   stats   12.4  GET /api/v1/tasks/stats
+ *   search  10.4  GET /api/v1/tasks?q=<a word of the account's titles> (ranked)
+ *   create   8.3  POST /api/v1/tasks { title, priority } with an Idempotency-Key (as the web app sends)
+ *   login    0.5  POST /api/v1/auth/login { email, password } — one argon2id verify each (~5–25 ms of CPU)
+ *   refresh  1    POST /api/v1/auth/refresh { refreshToken } — the account's current refresh token, rotated
  * Expected answers: 201 for create, 200 for the rest. Anything else is an error: a 4xx, a 5xx (503 = the API's
  * load shedding, counted apart as well), a network error, or no answer within --timeout seconds (default 10) of
  * the scheduled time.
@@ -77,8 +82,17 @@ import {
 } from './lib/util.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const KINDS = ['list', 'get', 'update', 'stats', 'search', 'create', 'login'];
-const DEFAULT_MIX = { list: 35, get: 20, update: 10, stats: 12, search: 10, create: 8, login: 5 };
+const KINDS = ['list', 'get', 'update', 'stats', 'search', 'create', 'login', 'refresh'];
+const DEFAULT_MIX = {
+  list: 36.3,
+  get: 20.7,
+  update: 10.4,
+  stats: 12.4,
+  search: 10.4,
+  create: 8.3,
+  login: 0.5,
+  refresh: 1,
+};
 const EXPECTED = { create: 201 };
 const BAR = { p95: 200, minAchieved: 0.95 };
 const STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'];
@@ -229,6 +243,32 @@ async function generator(file) {
             }
           },
         );
+      case 'refresh': {
+        // One refresh in flight per account (a client serialises its own); another account when this one is busy.
+        let r = a;
+        for (let tries = 0; r.refreshing && tries < 20; tries++) r = accounts[rand(accounts.length)];
+        r.refreshing = true;
+        return send(
+          kind,
+          sched,
+          'POST',
+          '/api/v1/auth/refresh',
+          undefined,
+          { refreshToken: r.refreshToken },
+          true,
+          (status, text) => {
+            r.refreshing = false;
+            if (status !== 200) return;
+            try {
+              const data = JSON.parse(text).data;
+              r.refreshToken = data.refreshToken;
+              r.token = data.accessToken;
+            } catch {
+              // keep the previous pair
+            }
+          },
+        );
+      }
       default:
         return send(
           'login',
@@ -476,7 +516,7 @@ async function prepareAccounts(base, rows) {
   const worker = async () => {
     while (i < rows.length) {
       const u = rows[i++];
-      const { token } = await login(base, u.email);
+      const { token, refreshToken } = await login(base, u.email);
       const page = await api(base, 'GET', '/api/v1/tasks', { token });
       if (page.status !== 200) throw new Error(`list for ${u.email}: ${page.status} ${page.text.slice(0, 200)}`);
       const tasks = page.json.data;
@@ -500,6 +540,8 @@ async function prepareAccounts(base, rows) {
         email: u.email,
         tasks: u.n,
         token,
+        refreshToken,
+        refreshing: false,
         ids,
         created,
         cursor: page.json.meta?.nextCursor ?? null,
@@ -628,6 +670,8 @@ async function main() {
         DATABASE_URL: dbUrl,
         DATABASE_POOL_MAX: String(poolMax),
         ...(REDIS ? { REDIS_URL: REDIS, REDIS_KEY_PREFIX: 'ptbench:' } : {}),
+        // --max-in-flight N: the API's admission cap (MAX_IN_FLIGHT; its default, 64, unless given).
+        ...(arg('--max-in-flight', '') ? { MAX_IN_FLIGHT: arg('--max-in-flight', '') } : {}),
       },
       { nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [] },
     );

@@ -291,7 +291,7 @@ export async function readBody(res) {
 export async function login(base, email, password = BENCH_PASSWORD) {
   const r = await api(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
   if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${r.text.slice(0, 200)}`);
-  return { token: r.json.data.accessToken, userId: r.json.data.user.id };
+  return { token: r.json.data.accessToken, userId: r.json.data.user.id, refreshToken: r.json.data.refreshToken };
 }
 
 export function onExitCleanup() {
