@@ -7,13 +7,16 @@
  * cache's five custom trials the generic plan is used. Counted from pg_prepared_statements in the session that
  * ran the statement, on both drivers. A page size outside the list keeps the parameter — the planted fault: its
  * statement is still planned every time (0 generic plans), which is what this test would see without the literal.
+ * The one-task read (GET /tasks/:id, a PATCH's read) is a named statement too on PostgreSQL: the names node-postgres
+ * is given show it (planted: the general path sends it unnamed, and the test fails).
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawExecutor } from '../../infra/db/client';
 import { createTestContext, drivers, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { listQuery } from './tasks.list.repo';
+import { findTaskById, findTasksById } from './tasks.repo';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
@@ -86,5 +89,66 @@ describe.each(drivers())('the list statement and the plan cache on %s', (driver)
     // The same rows either way.
     const page = await runNamed(21);
     expect(page.rows).toEqual(odd.rows.slice(0, 21));
+  });
+});
+
+describe.each(drivers().filter((d) => d === 'postgres'))('the one-task read on %s', (driver) => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver);
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await ctx?.close();
+  });
+
+  /** The statement names node-postgres was given while `fn` ran (unnamed: undefined). */
+  async function namesSent(fn: () => Promise<unknown>): Promise<Array<string | undefined>> {
+    const names: Array<string | undefined> = [];
+    const original = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      const config = args[0];
+      names.push(typeof config === 'object' && config ? (config as { name?: string }).name : undefined);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof pg.Client.prototype.query);
+    try {
+      await fn();
+    } finally {
+      spy.mockRestore();
+    }
+    return names;
+  }
+
+  it('GET /tasks/:id reads the task with a named (prepared) statement, and the API answers it', async () => {
+    const user = await createUser(ctx.platform);
+    const made = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: { authorization: `Bearer ${user.accessToken}` },
+      payload: { title: 'one task' },
+    });
+    const id = made.json().data.id as string;
+    let status = 0;
+    const names = await namesSent(async () => {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/tasks/${id}`,
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
+      status = res.statusCode;
+      expect(res.json().data).toMatchObject({ id, title: 'one task' });
+    });
+    expect(status).toBe(200);
+    expect(names).toContain('tasks_find_by_id');
+    // The same read through the general path (a transaction's, or before): unnamed — what this test tells apart.
+    const general = await namesSent(() => findTasksById(ctx.database.db, [id]));
+    expect(general).not.toContain('tasks_find_by_id');
+    expect(general.every((n) => n === undefined)).toBe(true);
+    // Both paths read the same row.
+    expect(await findTaskById(ctx.database.db, id)).toEqual((await findTasksById(ctx.database.db, [id]))[0]);
   });
 });
