@@ -7,7 +7,7 @@
  * cache's five custom trials the generic plan is used. Counted from pg_prepared_statements in the session that
  * ran the statement, on both drivers. A page size outside the list keeps the parameter — the planted fault: its
  * statement is still planned every time (0 generic plans), which is what this test would see without the literal.
- * The one-task read (GET /tasks/:id, a PATCH's read) is a named statement too on PostgreSQL: the names node-postgres
+ * The one-task read (GET /tasks/:id, a task's history) is a named statement too on PostgreSQL: the names node-postgres
  * is given show it (planted: the general path sends it unnamed, and the test fails).
  */
 import pg from 'pg';

@@ -116,8 +116,9 @@ const findByIdStatements = new WeakMap<object, ReturnType<typeof prepareFindById
 
 /**
  * One task (not deleted). On a long-lived handle it is a prepared statement, parsed once per connection and run
- * with PostgreSQL's generic plan after the plan cache's trials (GET /tasks/:id, a PATCH's read: 31 % of P11's mix,
- * each parsed and planned on every call before); a transaction, or a read under a row lock, builds it as before.
+ * with PostgreSQL's generic plan after the plan cache's trials (GET /tasks/:id — 20.7 % of P11's mix — and a task's
+ * history, each parsed and planned on every call before); a transaction, or a read under a row lock, builds it as
+ * before.
  */
 export async function findTaskById(db: DbOrTx, id: string, forUpdate = false): Promise<OwnedTask | null> {
   if (forUpdate || !rawExecutorOf(db)) return (await findTasksById(db, [id], forUpdate))[0] ?? null;
