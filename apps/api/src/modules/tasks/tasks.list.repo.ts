@@ -39,8 +39,8 @@ const LATERAL_MAX_ROWS = 1000;
  * the parameter: one statement per shape, not per limit a client can send.
  */
 const LITERAL_LIMITS: ReadonlySet<number> = new Set([20, 21, 50, 51, 100, 101]);
-/** Drizzle's limit() sends a number as a parameter; an SQL chunk (as a placeholder is) is written as it is. */
-const literalLimit = (n: number) => sql.raw(String(n)) as unknown as number;
+/** The page's row limit in the statement: the literal when the shape has one, else the `limit` placeholder. */
+const pageLimit = (s: ListShape) => (s.literalLimit ? sql.raw(String(s.literalLimit)) : ph('limit'));
 
 /**
  * The list and count queries are built once per *shape* (which filters are present, the sort, keyset or offset)
@@ -278,7 +278,8 @@ function buildListQuery(db: DbOrTx, s: ListShape) {
     .from(tasks)
     .where(and(...where))
     .orderBy(sql`${expr} ${dir}`, sql`${tasks.id} ${dir}`)
-    .limit(s.literalLimit ? literalLimit(s.literalLimit) : ph('limit'))
+    // Drizzle's limit() sends a number as a parameter; an SQL chunk (as a placeholder is) is written as it is.
+    .limit(pageLimit(s) as unknown as number)
     .$dynamic();
   return s.offset ? query.offset(ph('offset')) : query;
 }
@@ -370,7 +371,7 @@ function lateralListQuery(s: ListShape): { toSQL(): { sql: string; params: unkno
   }
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
   // Without an offset each project's page is the page's size: both limits literal when that is (LITERAL_LIMITS).
-  const limit = s.literalLimit ? sql.raw(String(s.literalLimit)) : ph('limit');
+  const limit = pageLimit(s);
   const perProject = s.literalLimit && !s.offset ? limit : ph('perProject');
   // Two steps: the merge reads only each project's (sort key, id) — from the index alone where it can — and only
   // the page's rows are then read whole. Reading whole rows in the merge fetched and built 50 × (limit + 1) rows
