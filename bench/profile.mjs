@@ -17,6 +17,7 @@ import pg from 'pg';
 import {
   benchUsers,
   copyPgliteData,
+  DATA_SIZES,
   ensureDatabase,
   ensurePgliteData,
   removeBenchWrites,
@@ -58,8 +59,7 @@ const url = await ensureDatabase(
 await removeBenchWrites(url);
 const users = await benchUsers(url, 1);
 rmSync(dir, { recursive: true, force: true });
-const SIZE = QUICK ? { users: 50, tasks: 30_000, heavy: 12_000 } : { users: 1000, tasks: 1_000_000, heavy: 100_000 };
-const dataDir = PGLITE ? copyPgliteData((await ensurePgliteData(SIZE)).dir) : '';
+const dataDir = PGLITE ? copyPgliteData((await ensurePgliteData(QUICK ? DATA_SIZES.quick : DATA_SIZES.full)).dir) : '';
 const apiProc = await startApi(
   'api-prof',
   4110,

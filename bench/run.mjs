@@ -15,6 +15,7 @@ import path from 'node:path';
 import {
   benchUsers,
   copyPgliteData,
+  DATA_SIZES,
   ensureData,
   ensureDatabase,
   ensurePgliteData,
@@ -62,7 +63,7 @@ const ADMIN_URL = arg('--pg', process.env.BENCH_PG_URL ?? 'postgres://postgres@1
 const C = QUICK
   ? {
       db: 'primetrade_bench_quick',
-      size: { users: 50, tasks: 30_000, heavy: 12_000 },
+      size: DATA_SIZES.quick,
       duration: 3,
       warmup: 2,
       rounds: 2,
@@ -72,7 +73,7 @@ const C = QUICK
     }
   : {
       db: 'primetrade_bench',
-      size: { users: 1000, tasks: 1_000_000, heavy: 100_000 },
+      size: DATA_SIZES.full,
       duration: 8,
       warmup: 3,
       rounds: 3,

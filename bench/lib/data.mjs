@@ -185,6 +185,12 @@ export async function ensureData(url, size, { migrate, log = console.log, forceS
 /** The password the project's seed script gives every account it creates (apps/api/src/scripts/seed.ts). */
 export const SEED_PASSWORD = 'primetrade-bench-password';
 
+/** The bench's data sets (quality.md: 1,000 users, 1,000,000 tasks, a heavy user with 100,000; quick: a small one). */
+export const DATA_SIZES = {
+  quick: { users: 50, tasks: 30_000, heavy: 12_000 },
+  full: { users: 1000, tasks: 1_000_000, heavy: 100_000 },
+};
+
 /**
  * A PGlite data directory (a DATA_DIR) holding the same data set as the PostgreSQL side (bench P12): the project's
  * seed script with the same size and seed (42), so the same users (by email), task titles, dates and counts. Seeded
