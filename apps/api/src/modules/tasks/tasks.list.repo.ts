@@ -3,6 +3,7 @@
  * caps and the sort come decided (tasks.search.ts); this file only turns them into SQL. Every query is scoped by
  * user_id; every value is a bound parameter.
  */
+import { createHash } from 'node:crypto';
 import type { Task } from '@primetrade/shared';
 import { and, fillPlaceholders, type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
@@ -43,6 +44,22 @@ const LITERAL_LIMITS: ReadonlySet<number> = new Set([20, 21, 50, 51, 100, 101]);
 const pageLimit = (s: ListShape) => (s.literalLimit ? sql.raw(String(s.literalLimit)) : ph('limit'));
 
 /**
+ * A value of a fixed-plan page (ListShape.fixedPlan) as the planner sees it: `(select $n)`, an InitPlan read when
+ * the statement runs, so that custom and generic plans are costed alike. Seen, the project id of a large project
+ * (one in the column's statistics) and the cursor's position made each custom plan look cheaper than the generic
+ * plan, costed for the average project; the plan cache then planned every page of that project again and never
+ * kept the generic plan (bench P3: a 12,000-task account's pages; tasks.plan-cache.test.ts). Other shapes show
+ * the planner their values, which their plans depend on.
+ */
+const planValue = (s: ListShape, value: SQL): SQL => (s.fixedPlan ? sql`(select ${value})` : value);
+
+/** The keyset condition: after the cursor's (sort key, id) in the sort's direction. */
+function keysetCondition(s: ListShape, expr: SQL, type: SQL): SQL {
+  const op = sql.raw(s.sort.desc ? '<' : '>');
+  return sql`(${expr}, ${tasks.id}) ${op} (${planValue(s, sql`${ph('afterKey')}::${type}`)}, ${planValue(s, sql`${ph('afterId')}::uuid`)})`;
+}
+
+/**
  * The list and count queries are built once per *shape* (which filters are present, the sort, keyset or offset)
  * with every value a placeholder, and prepared: a request only fills in its values. Building the SQL through
  * Drizzle on every request cost ~10–20 % of the API's CPU under list load (bench/profile.mjs).
@@ -77,6 +94,12 @@ interface ListShape {
   offset: boolean;
   /** The page's row limit when it is one of LITERAL_LIMITS (written into the statement), else undefined. */
   literalLimit: number | undefined;
+  /**
+   * A page whose plan is the same whatever its values: no search and no filter but one status (a board column),
+   * so the scan is its project's (project_id[, status], sort key, id) index in order, stopped at the limit. Its
+   * project ids and cursor are hidden from the planner (planValue).
+   */
+  fixedPlan: boolean;
 }
 
 function shapeOf(
@@ -107,6 +130,7 @@ function shapeOf(
     after: Boolean(page?.after),
     offset: Boolean(page?.offset),
     literalLimit: page && LITERAL_LIMITS.has(page.limit) ? page.limit : undefined,
+    fixedPlan: false,
   };
   if (!f.projectIds) throw new Error('a task query needs its projects (the project policy scope)');
   shape.rare = shape.q === 'words' && sort.field === 'rank' && f.rareWords === true;
@@ -161,7 +185,20 @@ function shapeOf(
     shape.after,
     shape.offset,
   ];
-  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}.${shape.literalLimit ?? 'p'}`;
+  shape.fixedPlan =
+    Boolean(page) &&
+    shape.q === 'none' &&
+    sort.field !== 'rank' &&
+    (!shape.status || shape.statusOne) &&
+    !shape.priority &&
+    !shape.tag &&
+    !shape.dueBefore &&
+    !shape.dueAfter &&
+    shape.overdue === 'any' &&
+    shape.view === 'all' &&
+    !shape.assignee &&
+    shape.parent === 'any';
+  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}.${shape.literalLimit ?? 'p'}.${Number(shape.fixedPlan)}`;
   return shape;
 }
 
@@ -196,7 +233,7 @@ function filterConditions(s: ListShape, withSearch = true): SQL[] {
   // The caller's projects (issue 15): every list index leads with project_id.
   const scope =
     s.scope === 'one'
-      ? sql`${tasks.projectId} = ${ph('projectId')}::uuid`
+      ? sql`${tasks.projectId} = ${planValue(s, sql`${ph('projectId')}::uuid`)}`
       : s.scope === 'lateral'
         ? sql`${tasks.projectId} = p.pid`
         : sql`${tasks.projectId} = any(${ph('projectIds')}::uuid[])`;
@@ -204,7 +241,7 @@ function filterConditions(s: ListShape, withSearch = true): SQL[] {
   if (s.assignee) where.push(sql`${tasks.assigneeId} = ${ph('assigneeId')}::uuid`);
   if (s.parent === 'none') where.push(sql`${tasks.parentId} is null`);
   if (s.parent === 'one') where.push(sql`${tasks.parentId} = ${ph('parentId')}::uuid`);
-  if (s.statusOne) where.push(sql`${tasks.status} = ${ph('statusOne')}::text`);
+  if (s.statusOne) where.push(sql`${tasks.status} = ${planValue(s, sql`${ph('statusOne')}::text`)}`);
   else if (s.status) where.push(sql`${tasks.status} = any(${ph('status')}::text[])`);
   if (s.priority) where.push(sql`${tasks.priority} = any(${ph('priority')}::text[])`);
   if (s.tag) where.push(sql`${tasks.tags} @> array[${ph('tag')}::text]`);
@@ -268,10 +305,7 @@ function buildListQuery(db: DbOrTx, s: ListShape) {
   if (s.scope === 'lateral') return lateralListQuery(s);
   const { expr, type } = sortExpr(s);
   const where = filterConditions(s);
-  if (s.after) {
-    const op = sql.raw(s.sort.desc ? '<' : '>');
-    where.push(sql`(${expr}, ${tasks.id}) ${op} (${ph('afterKey')}::${type}, ${ph('afterId')}::uuid)`);
-  }
+  if (s.after) where.push(keysetCondition(s, expr, type));
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
   const query = db
     .select({ ...listColumns, sortKey: sql<string | null>`(${expr})::text` })
@@ -365,10 +399,7 @@ function rankedListQuery(s: ListShape): { toSQL(): { sql: string; params: unknow
 function lateralListQuery(s: ListShape): { toSQL(): { sql: string; params: unknown[] } } {
   const { expr, type } = sortExpr(s);
   const where = filterConditions(s);
-  if (s.after) {
-    const op = sql.raw(s.sort.desc ? '<' : '>');
-    where.push(sql`(${expr}, ${tasks.id}) ${op} (${ph('afterKey')}::${type}, ${ph('afterId')}::uuid)`);
-  }
+  if (s.after) where.push(keysetCondition(s, expr, type));
   const dir = sql.raw(s.sort.desc ? 'desc' : 'asc');
   // Without an offset each project's page is the page's size: both limits literal when that is (LITERAL_LIMITS).
   const limit = pageLimit(s);
@@ -408,6 +439,14 @@ const MAX_SHAPES = 256;
 const statements = new Map<string, { name: string | undefined; text: string; params: unknown[] }>();
 
 /**
+ * A shape's statement name. PostgreSQL keeps the first 63 bytes of a name, and a shape's key runs longer: two
+ * shapes that differ past that byte shared one name, and the second's Parse failed on a connection that had
+ * prepared the first ("prepared statement already exists"). The key's digest is one fixed-length name per key.
+ */
+export const statementName = (key: string) =>
+  `tasks_${key.slice(0, key.indexOf('.'))}_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+
+/**
  * Run the `kind` statement of a shape straight through the driver: built by Drizzle on first use, a named
  * (server-side prepared) statement on PostgreSQL unless it searches — a search's best plan depends on how
  * common its words are, so it keeps per-value planning. Rows come back as arrays.
@@ -422,7 +461,7 @@ function runShape(
   let statement = statements.get(key);
   if (!statement) {
     const q = build().toSQL();
-    const name = s.q === 'none' ? `tasks_${key.replaceAll('.', '_')}` : undefined;
+    const name = s.q === 'none' ? statementName(key) : undefined;
     statement = { name, text: q.sql, params: q.params };
     if (statements.size >= MAX_SHAPES) statements.delete(statements.keys().next().value as string);
     statements.set(key, statement);

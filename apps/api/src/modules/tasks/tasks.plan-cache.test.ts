@@ -7,15 +7,23 @@
  * cache's five custom trials the generic plan is used. Counted from pg_prepared_statements in the session that
  * ran the statement, on both drivers. A page size outside the list keeps the parameter — the planted fault: its
  * statement is still planned every time (0 generic plans), which is what this test would see without the literal.
+ * A large project among many (a project in the column's statistics, bench P3's 12,000-task account): a page's
+ * values are InitPlans (planValue), so its custom plans are costed like the generic one and the cache keeps the
+ * generic plan — page 1 and a keyset page. Planted: the same statement with the values shown to the planner is
+ * planned on every execution (0 generic plans), what the API did before.
+ * A shape's statement name fits PostgreSQL's 63 bytes: two shapes whose keys differ only past byte 63 once shared a
+ * name, and the second failed to prepare on a connection that had the first (shown on one connection here).
  * The one-task read (GET /tasks/:id, a task's history) is a named statement too on PostgreSQL: the names node-postgres
  * is given show it (planted: the general path sends it unnamed, and the test fails).
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawExecutor } from '../../infra/db/client';
-import { createTestContext, drivers, type TestContext } from '../../test/context';
+import { runMigrations } from '../../infra/db/migrate';
+import { testConfig } from '../../config';
+import { createTestContext, drivers, freshPostgres, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
-import { listQuery } from './tasks.list.repo';
+import { listQuery, listTasks, statementName } from './tasks.list.repo';
 import { findTaskById, findTasksById } from './tasks.repo';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -89,6 +97,137 @@ describe.each(drivers())('the list statement and the plan cache on %s', (driver)
     // The same rows either way.
     const page = await runNamed(21);
     expect(page.rows).toEqual(odd.rows.slice(0, 21));
+  });
+});
+
+describe.each(drivers())('a large project among many: its pages keep a generic plan on %s', (driver) => {
+  let ctx: TestContext;
+  let userId: string;
+  let projectId: string;
+  let client: pg.PoolClient | undefined;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(driver);
+    userId = (await createUser(ctx.platform)).id;
+    projectId = await ctx.modules.projects.policy.inboxId(userId);
+    const seed = [
+      `insert into tasks (user_id, project_id, title, created_at)
+        select $1::uuid, $2::uuid, 'large ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`,
+      // 40 small projects of 10 tasks: the large one is the column's most common value, the average far smaller.
+      `with p as (insert into projects (name) select 'small ' || g from generate_series(1, 40) g returning id)
+        insert into tasks (user_id, project_id, title)
+        select $1::uuid, p.id, 'small ' || g from p, generate_series(1, 10) g`,
+    ];
+    if (ctx.database.pglite) {
+      await ctx.database.pglite.query(seed[0] as string, [userId, projectId]);
+      await ctx.database.pglite.query(seed[1] as string, [userId]);
+      await ctx.database.pglite.exec('analyze tasks');
+    } else {
+      client = await ctx.database.pool?.connect();
+      await client?.query(seed[0] as string, [userId, projectId]);
+      await client?.query(seed[1] as string, [userId]);
+      await client?.query('analyze tasks');
+    }
+  });
+  afterAll(async () => {
+    client?.release();
+    await ctx?.close();
+  });
+
+  async function runNamed(name: string, q: { sql: string; params: unknown[] }) {
+    let rows: unknown[][] = [];
+    for (let i = 0; i < RUNS; i++) {
+      rows = client
+        ? (await client.query({ name, text: q.sql, values: q.params, rowMode: 'array' })).rows
+        : await rawExecutor(ctx.database.db)({ name, text: q.sql }, q.params);
+    }
+    const countsSql =
+      'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1';
+    const counts = client
+      ? (await client.query(countsSql, [name])).rows[0]
+      : (await ctx.database.pglite?.query<{ g: number; c: number }>(countsSql, [name]))?.rows[0];
+    return { rows, generic: Number(counts?.g), custom: Number(counts?.c) };
+  }
+
+  /** The statement with its values shown to the planner: `(select $n::type)` → `$n::type`. */
+  const shown = (q: { sql: string; params: unknown[] }) => ({
+    sql: q.sql.replace(/\(select (\$\d+::\w+)\)/g, '$1'),
+    params: q.params,
+  });
+
+  it.each([
+    ['page 1', false],
+    ['a keyset page 1,000 tasks deep', true],
+  ])('%s: five custom plans, then the generic one; shown its values, planned every time', async (label, deep) => {
+    const sort = { field: 'createdAt', desc: true } as const;
+    let after: { key: string | null; id: string } | undefined;
+    if (deep) {
+      const walk = await listTasks(ctx.database.db, {
+        userId,
+        filters: { projectIds: [projectId] },
+        sort,
+        limit: 1000,
+      });
+      const last = walk.tasks.at(-1);
+      after = { key: walk.sortKeys.at(-1) ?? null, id: last?.id ?? '' };
+    }
+    const q = listQuery(ctx.database.db, {
+      userId,
+      filters: { projectIds: [projectId] },
+      sort,
+      limit: 21,
+      after,
+    }).toSQL();
+    expect(q.sql).toContain('(select $');
+    const hidden = await runNamed(`large_${deep}`, q);
+    expect(hidden.rows).toHaveLength(21);
+    expect(hidden.custom, label).toBeLessThanOrEqual(5);
+    expect(hidden.generic, label).toBeGreaterThanOrEqual(RUNS - 5);
+    // The planted fault: the same statement, its values visible to the planner.
+    const visible = await runNamed(`large_shown_${deep}`, shown(q));
+    expect(visible.rows).toEqual(hidden.rows);
+    expect(visible.generic, label).toBe(0);
+    expect(visible.custom, label).toBe(RUNS);
+  });
+
+  it('a filtered page (its plan depends on the values) shows them to the planner', () => {
+    const q = listQuery(ctx.database.db, {
+      userId,
+      filters: { projectIds: [projectId], tag: 'x' },
+      sort: { field: 'createdAt', desc: true },
+      limit: 21,
+    }).toSQL();
+    expect(q.sql).not.toContain('(select $');
+  });
+});
+
+describe.each(drivers().filter((d) => d === 'postgres'))('statement names on %s', () => {
+  it('two shapes whose keys differ only past 63 bytes get two names, and both prepare on one connection', async () => {
+    const fresh = await freshPostgres(testConfig().testDatabaseUrl as string, 1);
+    try {
+      await runMigrations(fresh.database);
+      const sort = { field: 'createdAt', desc: true } as const;
+      const userId = '00000000-0000-4000-8000-000000000001';
+      const filters = { projectIds: ['00000000-0000-4000-8000-000000000002'], view: 'upcoming' as const };
+      // The keys as the old names wrote them: the same first 63 bytes (what PostgreSQL keeps of a name).
+      const oldName = (limit: number) => `tasks_list_createdAt_d_none_any_upcoming_00000000_one_0_any_0_0_${limit}`;
+      expect(oldName(21).slice(0, 63)).toBe(oldName(101).slice(0, 63));
+      const c = await fresh.database.pool?.connect();
+      try {
+        await c?.query({ name: oldName(21), text: 'select 1' });
+        await expect(c?.query({ name: oldName(101), text: 'select 2' })).rejects.toMatchObject({ code: '42P05' });
+      } finally {
+        c?.release();
+      }
+      // The API's names: one pool connection runs both pages.
+      for (const limit of [20, 100, 20]) {
+        const page = await listTasks(fresh.database.db, { userId, filters, sort, limit });
+        expect(page.tasks).toEqual([]);
+      }
+      expect(statementName('list.a.long.key').length).toBeLessThanOrEqual(63);
+    } finally {
+      await fresh.drop();
+    }
   });
 });
 
