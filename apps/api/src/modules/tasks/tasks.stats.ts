@@ -7,7 +7,7 @@ import type { Cache } from '../../infra/cache/cache';
 import type { Db } from '../../infra/db/client';
 import type { ReadRouter } from '../../infra/db/read-router';
 import type { ProjectPolicy } from '../projects';
-import { taskStats, userTimezone } from './tasks.stats.repo';
+import { taskStats } from './tasks.stats.repo';
 
 const STATS_TTL_SEC = 300;
 /** priority_rank 0..3 is the index in TASK_PRIORITIES. */
@@ -29,9 +29,8 @@ export class TaskStatsReader {
     const hit = await cache.get<TaskStats>(key);
     if (hit) return hit;
     const projectIds = await this.deps.policy.readScope(userId, projectId, undefined, version);
-    const tz = await userTimezone(this.deps.db, userId);
     // The replica unless this user wrote recently (then the primary: stats are exact right after own writes).
-    const row = await taskStats(await reads.forUser(userId), projectIds, tz);
+    const row = await taskStats(await reads.forUser(userId), projectIds, userId);
     const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskStats['byStatus'];
     for (const { k, n } of row.by_status) if (k in byStatus) byStatus[k as keyof typeof byStatus] = Number(n);
     const byPriority = Object.fromEntries(TASK_PRIORITIES.map((p) => [p, 0])) as TaskStats['byPriority'];
