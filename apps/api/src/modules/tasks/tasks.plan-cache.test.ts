@@ -25,6 +25,7 @@ import { createTestContext, drivers, freshPostgres, type TestContext } from '../
 import { createUser } from '../../test/factories';
 import { listQuery, listTasks, statementName } from './tasks.list.repo';
 import { findTaskById, findTasksById } from './tasks.repo';
+import { STATS_SQL } from './tasks.stats.repo';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
@@ -188,6 +189,36 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
     expect(visible.rows).toEqual(hidden.rows);
     expect(visible.generic, label).toBe(0);
     expect(visible.custom, label).toBe(RUNS);
+  });
+
+  it('the stats statement: its projects hidden, the generic plan is kept; shown, planned every time', async () => {
+    const smallSql = "select project_id::text as id from tasks where title = 'small 1' limit 1";
+    const small = client
+      ? (await client.query(smallSql)).rows[0].id
+      : (await ctx.database.pglite?.query<{ id: string }>(smallSql))?.rows[0]?.id;
+    expect(STATS_SQL).toContain('(select $1::uuid[])::uuid[]');
+    const results: Record<string, { generic: number; custom: number }> = {};
+    for (const [label, project] of [
+      ['large', projectId],
+      ['small', small],
+    ]) {
+      const params = [[project], userId];
+      const hidden = await runNamed(`stats_${label}`, { sql: STATS_SQL, params });
+      const visible = await runNamed(`stats_shown_${label}`, {
+        sql: STATS_SQL.replaceAll('(select $1::uuid[])::uuid[]', '$1::uuid[]'),
+        params,
+      });
+      // The same figures either way.
+      expect(visible.rows).toEqual(hidden.rows);
+      results[label as string] = { generic: hidden.generic, custom: hidden.custom };
+      results[`${label}, shown`] = { generic: visible.generic, custom: visible.custom };
+    }
+    expect(results).toEqual({
+      large: { generic: RUNS - 5, custom: 5 },
+      small: { generic: RUNS - 5, custom: 5 },
+      'large, shown': { generic: expect.any(Number), custom: expect.any(Number) },
+      'small, shown': { generic: 0, custom: RUNS },
+    });
   });
 
   it('a filtered page (its plan depends on the values) shows them to the planner', () => {
