@@ -202,7 +202,33 @@ export function neighbourQuery(id: string, except: string, side: 'below' | 'abov
 /** The rows of a raw statement, from either driver's result shape. */
 const rowsOf = (r: unknown): unknown[] => (Array.isArray(r) ? r : ((r as { rows?: unknown[] }).rows ?? []));
 
-/** The greatest placed position of a column below `below` (null: of the whole column), the task `except` aside. */
+/**
+ * The greatest placed position of a column below `below` (null: of the whole column), the task `except` aside.
+ * Every POST /tasks asks it (the column's end key): a named statement, parsed once per connection, and planned once:
+ * its values are InitPlans, hidden from the planner. The plan is the same whatever they are (tasks_board_key
+ * backwards, one row); with them visible each custom plan, costed for that column's own size, looked cheaper than
+ * the generic one and the plan cache planned every call again (a P11 run: 0 generic plans of 1,457;
+ * tasks.plan-cache.test.ts).
+ */
+export function positionBeforeQuery(
+  db: DbOrTx,
+  projectId: string,
+  status: string,
+  below: string | null,
+  except: string,
+) {
+  return db
+    .select({ position: tasks.position })
+    .from(tasks)
+    .where(
+      sql`${tasks.projectId} = (select ${projectId}::uuid) and ${tasks.status} = (select ${status}::text)
+        and ${tasks.deletedAt} is null and ${tasks.id} <> (select ${except}::uuid)
+        and ${BOARD_KEY} < (select ${below ?? '~'}::text)`,
+    )
+    .orderBy(sql`${BOARD_KEY} desc`)
+    .limit(1);
+}
+
 export async function positionBefore(
   db: DbOrTx,
   projectId: string,
@@ -210,13 +236,7 @@ export async function positionBefore(
   below: string | null,
   except: string,
 ): Promise<string | null> {
-  const [row] = await db
-    .select({ position: tasks.position })
-    .from(tasks)
-    .where(and(column(projectId, status), ne(tasks.id, except), sql`${BOARD_KEY} < ${below ?? '~'}::text`))
-    .orderBy(sql`${BOARD_KEY} desc`)
-    .limit(1)
-    // Every POST /tasks asks it (the column's end key): parsed and planned once per connection.
+  const [row] = await positionBeforeQuery(db, projectId, status, below, except)
     .prepare('tasks_position_before')
     .execute();
   return row?.position ?? null;

@@ -23,6 +23,7 @@ import { runMigrations } from '../../infra/db/migrate';
 import { testConfig } from '../../config';
 import { createTestContext, drivers, freshPostgres, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
+import { positionBeforeQuery } from './tasks.board.repo';
 import { listQuery, listTasks, statementName } from './tasks.list.repo';
 import { findTaskById, findTasksById } from './tasks.repo';
 import { STATS_SQL } from './tasks.stats.repo';
@@ -30,6 +31,7 @@ import { STATS_SQL } from './tasks.stats.repo';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const TASKS = 3000;
+const NO_TASK = '00000000-0000-0000-0000-000000000000';
 const RUNS = 8;
 
 describe.each(drivers())('the list statement and the plan cache on %s', (driver) => {
@@ -218,6 +220,18 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
       small: { generic: RUNS - 5, custom: 5 },
       'large, shown': { generic: expect.any(Number), custom: expect.any(Number) },
       'small, shown': { generic: 0, custom: RUNS },
+    });
+  });
+
+  it("POST's column-end read (positionBefore): values hidden, the generic plan is kept; shown, planned every time", async () => {
+    const q = positionBeforeQuery(ctx.database.db, projectId, 'pending', null, NO_TASK).toSQL();
+    expect(q.sql).toContain('(select $');
+    const hidden = await runNamed('position_before', q);
+    const visible = await runNamed('position_before_shown', shown(q));
+    expect(visible.rows).toEqual(hidden.rows);
+    expect({ hidden: [hidden.generic, hidden.custom], visible: [visible.generic, visible.custom] }).toEqual({
+      hidden: [RUNS - 5, 5],
+      visible: [0, RUNS],
     });
   });
 
