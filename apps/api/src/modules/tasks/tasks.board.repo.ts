@@ -204,11 +204,10 @@ const rowsOf = (r: unknown): unknown[] => (Array.isArray(r) ? r : ((r as { rows?
 
 /**
  * The greatest placed position of a column below `below` (null: of the whole column), the task `except` aside.
- * Every POST /tasks asks it (the column's end key): a named statement, parsed once per connection, and planned once:
- * its values are InitPlans, hidden from the planner. The plan is the same whatever they are (tasks_board_key
- * backwards, one row); with them visible each custom plan, costed for that column's own size, looked cheaper than
- * the generic one and the plan cache planned every call again (a P11 run: 0 generic plans of 1,457;
- * tasks.plan-cache.test.ts).
+ * Every POST /tasks asks it (the column's end key): a named statement, parsed once per connection, and planned once.
+ * Its row limit is a literal: Drizzle sends a number as a parameter, and with `limit $n` the generic plan is costed
+ * for 10 % of the column's rows, so the plan cache never chose it and planned every call again (a P11 run: 0 generic
+ * plans of 1,457; tasks.plan-cache.test.ts).
  */
 export function positionBeforeQuery(
   db: DbOrTx,
@@ -220,13 +219,9 @@ export function positionBeforeQuery(
   return db
     .select({ position: tasks.position })
     .from(tasks)
-    .where(
-      sql`${tasks.projectId} = (select ${projectId}::uuid) and ${tasks.status} = (select ${status}::text)
-        and ${tasks.deletedAt} is null and ${tasks.id} <> (select ${except}::uuid)
-        and ${BOARD_KEY} < (select ${below ?? '~'}::text)`,
-    )
+    .where(and(column(projectId, status), ne(tasks.id, except), sql`${BOARD_KEY} < ${below ?? '~'}::text`))
     .orderBy(sql`${BOARD_KEY} desc`)
-    .limit(1);
+    .limit(sql.raw('1') as unknown as number);
 }
 
 export async function positionBefore(
