@@ -22,7 +22,11 @@ export async function findIdempotencyKey(db: DbOrTx, userId: string, key: string
     .from(idempotencyKeys)
     .where(
       and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), sql`${idempotencyKeys.expiresAt} > now()`),
-    );
+    )
+    // Every POST /tasks with a key asks it first (the web client sends one with each creation): parsed once per
+    // connection.
+    .prepare('idempotency_find')
+    .execute();
   return rows[0] ?? null;
 }
 
@@ -46,7 +50,9 @@ export async function claimIdempotencyKey(
       set: { requestHash, statusCode: null, response: null, createdAt: sql`now()`, expiresAt: expires },
       setWhere: sql`${idempotencyKeys.expiresAt} <= now()`,
     })
-    .returning({ key: idempotencyKeys.key });
+    .returning({ key: idempotencyKeys.key })
+    .prepare('idempotency_claim')
+    .execute();
   return rows.length > 0;
 }
 
@@ -60,7 +66,9 @@ export async function storeIdempotentResponse(
   await db
     .update(idempotencyKeys)
     .set({ statusCode, response })
-    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
+    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+    .prepare('idempotency_store')
+    .execute();
 }
 
 export async function purgeExpiredIdempotencyKeys(db: DbOrTx, userId: string): Promise<void> {

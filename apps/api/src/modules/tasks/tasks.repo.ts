@@ -6,7 +6,7 @@
 import type { Task } from '@primetrade/shared';
 import { and, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { type Db, type DbOrTx, executorOf, rawExecutor, rawExecutorOf } from '../../infra/db/client';
+import { type Db, type DbOrTx, executorOf, rawExecutorOf } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
 import {
   BOARD_KEY,
@@ -237,7 +237,8 @@ export async function createTaskWithActivity(
     if (TASK_FIELDS[f].kind === 'json') return v === null ? null : JSON.stringify(v);
     return v instanceof Date ? v.toISOString() : v;
   });
-  const rows = await rawExecutor(db)(createStatement, [userId, ...values, JSON.stringify(changes), position]);
+  // executorOf: a transaction's too (an Idempotency-Key's creation runs in one), still a named statement there.
+  const rows = await executorOf(db)(createStatement, [userId, ...values, JSON.stringify(changes), position]);
   const row = rows[0];
   if (!row) throw new Error('insert returned no row');
   return { task: fromListRow(row), members: row[FIELD_NAMES.length] as string[] };

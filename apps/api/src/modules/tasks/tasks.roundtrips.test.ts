@@ -22,6 +22,11 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const BASE = '/api/v1/tasks';
 const WRITE_MAX = 2;
+/**
+ * With an Idempotency-Key: the key's earlier response looked up, then BEGIN, the key claimed, the column lock, its
+ * end key, the task with its history/outbox row and the members (one statement), the response stored, COMMIT.
+ */
+const KEYED_MAX = 8;
 /** BEGIN, the task (locked, after its column) with the caller's role and the neighbour, the write with its history, COMMIT. */
 const MOVE_MAX = 4;
 const DRAIN_MAX = 4;
@@ -74,6 +79,27 @@ describe.each(drivers())('round trips of task writes on %s', (driver) => {
     });
     expect(status).toBe(201);
     expect(sent.length, sent.join('\n')).toBeLessThanOrEqual(WRITE_MAX);
+  });
+
+  it(`POST /tasks with an Idempotency-Key takes at most ${KEYED_MAX} statements, and records the same history`, async () => {
+    let status = 0;
+    let id = '';
+    const sent = await count(async () => {
+      const res = await post(alice, { title: 'keyed', priority: 'high' }, { 'idempotency-key': `rt-${Date.now()}` });
+      status = res.statusCode;
+      id = res.json().data.id;
+    });
+    expect(status).toBe(201);
+    // Before (the task and its history as two inserts, the members read after COMMIT): 11 (planted: run against it).
+    expect(sent.length, sent.join('\n')).toBeLessThanOrEqual(KEYED_MAX);
+    const plain = (await post(alice, { title: 'keyed', priority: 'high' })).json().data.id;
+    const history = async (taskId: string) => {
+      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/${taskId}/history`, headers: alice.headers });
+      return res.json().data.map((e: { type: string; changes: object }) => ({ type: e.type, changes: e.changes }));
+    };
+    const keyed = await history(id);
+    expect(keyed).toHaveLength(1);
+    expect(keyed).toEqual(await history(plain));
   });
 
   it(`PATCH /tasks/:id (status and title, with If-Match) takes at most ${WRITE_MAX} statements`, async () => {

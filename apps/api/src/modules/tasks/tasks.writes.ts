@@ -45,7 +45,6 @@ import {
   findTaskById,
   findTaskForPatch,
   findTasksById,
-  insertTasks,
   moveSubtasks,
   moveTaskComments,
   type PatchTarget,
@@ -227,17 +226,24 @@ export class TaskWrites {
       await this.deps.afterWrite(userId, [projectId], members);
       return created(task);
     }
+    // In the transaction that owns the key: the column lock (a unique clash on the end key would abort it, so no
+    // retry as above), then the same one statement as above — the task, its activity row and the project's members.
+    let members: string[] | undefined;
     const out = await idempotency.once(userId, key, hash, async (tx) => {
       await lockColumn(tx, projectId, body.status);
-      const position = await endKey(tx, projectId, body.status);
-      const [row] = await insertTasks(tx, userId, [{ ...createWrite(body), position }]);
-      if (!row) throw new Error('insert returned no row');
-      const task = toDto(row);
-      await insertActivity(tx, userId, [{ taskId: row.id, type: 'created', changes: diff(null, row), payload: task }]);
-      return created(task);
+      const write = createWrite(body);
+      const made = await createTaskWithActivity(
+        tx,
+        userId,
+        write,
+        createdChanges(write),
+        await endKey(tx, projectId, body.status),
+      );
+      members = made.members;
+      return created(made.task);
     });
     if (out.replayed) return replayed(out.response);
-    await this.deps.afterWrite(userId, [projectId]);
+    await this.deps.afterWrite(userId, [projectId], members);
     return out.response as CreateResult;
   }
 
