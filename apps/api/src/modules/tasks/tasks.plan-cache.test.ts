@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawExecutor } from '../../infra/db/client';
 import { runMigrations } from '../../infra/db/migrate';
 import { testConfig } from '../../config';
-import { createTestContext, drivers, freshPostgres, type TestContext } from '../../test/context';
+import { createTestContext, type Driver, drivers, freshPostgres, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
 import { positionBeforeQuery } from './tasks.board.repo';
 import { listQuery, listTasks, statementName } from './tasks.list.repo';
@@ -31,8 +31,45 @@ import { STATS_SQL } from './tasks.stats.repo';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const TASKS = 3000;
-const NO_TASK = '00000000-0000-0000-0000-000000000000';
 const RUNS = 8;
+const NO_TASK = '00000000-0000-0000-0000-000000000000';
+
+type Statement = { sql: string; params: unknown[] };
+
+/**
+ * A test context, a user and their inbox; `seeds` run in order ($1 the user, $2 the inbox when a seed uses it), then
+ * `analyze tasks`, in the session runNamedIn uses (a pool client kept aside on PostgreSQL; PGlite has one session).
+ */
+async function openSession(driver: Driver, seeds: string[]) {
+  const ctx = await createTestContext(driver);
+  const userId = (await createUser(ctx.platform)).id;
+  const projectId = await ctx.modules.projects.policy.inboxId(userId);
+  const client = ctx.database.pglite ? undefined : await ctx.database.pool?.connect();
+  const run = (text: string, params: unknown[] = []) =>
+    client ? client.query(text, params) : ctx.database.pglite?.query(text, params);
+  for (const seed of seeds) await run(seed, seed.includes('$2') ? [userId, projectId] : [userId]);
+  await run('analyze tasks');
+  return { ctx, userId, projectId, client };
+}
+
+/**
+ * Runs `q` RUNS times as the named statement `name` in one session (`client` on PostgreSQL, PGlite's only one),
+ * then reads its plan counts from pg_prepared_statements in that session; its last rows too.
+ */
+async function runNamedIn(ctx: TestContext, client: pg.PoolClient | undefined, name: string, q: Statement) {
+  let rows: unknown[][] = [];
+  for (let i = 0; i < RUNS; i++) {
+    rows = client
+      ? (await client.query({ name, text: q.sql, values: q.params, rowMode: 'array' })).rows
+      : await rawExecutor(ctx.database.db)({ name, text: q.sql }, q.params);
+  }
+  const countsSql =
+    'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1';
+  const counts = client
+    ? (await client.query(countsSql, [name])).rows[0]
+    : (await ctx.database.pglite?.query<{ g: number; c: number }>(countsSql, [name]))?.rows[0];
+  return { rows, generic: Number(counts?.g), custom: Number(counts?.c) };
+}
 
 describe.each(drivers())('the list statement and the plan cache on %s', (driver) => {
   let ctx: TestContext;
@@ -41,19 +78,10 @@ describe.each(drivers())('the list statement and the plan cache on %s', (driver)
   let client: pg.PoolClient | undefined;
 
   beforeAll(async () => {
-    ctx = await createTestContext(driver);
-    userId = (await createUser(ctx.platform)).id;
-    projectId = await ctx.modules.projects.policy.inboxId(userId);
-    const seed = `insert into tasks (user_id, project_id, title, created_at)
-      select $1::uuid, $2::uuid, 'plan ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`;
-    if (ctx.database.pglite) {
-      await ctx.database.pglite.query(seed, [userId, projectId]);
-      await ctx.database.pglite.exec('analyze tasks');
-    } else {
-      client = await ctx.database.pool?.connect();
-      await client?.query(seed, [userId, projectId]);
-      await client?.query('analyze tasks');
-    }
+    ({ ctx, userId, projectId, client } = await openSession(driver, [
+      `insert into tasks (user_id, project_id, title, created_at)
+        select $1::uuid, $2::uuid, 'plan ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`,
+    ]));
   });
   afterAll(async () => {
     client?.release();
@@ -68,19 +96,7 @@ describe.each(drivers())('the list statement and the plan cache on %s', (driver)
       sort: { field: 'createdAt', desc: true },
       limit,
     }).toSQL();
-    const name = `plan_cache_test_${limit}`;
-    let rows: unknown[][] = [];
-    for (let i = 0; i < RUNS; i++) {
-      rows = client
-        ? (await client.query({ name, text: q.sql, values: q.params, rowMode: 'array' })).rows
-        : await rawExecutor(ctx.database.db)({ name, text: q.sql }, q.params);
-    }
-    const countsSql =
-      'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1';
-    const counts = client
-      ? (await client.query(countsSql, [name])).rows[0]
-      : (await ctx.database.pglite?.query<{ g: number; c: number }>(countsSql, [name]))?.rows[0];
-    return { sql: q.sql, rows, generic: Number(counts?.g), custom: Number(counts?.c) };
+    return { sql: q.sql, ...(await runNamedIn(ctx, client, `plan_cache_test_${limit}`, q)) };
   }
 
   it('a page of the default size (20 + the look-ahead row) is planned five times, then runs its generic plan', async () => {
@@ -110,50 +126,24 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
   let client: pg.PoolClient | undefined;
 
   beforeAll(async () => {
-    ctx = await createTestContext(driver);
-    userId = (await createUser(ctx.platform)).id;
-    projectId = await ctx.modules.projects.policy.inboxId(userId);
-    const seed = [
+    ({ ctx, userId, projectId, client } = await openSession(driver, [
       `insert into tasks (user_id, project_id, title, created_at)
         select $1::uuid, $2::uuid, 'large ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`,
       // 40 small projects of 10 tasks: the large one is the column's most common value, the average far smaller.
       `with p as (insert into projects (name) select 'small ' || g from generate_series(1, 40) g returning id)
         insert into tasks (user_id, project_id, title)
         select $1::uuid, p.id, 'small ' || g from p, generate_series(1, 10) g`,
-    ];
-    if (ctx.database.pglite) {
-      await ctx.database.pglite.query(seed[0] as string, [userId, projectId]);
-      await ctx.database.pglite.query(seed[1] as string, [userId]);
-      await ctx.database.pglite.exec('analyze tasks');
-    } else {
-      client = await ctx.database.pool?.connect();
-      await client?.query(seed[0] as string, [userId, projectId]);
-      await client?.query(seed[1] as string, [userId]);
-      await client?.query('analyze tasks');
-    }
+    ]));
   });
   afterAll(async () => {
     client?.release();
     await ctx?.close();
   });
 
-  async function runNamed(name: string, q: { sql: string; params: unknown[] }) {
-    let rows: unknown[][] = [];
-    for (let i = 0; i < RUNS; i++) {
-      rows = client
-        ? (await client.query({ name, text: q.sql, values: q.params, rowMode: 'array' })).rows
-        : await rawExecutor(ctx.database.db)({ name, text: q.sql }, q.params);
-    }
-    const countsSql =
-      'select generic_plans::int as g, custom_plans::int as c from pg_prepared_statements where name = $1';
-    const counts = client
-      ? (await client.query(countsSql, [name])).rows[0]
-      : (await ctx.database.pglite?.query<{ g: number; c: number }>(countsSql, [name]))?.rows[0];
-    return { rows, generic: Number(counts?.g), custom: Number(counts?.c) };
-  }
+  const runNamed = (name: string, q: Statement) => runNamedIn(ctx, client, name, q);
 
   /** The statement with its values shown to the planner: `(select $n::type)` → `$n::type`. */
-  const shown = (q: { sql: string; params: unknown[] }) => ({
+  const shown = (q: Statement) => ({
     sql: q.sql.replace(/\(select (\$\d+::\w+)\)/g, '$1'),
     params: q.params,
   });
