@@ -41,10 +41,11 @@ const column = ([, c, kind]) => (kind === 'time' ? `to_char("${c}" at time zone 
 export const LIMIT = 20;
 // The row limit as a literal, as the API writes its default page's (LITERAL_LIMITS in tasks.list.repo.ts): with
 // `limit $2` PostgreSQL planned the prepared statement on every execution (its generic plan is costed for 10 % of
-// the project's rows), which is not the work the API does since 2026-12-07.
+// the project's rows), which is not the work the API does since 2026-12-07. The project id is an InitPlan,
+// `(select $1::uuid)`, as the API's fixed-plan pages read it (planValue in tasks.list.repo.ts).
 export const LIST_SQL =
   `select ${FIELDS.map(column).join(', ')}, ("tasks"."created_at")::text from "tasks" ` +
-  'where ("tasks"."project_id" = $1::uuid and "tasks"."deleted_at" is null) ' +
+  'where ("tasks"."project_id" = (select $1::uuid) and "tasks"."deleted_at" is null) ' +
   `order by "tasks"."created_at" desc, "tasks"."id" desc limit ${LIMIT + 1}`;
 const FINGERPRINT = JSON.stringify(['createdAt', true, null, null, null, null, null, null, null]);
 const cursorKey = randomBytes(32);

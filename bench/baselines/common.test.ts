@@ -14,7 +14,7 @@ describe('P1 baselines', () => {
   it("select the API's task fields, in the mapper's order, times as ISO text", () => {
     expect(FIELDS.map(([f]) => f)).toEqual(FIELD_NAMES);
     expect(FIELDS.filter(([, , kind]) => kind === 'time').map(([f]) => f)).toEqual(FIELD_NAMES.filter(isTimeField));
-    expect(LIST_SQL).toContain('"tasks"."project_id" = $1::uuid and "tasks"."deleted_at" is null');
+    expect(LIST_SQL).toContain('"tasks"."project_id" = (select $1::uuid) and "tasks"."deleted_at" is null');
   });
 
   it("run the API's own statement for the default page, the row limit written in as the API writes it", () => {
