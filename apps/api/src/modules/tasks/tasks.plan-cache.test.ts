@@ -52,6 +52,19 @@ async function openSession(driver: Driver, seeds: string[]) {
   return { ctx, userId, projectId, client };
 }
 
+/** A session (openSession) opened before a describe's tests and closed after them. */
+function planSession(driver: Driver, seeds: string[]) {
+  const s = {} as Awaited<ReturnType<typeof openSession>>;
+  beforeAll(async () => {
+    Object.assign(s, await openSession(driver, seeds));
+  });
+  afterAll(async () => {
+    s.client?.release();
+    await s.ctx?.close();
+  });
+  return s;
+}
+
 /**
  * Runs `q` RUNS times as the named statement `name` in one session (`client` on PostgreSQL, PGlite's only one),
  * then reads its plan counts from pg_prepared_statements in that session; its last rows too.
@@ -72,31 +85,20 @@ async function runNamedIn(ctx: TestContext, client: pg.PoolClient | undefined, n
 }
 
 describe.each(drivers())('the list statement and the plan cache on %s', (driver) => {
-  let ctx: TestContext;
-  let userId: string;
-  let projectId: string;
-  let client: pg.PoolClient | undefined;
-
-  beforeAll(async () => {
-    ({ ctx, userId, projectId, client } = await openSession(driver, [
-      `insert into tasks (user_id, project_id, title, created_at)
+  const s = planSession(driver, [
+    `insert into tasks (user_id, project_id, title, created_at)
         select $1::uuid, $2::uuid, 'plan ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`,
-    ]));
-  });
-  afterAll(async () => {
-    client?.release();
-    await ctx?.close();
-  });
+  ]);
 
   /** Runs the first page's statement RUNS times as one named statement; its plan counts and its last rows. */
   async function runNamed(limit: number) {
-    const q = listQuery(ctx.database.db, {
-      userId,
-      filters: { projectIds: [projectId] },
+    const q = listQuery(s.ctx.database.db, {
+      userId: s.userId,
+      filters: { projectIds: [s.projectId] },
       sort: { field: 'createdAt', desc: true },
       limit,
     }).toSQL();
-    return { sql: q.sql, ...(await runNamedIn(ctx, client, `plan_cache_test_${limit}`, q)) };
+    return { sql: q.sql, ...(await runNamedIn(s.ctx, s.client, `plan_cache_test_${limit}`, q)) };
   }
 
   it('a page of the default size (20 + the look-ahead row) is planned five times, then runs its generic plan', async () => {
@@ -120,27 +122,16 @@ describe.each(drivers())('the list statement and the plan cache on %s', (driver)
 });
 
 describe.each(drivers())('a large project among many: its pages keep a generic plan on %s', (driver) => {
-  let ctx: TestContext;
-  let userId: string;
-  let projectId: string;
-  let client: pg.PoolClient | undefined;
-
-  beforeAll(async () => {
-    ({ ctx, userId, projectId, client } = await openSession(driver, [
-      `insert into tasks (user_id, project_id, title, created_at)
+  const s = planSession(driver, [
+    `insert into tasks (user_id, project_id, title, created_at)
         select $1::uuid, $2::uuid, 'large ' || g, now() - g * interval '1 minute' from generate_series(1, ${TASKS}) g`,
-      // 40 small projects of 10 tasks: the large one is the column's most common value, the average far smaller.
-      `with p as (insert into projects (name) select 'small ' || g from generate_series(1, 40) g returning id)
+    // 40 small projects of 10 tasks: the large one is the column's most common value, the average far smaller.
+    `with p as (insert into projects (name) select 'small ' || g from generate_series(1, 40) g returning id)
         insert into tasks (user_id, project_id, title)
         select $1::uuid, p.id, 'small ' || g from p, generate_series(1, 10) g`,
-    ]));
-  });
-  afterAll(async () => {
-    client?.release();
-    await ctx?.close();
-  });
+  ]);
 
-  const runNamed = (name: string, q: Statement) => runNamedIn(ctx, client, name, q);
+  const runNamed = (name: string, q: Statement) => runNamedIn(s.ctx, s.client, name, q);
 
   /** The statement with its values shown to the planner: `(select $n::type)` → `$n::type`. */
   const shown = (q: Statement) => ({
@@ -155,18 +146,18 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
     const sort = { field: 'createdAt', desc: true } as const;
     let after: { key: string | null; id: string } | undefined;
     if (deep) {
-      const walk = await listTasks(ctx.database.db, {
-        userId,
-        filters: { projectIds: [projectId] },
+      const walk = await listTasks(s.ctx.database.db, {
+        userId: s.userId,
+        filters: { projectIds: [s.projectId] },
         sort,
         limit: 1000,
       });
       const last = walk.tasks.at(-1);
       after = { key: walk.sortKeys.at(-1) ?? null, id: last?.id ?? '' };
     }
-    const q = listQuery(ctx.database.db, {
-      userId,
-      filters: { projectIds: [projectId] },
+    const q = listQuery(s.ctx.database.db, {
+      userId: s.userId,
+      filters: { projectIds: [s.projectId] },
       sort,
       limit: 21,
       after,
@@ -185,16 +176,16 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
 
   it('the stats statement: its projects hidden, the generic plan is kept; shown, planned every time', async () => {
     const smallSql = "select project_id::text as id from tasks where title = 'small 1' limit 1";
-    const small = client
-      ? (await client.query(smallSql)).rows[0].id
-      : (await ctx.database.pglite?.query<{ id: string }>(smallSql))?.rows[0]?.id;
+    const small = s.client
+      ? (await s.client.query(smallSql)).rows[0].id
+      : (await s.ctx.database.pglite?.query<{ id: string }>(smallSql))?.rows[0]?.id;
     expect(STATS_SQL).toContain('(select $1::uuid[])::uuid[]');
     const results: Record<string, { generic: number; custom: number }> = {};
     for (const [label, project] of [
-      ['large', projectId],
+      ['large', s.projectId],
       ['small', small],
     ]) {
-      const params = [[project], userId];
+      const params = [[project], s.userId];
       const hidden = await runNamed(`stats_${label}`, { sql: STATS_SQL, params });
       const visible = await runNamed(`stats_shown_${label}`, {
         sql: STATS_SQL.replaceAll('(select $1::uuid[])::uuid[]', '$1::uuid[]'),
@@ -214,7 +205,7 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
   });
 
   it("POST's column-end read (positionBefore): a literal limit, the generic plan kept; `limit $n`, planned every time", async () => {
-    const q = positionBeforeQuery(ctx.database.db, projectId, 'pending', null, NO_TASK).toSQL();
+    const q = positionBeforeQuery(s.ctx.database.db, s.projectId, 'pending', null, NO_TASK).toSQL();
     expect(q.sql).toMatch(/ limit 1$/);
     const literal = await runNamed('position_before', q);
     // The planted fault, what the API sent before: the limit as a parameter (Drizzle's way with a number).
@@ -230,9 +221,9 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
   });
 
   it('a filtered page (its plan depends on the values) shows them to the planner', () => {
-    const q = listQuery(ctx.database.db, {
-      userId,
-      filters: { projectIds: [projectId], tag: 'x' },
+    const q = listQuery(s.ctx.database.db, {
+      userId: s.userId,
+      filters: { projectIds: [s.projectId], tag: 'x' },
       sort: { field: 'createdAt', desc: true },
       limit: 21,
     }).toSQL();
