@@ -22,6 +22,9 @@ export interface StatsRow {
   daily: Array<{ date: string; created: number; completed: number }>;
 }
 
+/** The caller's projects, $1, read through an InitPlan (see STATS_SQL). */
+const IN_SCOPE = 'project_id = any((select $1::uuid[])::uuid[])';
+
 /**
  * Every figure of GET /tasks/stats in one statement of aggregates (no row reaches the application). Each
  * sub-select is answered by an index on (project_id, ...): status and priority counts index-only, the due
@@ -45,32 +48,32 @@ export const STATS_SQL = `
     )
     select
       (select coalesce(json_agg(json_build_object('k', s.status, 'n', s.n)), '[]'::json)
-         from (select status, count(*)::int as n from tasks where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null group by status) s) as by_status,
+         from (select status, count(*)::int as n from tasks where ${IN_SCOPE} and deleted_at is null group by status) s) as by_status,
       (select coalesce(json_agg(json_build_object('k', p.priority_rank, 'n', p.n)), '[]'::json)
-         from (select priority_rank, count(*)::int as n from tasks where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null group by priority_rank) p) as by_priority,
-      (select count(*)::int from tasks where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null
+         from (select priority_rank, count(*)::int as n from tasks where ${IN_SCOPE} and deleted_at is null group by priority_rank) p) as by_priority,
+      (select count(*)::int from tasks where ${IN_SCOPE} and deleted_at is null
          and status in ('pending', 'in_progress') and due_date is not null and due_date < now()) as overdue,
-      (select count(*)::int from tasks, r where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null
+      (select count(*)::int from tasks, r where ${IN_SCOPE} and deleted_at is null
          and status in ('pending', 'in_progress') and due_date is not null
          and due_date >= r.today_start and due_date < r.today_start + interval '1 day') as due_today,
-      (select count(*)::int from tasks, r where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null
+      (select count(*)::int from tasks, r where ${IN_SCOPE} and deleted_at is null
          and status in ('pending', 'in_progress') and due_date is not null
          and due_date >= r.today_start and due_date < r.today_start + interval '7 days') as due_week,
-      (select count(*)::int from tasks where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null
+      (select count(*)::int from tasks where ${IN_SCOPE} and deleted_at is null
          and completed_at is not null and completed_at >= now() - interval '7 days') as completed_7d,
       (select (avg(extract(epoch from (completed_at - created_at))) / 3600)::float8 from tasks
-         where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null and completed_at is not null) as avg_hours,
+         where ${IN_SCOPE} and deleted_at is null and completed_at is not null) as avg_hours,
       (select json_agg(json_build_object('date', to_char(d.day, 'YYYY-MM-DD'),
                 'created', coalesce(c.n, 0), 'completed', coalesce(k.n, 0)) order by d.day)
          from r,
            lateral generate_series((r.today - 29)::timestamp, r.today::timestamp, interval '1 day') as d(day)
            left join (
              select (created_at at time zone r2.tz)::date as day, count(*)::int as n
-             from tasks, r r2 where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null and created_at >= r2.range_start group by 1
+             from tasks, r r2 where ${IN_SCOPE} and deleted_at is null and created_at >= r2.range_start group by 1
            ) c on c.day = d.day::date
            left join (
              select (completed_at at time zone r3.tz)::date as day, count(*)::int as n
-             from tasks, r r3 where project_id = any((select $1::uuid[])::uuid[]) and deleted_at is null and completed_at is not null
+             from tasks, r r3 where ${IN_SCOPE} and deleted_at is null and completed_at is not null
                and completed_at >= r3.range_start group by 1
            ) k on k.day = d.day::date) as daily
   `;
