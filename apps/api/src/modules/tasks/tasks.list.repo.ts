@@ -185,6 +185,7 @@ function shapeOf(
     shape.after,
     shape.offset,
   ];
+  // Follows from the key's other parts (and a count, which has no page, has its own statement kind): not in the key.
   shape.fixedPlan =
     Boolean(page) &&
     shape.q === 'none' &&
@@ -198,7 +199,7 @@ function shapeOf(
     shape.view === 'all' &&
     !shape.assignee &&
     shape.parent === 'any';
-  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}.${shape.literalLimit ?? 'p'}.${Number(shape.fixedPlan)}`;
+  shape.key = `${sort.field}.${sort.desc ? 'd' : 'a'}.${shape.q}.${shape.overdue}.${shape.view}.${flags.map(Number).join('')}.${shape.scope}.${Number(shape.assignee)}.${shape.parent}.${Number(shape.typoNumbers)}.${Number(shape.rare)}.${shape.literalLimit ?? 'p'}`;
   return shape;
 }
 
