@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, GATED, TOLERANCE } from './gate.mjs';
+import { evaluate, GATED, referenceOf, TOLERANCE } from './gate.mjs';
 
 type Row = { id: string; status: string; floor: number | null; anchor?: string };
 const run = (figures: Record<string, Record<string, number>>) => ({ results: figures });
@@ -53,5 +53,23 @@ describe('bench gate (bench/gate.mjs)', () => {
     expect(row(rows, 'P7').status).toBe('FAIL');
     expect(row(rows, 'P17').status).toBe('ok');
     expect(GATED.every((g: { bar: number }) => g.bar > 0)).toBe(true);
+  });
+
+  it('records a reference from several runs as the median of each ratio, so one lucky run does not set the floor', () => {
+    const runs = [
+      { date: 'a', results: { P13: { ratio: 0.48 }, P1: { vs_fastify: 0.53 } } },
+      { date: 'b', results: { P13: { ratio: 0.63 }, P1: { vs_fastify: 0.66 } } },
+      { date: 'c', results: { P13: { ratio: 0.54 }, P1: { vs_fastify: 0.6, rps: 2500 }, P3: { ratio: 1.1 } } },
+    ];
+    const ref = referenceOf(runs);
+    expect(ref.results.P13.ratio).toBe(0.54);
+    expect(ref.results.P1).toEqual({ vs_fastify: 0.6, rps: 2500 }); // the latest run's other figures kept
+    expect(ref.results.P3.ratio).toBe(1.1); // measured once: that figure
+    expect(ref.medianOf.figures['P13.ratio']).toEqual([0.48, 0.63, 0.54]);
+    expect(referenceOf(runs.slice(0, 2)).results.P13.ratio).toBeCloseTo(0.555);
+    // Against the median, the low run of the three passes; against the single best run (planted), it fails.
+    const low = run({ P13: { ratio: 0.46 } });
+    expect(row(evalRows(ref, low), 'P13').status).toBe('ok');
+    expect(row(evalRows(runs[1], low), 'P13').status).toBe('FAIL');
   });
 });
