@@ -3,7 +3,7 @@
  * drives the route with 50 connections (autocannon, another process; 32 for writes), stops it, and prints the self
  * time by source package/file (through dist's source map) and the hottest functions.
  *
- *   node bench/profile.mjs [--quick] [--pglite] [--seconds 15] [--route list|get|create|patch|stats|search|sse|login] [--path /api/v1/…]
+ *   node bench/profile.mjs [--quick] [--pglite] [--seconds 15] [--route list|conditional|get|create|patch|stats|search|sse|login] [--path /api/v1/…]
  * `--route` (default list) picks a preset: the list (P1), login (P7), one task (P2's route without If-None-Match), create (P6),
  * PATCH (P17, round-robin over 200 tasks), stats (P5), a search (P4's `q`), or the SSE fan-out (200 open streams of
  * the user — `--streams N` — while creates run: the profile is the fan-out's, the creates' share included). `--path` profiles any GET.
@@ -103,6 +103,16 @@ async function preset() {
       return { label: `GET ${LIST}`, opts: { url: base + LIST, headers } };
     case 'get':
       return { label: `GET ${LIST}/:id`, opts: { url: `${base}${LIST}/${one.id}`, headers } };
+    case 'conditional': {
+      // P2: the list with its current ETag in If-None-Match, answered 304 (counted as non-2xx below: all of them).
+      const first = await fetch(base + LIST, { headers: { authorization: headers.authorization } });
+      await first.arrayBuffer();
+      const etag = first.headers.get('etag') ?? '';
+      return {
+        label: `GET ${LIST} + If-None-Match (304)`,
+        opts: { url: base + LIST, headers: { ...headers, 'if-none-match': etag } },
+      };
+    }
     case 'stats':
       return { label: `GET ${LIST}/stats`, opts: { url: `${base}${LIST}/stats`, headers } };
     case 'search': {

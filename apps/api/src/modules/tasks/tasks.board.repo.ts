@@ -45,11 +45,33 @@ export async function boardKeyValid(db: DbOrTx): Promise<boolean> {
   return rows[0]?.valid === true;
 }
 
-/** The lock's key, spelt once: 'board:<project uuid, canonical>:<status>'. */
+/** The lock's key, spelt once: 'board:<project uuid, canonical>:<status>' — the text around the two expressions. */
+const lockParts = (mode: ColumnLockMode) =>
+  [
+    `${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtextextended('board:' || (`,
+    `)::text || ':' || (`,
+    ')::text, 0))',
+  ] as const;
+
 const LOCK_OF = (projectId: SQL, status: SQL, mode: ColumnLockMode) => {
-  const fn = sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock');
-  return sql`${fn}(hashtextextended('board:' || (${projectId})::text || ':' || (${status})::text, 0))`;
+  const [open, between, close] = lockParts(mode);
+  return sql.join([sql.raw(open), projectId, sql.raw(between), status, sql.raw(close)]);
 };
+
+/**
+ * The lock's call as SQL text, for a named statement of another repository that takes it with its own work (the
+ * Idempotency-Key's claim): `projectId` and `status` are SQL expressions (placeholders). Tell the transaction's
+ * bookkeeping with columnLocked once the statement ran.
+ */
+export const columnLockText = (projectId: string, status: string, mode: ColumnLockMode): string => {
+  const [open, between, close] = lockParts(mode);
+  return `${open}${projectId}${between}${status}${close}`;
+};
+
+/** A statement of this transaction took the column's lock (columnLockText): lockColumn will not ask again. */
+export function columnLocked(tx: DbOrTx, projectId: string, status: string, mode: ColumnLockMode): void {
+  markHeld(tx, projectId, status, mode);
+}
 
 /**
  * A column's transaction-scoped advisory lock on its (project, status), held to COMMIT. Moves take it shared: they

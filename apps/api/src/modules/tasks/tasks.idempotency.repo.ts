@@ -2,8 +2,9 @@
  * POST /tasks Idempotency-Key bookkeeping: a key's request hash and stored response, per user, for a TTL.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db/client';
+import { type DbOrTx, executorOf } from '../../infra/db/client';
 import { idempotencyKeys } from '../../infra/db/schema/tasks';
+import { columnLocked, columnLockText } from './tasks.board.repo';
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -31,29 +32,41 @@ export async function findIdempotencyKey(db: DbOrTx, userId: string, key: string
 }
 
 /**
- * Claim a key inside the creating transaction. A live row held by another transaction makes this wait for it
- * (unique index), then return false; an expired row is taken over. True when this transaction owns the key.
+ * Claim a key inside the creating transaction and, only when this transaction now owns it, take the (shared) lock
+ * of the board column the new task goes to — one statement for what were two round trips (issue 20: the web
+ * client's create). A live row held by another transaction makes the claim wait for it (unique index), then
+ * return nothing; an expired row is taken over. True when this transaction owns the key (and holds the lock).
  */
-export async function claimIdempotencyKey(
-  db: DbOrTx,
-  userId: string,
-  key: string,
-  requestHash: string,
-  ttlSec: number,
+const CLAIM_LOCKING_COLUMN = {
+  name: 'idempotency_claim_column',
+  text: `with c as (
+    insert into idempotency_keys (user_id, key, request_hash, expires_at)
+    values ($1::uuid, $2::text, $3::text, now() + make_interval(secs => $4::int))
+    on conflict (user_id, key) do update
+      set request_hash = excluded.request_hash, status_code = null, response = null, created_at = now(),
+        expires_at = excluded.expires_at
+      where idempotency_keys.expires_at <= now()
+    returning key
+  )
+  select c.key, ${columnLockText('$5::uuid', '$6::text', 'shared')}::text from c`,
+};
+
+export async function claimIdempotencyKeyLockingColumn(
+  tx: DbOrTx,
+  claim: { userId: string; key: string; requestHash: string; ttlSec: number },
+  column: { projectId: string; status: string },
 ): Promise<boolean> {
-  const expires = sql`now() + make_interval(secs => ${ttlSec})`;
-  const rows = await db
-    .insert(idempotencyKeys)
-    .values({ userId, key, requestHash, expiresAt: expires })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.userId, idempotencyKeys.key],
-      set: { requestHash, statusCode: null, response: null, createdAt: sql`now()`, expiresAt: expires },
-      setWhere: sql`${idempotencyKeys.expiresAt} <= now()`,
-    })
-    .returning({ key: idempotencyKeys.key })
-    .prepare('idempotency_claim')
-    .execute();
-  return rows.length > 0;
+  const rows = await executorOf(tx)(CLAIM_LOCKING_COLUMN, [
+    claim.userId,
+    claim.key,
+    claim.requestHash,
+    claim.ttlSec,
+    column.projectId,
+    column.status,
+  ]);
+  if (rows.length === 0) return false;
+  columnLocked(tx, column.projectId, column.status, 'shared');
+  return true;
 }
 
 export async function storeIdempotentResponse(

@@ -57,6 +57,37 @@ describe.each(drivers())('Idempotency-Key on %s', (driver) => {
     expect(list.json().data).toHaveLength(1);
   });
 
+  it('a creation its checks refuse leaves the key unused; a repeat of a used key is not checked again', async () => {
+    const user = await createUser(ctx.platform);
+    const bob = await createUser(ctx.platform);
+    const project = async (owner: TestUser) => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/projects',
+        headers: owner.headers,
+        payload: { name: `p-${randomUUID().slice(0, 8)}` },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json().data.id as string;
+    };
+    // Refused inside the transaction that claimed the key (not a member of bob's project: 404): nothing is kept.
+    const key = randomUUID();
+    const refused = await post(user, { title: 'there', projectId: await project(bob) }, { 'idempotency-key': key });
+    expect(refused.statusCode).toBe(404);
+    const next = await post(user, { title: 'here instead' }, { 'idempotency-key': key });
+    expect(next.statusCode).toBe(201); // a kept key with another body would be 409
+    // A used key answers its stored response, whatever became of the project since.
+    const mine = await project(user);
+    const used = randomUUID();
+    const first = await post(user, { title: 'in mine', projectId: mine }, { 'idempotency-key': used });
+    expect(first.statusCode).toBe(201);
+    const gone = await ctx.app.inject({ method: 'DELETE', url: `/api/v1/projects/${mine}`, headers: user.headers });
+    expect(gone.statusCode).toBe(204);
+    const again = await post(user, { title: 'in mine', projectId: mine }, { 'idempotency-key': used });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+  });
+
   it('refuses an unusable key', async () => {
     const res = await post(alice, { title: 'k' }, { 'idempotency-key': 'x'.repeat(300) });
     expect(res.statusCode).toBe(400);

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../infra/db/client';
 import { isUniqueViolation } from '../../infra/db/errors';
 import { conflict } from '../../lib/errors';
 import {
-  claimIdempotencyKey,
+  claimIdempotencyKeyLockingColumn,
   findIdempotencyKey,
   type IdempotencyRecord,
   purgeExpiredIdempotencyKeys,
@@ -42,26 +42,26 @@ function replay(found: IdempotencyRecord, hash: string): StoredResponse {
 export class IdempotencyKeys {
   constructor(private readonly db: Db) {}
 
-  /** The stored response of an earlier request with this key; 409 for another body or one still in flight. */
-  async earlier(userId: string, key: string, hash: string): Promise<StoredResponse | null> {
-    const found = await findIdempotencyKey(this.db, userId, key);
-    return found ? replay(found, hash) : null;
-  }
-
   /**
-   * Run `create` in a transaction that owns the key, and store its response with the key in that transaction.
-   * A concurrent first use waits for the key's holder, then gets its stored response (`replayed`).
+   * Run `create` in a transaction that owns the key (and the shared lock of the board `column` the task goes to,
+   * taken by the claim's statement), and store its response with the key in that transaction. A key used before
+   * gets that use's stored response (`replayed`; 409 for another body) and `create` never runs; a concurrent first
+   * use waits for the key's holder, then gets its stored response. The first statement is the claim — no read of
+   * the key before it: a new key (nearly every request) costs no round trip for its bookkeeping but the claim and
+   * the store; a repeat costs a rolled-back claim and the read.
    */
   async once(
     userId: string,
     key: string,
     hash: string,
+    column: { projectId: string; status: string },
     create: (tx: Tx) => Promise<StoredResponse>,
   ): Promise<{ response: StoredResponse; replayed: boolean }> {
     let response: StoredResponse;
+    const claim = { userId, key, requestHash: hash, ttlSec: IDEMPOTENCY_TTL_SEC };
     try {
       response = await this.db.transaction(async (tx) => {
-        if (!(await claimIdempotencyKey(tx, userId, key, hash, IDEMPOTENCY_TTL_SEC))) throw new KeyHeld();
+        if (!(await claimIdempotencyKeyLockingColumn(tx, claim, column))) throw new KeyHeld();
         const created = await create(tx);
         await storeIdempotentResponse(tx, userId, key, created.status, {
           body: created.body,

@@ -20,7 +20,7 @@ import {
   StaleGap,
   withBoardRetry,
 } from './tasks.board';
-import { type ColumnLockMode, type GapGuard, lockColumn, toNeighbour } from './tasks.board.repo';
+import { type ColumnLockMode, type GapGuard, toNeighbour } from './tasks.board.repo';
 import { checkAssignee, checkParent } from './tasks.links';
 import { generateKeyBetween } from 'fractional-indexing';
 import { completesOccurrence, createNextOccurrence } from './tasks.occurrences';
@@ -196,48 +196,50 @@ export class TaskWrites {
   ): Promise<CreateResult> {
     const { db, idempotency } = this.deps;
     const key = opts.idempotencyKey;
-    const hash = key ? requestHash(body) : '';
-    if (key) {
-      const earlier = await idempotency.earlier(userId, key, hash);
-      if (earlier) return replayed(earlier);
-    }
-    checkRecurrence(body.recurrence, body.dueDate);
-    checkReminders(body.reminders, body.dueDate);
     // The target project: the given one (owner or editor there; 404 / 403 otherwise) or the caller's inbox.
     const projectId = body.projectId ?? (await this.deps.policy.inboxId(userId));
-    if (body.projectId !== undefined) await this.deps.policy.require(userId, projectId, 'write');
-    body = { ...body, projectId };
-    // Issue 15 item 5: the assignee a member of the project, the parent a top-level task of it.
-    await checkAssignee(db, this.deps.policy, projectId, body.assigneeId);
-    await checkParent(db, projectId, body.parentId);
-    await this.checkCreateLimit(userId, opts.onRateLimit);
+    const target = { ...body, projectId };
+    // What a creation must pass. With a key, it runs in the transaction that claimed the key: a repeat of the key
+    // gets the stored response without it (and without counting against the creation limit).
+    const check = async (on: DbOrTx) => {
+      checkRecurrence(body.recurrence, body.dueDate);
+      checkReminders(body.reminders, body.dueDate);
+      if (body.projectId !== undefined) await this.deps.policy.require(userId, projectId, 'write', on);
+      // Issue 15 item 5: the assignee a member of the project, the parent a top-level task of it.
+      await checkAssignee(on, this.deps.policy, projectId, body.assigneeId);
+      await checkParent(on, projectId, body.parentId);
+      await this.checkCreateLimit(userId, opts.onRateLimit);
+    };
     const created = (task: Task): CreateResult => ({
       status: 201,
       body: { success: true, data: task },
       headers: { location: opts.location(task.id), etag: etagOf(task.id, task.version) },
     });
     if (!key) {
+      await check(db);
       // No idempotency bookkeeping: the task and its activity row in one statement.
-      const write = createWrite(body);
+      const write = createWrite(target);
       // At the end of its board column; a creation that meets a concurrent one on that key retries with a new one.
       const { task, members } = await withBoardRetry(async () =>
-        createTaskWithActivity(db, userId, write, createdChanges(write), await endKey(db, projectId, body.status)),
+        createTaskWithActivity(db, userId, write, createdChanges(write), await endKey(db, projectId, target.status)),
       );
       await this.deps.afterWrite(userId, [projectId], members);
       return created(task);
     }
-    // In the transaction that owns the key: the column lock (a unique clash on the end key would abort it, so no
-    // retry as above), then the same one statement as above — the task, its activity row and the project's members.
+    // In the transaction that owns the key and, from the same statement, the column's lock (a unique clash on the
+    // end key would abort it, so no retry as above): the checks, then the same one statement as above — the task,
+    // its activity row and the project's members.
     let members: string[] | undefined;
-    const out = await idempotency.once(userId, key, hash, async (tx) => {
-      await lockColumn(tx, projectId, body.status);
-      const write = createWrite(body);
+    const column = { projectId, status: target.status };
+    const out = await idempotency.once(userId, key, requestHash(body), column, async (tx) => {
+      await check(tx);
+      const write = createWrite(target);
       const made = await createTaskWithActivity(
         tx,
         userId,
         write,
         createdChanges(write),
-        await endKey(tx, projectId, body.status),
+        await endKey(tx, projectId, target.status),
       );
       members = made.members;
       return created(made.task);
