@@ -5,14 +5,15 @@
  * before positions, imported, moved by bulk) sort after the placed ones.
  */
 import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db/client';
+import { type DbOrTx, executorOf } from '../../infra/db/client';
 import { tasks } from '../../infra/db/schema/tasks';
 
 /** Uuids and base-62 keys as one array parameter (their characters need no quoting). */
 const arrayLiteral = (values: string[]): string => `{${values.join(',')}}`;
 
 /** The column order's key (the index expression, spelt exactly as tasks_board_key has it). */
-export const BOARD_KEY = sql`(coalesce(position, '~' || id::text) collate "C")`;
+const BOARD_KEY_TEXT = `(coalesce(position, '~' || id::text) collate "C")`;
+export const BOARD_KEY = sql.raw(BOARD_KEY_TEXT);
 
 const column = (projectId: string, status: string): SQL =>
   and(eq(tasks.projectId, projectId), eq(tasks.status, status as 'pending'), isNull(tasks.deletedAt)) as SQL;
@@ -226,25 +227,18 @@ const rowsOf = (r: unknown): unknown[] => (Array.isArray(r) ? r : ((r as { rows?
 
 /**
  * The greatest placed position of a column below `below` (null: of the whole column), the task `except` aside.
- * Every POST /tasks asks it (the column's end key): a named statement, parsed once per connection, and planned once.
- * Its row limit is a literal: Drizzle sends a number as a parameter, and with `limit $n` the generic plan is costed
- * for 10 % of the column's rows, so the plan cache never chose it and planned every call again (a P11 run: 0 generic
- * plans of 1,457; tasks.plan-cache.test.ts).
+ * Every POST /tasks asks it (the column's end key): a fixed named statement — parsed once per connection, planned
+ * once, and no longer built by Drizzle's query builder on every call (9 % of the API's CPU under P6 with `is` checks;
+ * 2026-12-07). Its row limit is a literal: with `limit $n` the generic plan is costed for 10 % of the column's rows,
+ * so the plan cache never chose it and planned every call again (a P11 run: 0 generic plans of 1,457;
+ * tasks.plan-cache.test.ts). $1 project, $2 status, $3 the task left aside, $4 the bound ('~': above every key).
  */
-export function positionBeforeQuery(
-  db: DbOrTx,
-  projectId: string,
-  status: string,
-  below: string | null,
-  except: string,
-) {
-  return db
-    .select({ position: tasks.position })
-    .from(tasks)
-    .where(and(column(projectId, status), ne(tasks.id, except), sql`${BOARD_KEY} < ${below ?? '~'}::text`))
-    .orderBy(sql`${BOARD_KEY} desc`)
-    .limit(sql.raw('1') as unknown as number);
-}
+export const POSITION_BEFORE = {
+  name: 'tasks_position_before',
+  text: `select position from tasks
+    where project_id = $1 and status = $2 and deleted_at is null and id <> $3 and ${BOARD_KEY_TEXT} < $4::text
+    order by ${BOARD_KEY_TEXT} desc limit 1`,
+};
 
 export async function positionBefore(
   db: DbOrTx,
@@ -253,10 +247,8 @@ export async function positionBefore(
   below: string | null,
   except: string,
 ): Promise<string | null> {
-  const [row] = await positionBeforeQuery(db, projectId, status, below, except)
-    .prepare('tasks_position_before')
-    .execute();
-  return row?.position ?? null;
+  const [row] = await executorOf(db)(POSITION_BEFORE, [projectId, status, except, below ?? '~']);
+  return (row?.[0] as string | null | undefined) ?? null;
 }
 
 /** True when another live task of the column has this position. */

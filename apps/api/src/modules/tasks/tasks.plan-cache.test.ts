@@ -23,7 +23,7 @@ import { runMigrations } from '../../infra/db/migrate';
 import { testConfig } from '../../config';
 import { createTestContext, type Driver, drivers, freshPostgres, type TestContext } from '../../test/context';
 import { createUser } from '../../test/factories';
-import { positionBeforeQuery } from './tasks.board.repo';
+import { POSITION_BEFORE } from './tasks.board.repo';
 import { listQuery, listTasks, statementName } from './tasks.list.repo';
 import { findTaskById, findTasksById } from './tasks.repo';
 import { STATS_SQL } from './tasks.stats.repo';
@@ -205,7 +205,7 @@ describe.each(drivers())('a large project among many: its pages keep a generic p
   });
 
   it("POST's column-end read (positionBefore): a literal limit, the generic plan kept; `limit $n`, planned every time", async () => {
-    const q = positionBeforeQuery(s.ctx.database.db, s.projectId, 'pending', null, NO_TASK).toSQL();
+    const q = { sql: POSITION_BEFORE.text, params: [s.projectId, 'pending', NO_TASK, '~'] };
     expect(q.sql).toMatch(/ limit 1$/);
     const literal = await runNamed('position_before', q);
     // The planted fault, what the API sent before: the limit as a parameter (Drizzle's way with a number).
