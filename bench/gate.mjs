@@ -21,6 +21,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './lib/util.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 
@@ -58,12 +59,6 @@ export function evaluate(reference, current, tolerance = TOLERANCE) {
     return { ...row, floor, anchor: anchor === g.bar ? 'bar' : 'reference', status: ok ? 'ok' : 'FAIL' };
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * The reference made of several quick runs of one build (on the box class CI runs on): the latest run with each
