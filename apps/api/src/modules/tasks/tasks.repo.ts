@@ -284,8 +284,11 @@ export async function findTaskForPatch(
   if (!move && rawExecutorOf(db)) {
     // The quick PATCH's read on the long-lived handle: built once per handle and shape with placeholders, so
     // Drizzle's query builder does not run on every PATCH (bench P17, as the POST's column-end read).
-    const byName = quickPatchReads.get(db) ?? new Map<string, QuickPatchRead>();
-    quickPatchReads.set(db, byName);
+    let byName = quickPatchReads.get(db);
+    if (!byName) {
+      byName = new Map<string, QuickPatchRead>();
+      quickPatchReads.set(db, byName);
+    }
     let prepared = byName.get(name);
     if (!prepared) {
       const values = { id: sql.placeholder('id'), userId: sql.placeholder('userId'), toStatus: sql.placeholder('to') };
