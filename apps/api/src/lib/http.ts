@@ -13,6 +13,11 @@ export interface ClientInfo {
   ip: string;
   userAgent: string | null;
   log: FastifyBaseLogger;
+  /**
+   * Whether the client's connection is still open, so the answer can still reach it. False once it has gone
+   * (it gave up waiting): a step whose outcome only that answer carries — a rotated refresh token — must not run.
+   */
+  connected(): boolean;
 }
 
 /** The signed-in caller's user id, in a route behind `requireAuth` (a route without it is a programming error). */
@@ -24,7 +29,15 @@ export function uid(request: FastifyRequest): string {
 
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const ua = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null, log: request.log };
+  const socket = request.raw.socket;
+  return {
+    ip: request.ip,
+    userAgent: typeof ua === 'string' ? ua : null,
+    log: request.log,
+    // A closed connection shows as a destroyed socket once the event loop has read its end (app.inject's stand-in
+    // socket never closes).
+    connected: () => !socket?.destroyed,
+  };
 }
 
 /** The If-Match request header of a conditional write (tasks, projects). */

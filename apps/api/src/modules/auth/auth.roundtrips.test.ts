@@ -92,7 +92,7 @@ describe.each(drivers())('password sign-in writes on %s', (driver) => {
     const slow = await count(() =>
       auth.startSession(
         user,
-        { ip: '127.0.0.1', userAgent: null, log: ctx.app.log },
+        { ip: '127.0.0.1', userAgent: null, log: ctx.app.log, connected: () => true },
         { type: 'auth.login.succeeded', details: { method: 'password' } },
       ),
     );

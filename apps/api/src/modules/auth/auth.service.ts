@@ -274,7 +274,8 @@ export class AuthService {
 
   /**
    * Exchange a refresh token for a new pair. The token row is locked (SELECT … FOR UPDATE) so concurrent
-   * refreshes of one token run one after the other: the first rotates it, the others see it rotated (reuse).
+   * refreshes of one token run one after the other: the first rotates it, the others see it rotated (reuse). A
+   * refresh whose client has already gone changes nothing (ClientInfo.connected).
    */
   async refresh(token: string, client: ClientInfo): Promise<Issued> {
     const now = new Date();
@@ -283,6 +284,11 @@ export class AuthService {
     const outcome = await this.db.transaction(async (tx) => {
       const row = await repo.lockRefreshToken(tx, hashToken(token));
       if (!row) return { kind: 'unknown' as const };
+      // The client gave up before this ran (it waited on the lock, the pool or an overloaded server): it can
+      // never receive a new pair and will present the same token again. Rotating would strand the session, and
+      // finding the token already rotated by that retry would be taken for a theft and revoke the session. A
+      // reuse check skipped here loses nothing: a thief who hangs up receives no token either.
+      if (!client.connected()) return { kind: 'abandoned' as const };
       const session = await repo.lockSession(tx, row.sessionId);
       if (!session || session.revokedAt) return { kind: 'revoked' as const, sessionId: row.sessionId };
       if (row.rotatedAt) {
@@ -352,6 +358,9 @@ export class AuthService {
       case 'grace':
         securityEvent(client.log, 'auth.refresh.grace', { sessionId: outcome.sessionId, ip: client.ip });
         throw unauthenticated('The refresh token was just rotated');
+      case 'abandoned':
+        securityEvent(client.log, 'auth.refresh.abandoned', { ip: client.ip });
+        throw unauthenticated('The connection closed before the refresh ran; nothing was changed');
       case 'expired':
         throw unauthenticated('The session has expired, sign in again');
       case 'revoked':

@@ -1,8 +1,12 @@
 /** Auth sessions: refresh-token rotation and reuse, session lifetimes, logout, logout-all, the session list. */
+import net, { type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
-import { sessions } from '../../infra/db/schema';
+import type { Tx } from '../../infra/db/client';
+import { refreshTokens, sessions } from '../../infra/db/schema';
+import { hashToken } from '../../infra/tokens';
 import { drivers, type TestContext, testPlatform } from '../../test/context';
 import { API, bearer, createAuthContext, GOOD_PASSWORD, login, me, refresh, register } from '../../test/auth-http';
 
@@ -106,6 +110,85 @@ describe.each(drivers())('auth on %s', (driver) => {
         expect((await refresh(graced, body.data.refreshToken)).statusCode).toBe(401);
         expect((await me(graced, next.json().data.accessToken)).statusCode).toBe(200);
         expect((await refresh(graced, next.json().data.refreshToken)).statusCode).toBe(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('a refresh whose client hung up while it waited changes nothing: the same token then still works', async () => {
+      // A real connection (app.inject has no socket to close), on an app over the same database. Planted faults,
+      // run once: without the service's check the retry below gets 401 (the abandoned refresh rotated the token);
+      // with the check only for a token not yet rotated, the last step finds the session revoked.
+      const app = await buildApp(testPlatform(ctx.config, ctx.database));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      /** Run `during` while a transaction holds the token's row lock (on PGlite: while every other statement waits). */
+      const whileLocked = (token: string, during: (tx: Tx) => Promise<unknown>) =>
+        ctx.database.db.transaction(async (tx) => {
+          await tx
+            .select({ id: refreshTokens.id })
+            .from(refreshTokens)
+            .where(eq(refreshTokens.tokenHash, hashToken(token)))
+            .for('update');
+          await during(tx);
+        });
+      const send = (token: string) => {
+        const body = JSON.stringify({ refreshToken: token });
+        const socket = net.connect(port, '127.0.0.1');
+        socket.write(
+          `POST ${API}/auth/refresh HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+            `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk;
+        });
+        const answer = new Promise<string>((resolve) => socket.on('close', () => resolve(text)));
+        return { socket, answer };
+      };
+      try {
+        // Control: a refresh that waits for the lock with its client still there is answered with a new pair.
+        const stayed = (await register(ctx)).body.data.refreshToken as string;
+        let waited = send(stayed);
+        await whileLocked(stayed, () => sleep(300));
+        expect((await waited.answer).split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+
+        // The traced case (bench P11, docs/performance.md): the client times out while its refresh waits and
+        // hangs up; the refresh then runs. It must neither rotate the token (the client would hold a dead one)
+        // nor, when the client's retry has rotated it first, take itself for a reuse and revoke the session.
+        const { body } = await register(ctx);
+        const token = body.data.refreshToken as string;
+        waited = send(token);
+        await whileLocked(token, async () => {
+          await sleep(300);
+          waited.socket.destroy();
+          await sleep(200);
+        });
+        expect(await waited.answer).toBe('');
+        await whileLocked(token, async () => {}); // after the abandoned refresh's transaction
+        const retry = await refresh(ctx, token);
+        expect(retry.statusCode).toBe(200);
+        expect((await me(ctx, retry.json().data.accessToken)).statusCode).toBe(200);
+
+        // The retry rotated the token first, while the abandoned refresh of it still waited (here the test marks
+        // it rotated under the lock the abandoned one waits for): that late refresh is not a reuse.
+        const next = retry.json().data.refreshToken as string;
+        waited = send(next);
+        await whileLocked(next, async (tx) => {
+          await sleep(300);
+          waited.socket.destroy();
+          await sleep(200);
+          await tx
+            .update(refreshTokens)
+            .set({ rotatedAt: new Date() })
+            .where(eq(refreshTokens.tokenHash, hashToken(next)));
+        });
+        await whileLocked(next, async () => {});
+        const [session] = await ctx.database.db
+          .select()
+          .from(sessions)
+          .where(eq(sessions.userId, body.data.user.id as string));
+        expect(session?.revokedAt).toBeNull();
       } finally {
         await app.close();
       }
