@@ -16,7 +16,7 @@ import type { Platform } from './platform';
 import { validation } from './lib/errors';
 import { loggerOptions } from './lib/logger';
 import { hasMalformedQuery } from './lib/query-string';
-import { serializerCompiler } from './lib/serializer';
+import { lazySerializers } from './lib/serializer';
 import authPlugin from './plugins/auth';
 import { clientErrorHandler } from './plugins/client-error';
 import errorReportingPlugin from './plugins/error-reporting';
@@ -89,7 +89,9 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  const serializers = lazySerializers();
+  app.setSerializerCompiler(serializers.compiler);
+  app.decorate('compileSerializers', serializers.compileAll);
   // Only JSON is parsed by default: a text/plain body on a JSON route is 415 (CSRF-safe: no "simple" requests).
   app.removeContentTypeParser('text/plain');
 

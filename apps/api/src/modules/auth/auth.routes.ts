@@ -37,7 +37,6 @@ import type { MfaService } from './mfa.service';
 import { mfaRoutes } from './mfa.routes';
 import type { PasskeyService } from './passkeys.service';
 import { passkeyRoutes } from './passkeys.routes';
-import { commonPasswords } from './password-policy';
 import { toUser } from './user-dto';
 
 const TAGS = ['auth'];
@@ -56,9 +55,8 @@ export const authRoutes =
   async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const ipLimited = async (request: FastifyRequest, reply: FastifyReply) => limitAuthIp(limits, request, reply);
-    // Warm the dummy hash and the password list so the first login of an unknown email is not faster or slower.
+    // Warm the dummy hash so the first login of an unknown email is not faster or slower.
     fastify.addHook('onReady', async () => {
-      commonPasswords();
       await verifyAgainstDummy('warm-up');
     });
 
