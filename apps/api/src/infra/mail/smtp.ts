@@ -3,9 +3,13 @@
  * transport and short timeouts. Each message may carry a stable Message-ID (its idempotency key) so that a
  * retried job produces the same message id and receivers can de-duplicate.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyModule } from '../../lib/lazy-module';
 import type { MailLog, MailMessage, Mailer } from './mailer';
 import { maskAddress } from './mailer';
+
+/** nodemailer, loaded by the first SMTP mailer (SMTP_URL set), not by every process at start. */
+const nodemailer = lazyModule<typeof import('nodemailer')>('nodemailer');
 
 export interface KeyedMailMessage extends MailMessage {
   /** Stable across retries of the same logical mail. */
@@ -21,7 +25,7 @@ export class SmtpMailer implements Mailer {
     private readonly log?: MailLog,
     private readonly domain = 'primetrade.local',
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl, {
+    this.transport = nodemailer().createTransport(smtpUrl, {
       pool: true,
       maxConnections: 3,
       connectionTimeout: 5000,

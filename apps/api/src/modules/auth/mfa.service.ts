@@ -7,19 +7,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '@primetrade/shared';
-import { generateSecret, generateURI, verify } from 'otplib';
 import type { Db, Tx } from '../../infra/db/client';
 import type { FieldCipher } from '../../infra/crypto/field-cipher';
 import { verifyPassword } from '../../infra/passwords';
 import type { SessionGuard } from '../../infra/session-guard';
 import { hashToken } from '../../infra/tokens';
 import { AppError, unauthenticated } from '../../lib/errors';
+import { lazyModule } from '../../lib/lazy-module';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
 import { recordAudit } from '../audit';
 import * as repo from './auth.repo';
 import type { AuthService, Issued } from './auth.service';
 import * as mfaRepo from './mfa.repo';
+
+/** otplib, loaded by the first second-factor request, not at start. */
+const otp = lazyModule<typeof import('otplib')>('otplib');
 
 export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = 'Primetrade Tasks';
@@ -64,7 +67,7 @@ export class MfaService {
   /** A new pending secret (409 while TOTP is on: disable it first). */
   async enrol(userId: string, client: ClientInfo): Promise<{ secret: string; otpauthUrl: string }> {
     const user = await this.deps.auth.account(userId);
-    const secret = generateSecret();
+    const secret = otp().generateSecret();
     const sealed = this.deps.cipher.encrypt(secret, secretContext(user.id));
     await this.db.transaction(async (tx) => {
       const current = await mfaRepo.findTotp(tx, user.id);
@@ -75,13 +78,13 @@ export class MfaService {
       await recordAudit(tx, { type: 'mfa.totp.enrolment_started', userId: user.id, client });
     });
     securityEvent(client.log, 'mfa.totp.enrolment_started', { userId: user.id, ip: client.ip });
-    return { secret, otpauthUrl: generateURI({ issuer: ISSUER, label: user.email, secret }) };
+    return { secret, otpauthUrl: otp().generateURI({ issuer: ISSUER, label: user.email, secret }) };
   }
 
   /** The time step of a correct code of this secret not used before, else null. */
   private async stepOf(row: { userId: string; secretEnc: string; lastUsedStep: number | null }, code: string) {
     const secret = this.deps.cipher.decrypt(row.secretEnc, secretContext(row.userId));
-    const result = await verify({
+    const result = await otp().verify({
       secret,
       token: code,
       epochTolerance: EPOCH_TOLERANCE_SEC,

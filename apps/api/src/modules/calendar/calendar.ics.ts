@@ -4,8 +4,12 @@
  * properties; nothing here reads the database.
  */
 import type { CalendarFeedType, Task, TaskPriority, TaskStatus } from '@primetrade/shared';
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
 import { DateTime } from 'luxon';
+import { lazyModule } from '../../lib/lazy-module';
+
+/** ical.js, loaded by the first calendar feed served, not at start. */
+const ical = lazyModule<typeof ICAL>('ical.js');
 
 export const PRODID = '-//Primetrade//Primetrade Tasks//EN';
 
@@ -42,18 +46,18 @@ export function recurrenceOf(task: Task): TaskRecurrence | null {
 export function dueOf(dueDate: string, zone: string): ICAL.Time {
   const local = DateTime.fromISO(dueDate, { zone });
   if (local.isValid && local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0) {
-    return ICAL.Time.fromData({ year: local.year, month: local.month, day: local.day, isDate: true });
+    return ical().Time.fromData({ year: local.year, month: local.month, day: local.day, isDate: true });
   }
   return utc(dueDate);
 }
 
-const utc = (iso: string) => ICAL.Time.fromJSDate(new Date(iso), true);
+const utc = (iso: string) => ical().Time.fromJSDate(new Date(iso), true);
 
 /** The RRULE of a recurrence: its rule, with `until` (a DATE when the due is one) and `count` from the fields. */
 export function rruleOf(recurrence: TaskRecurrence, due: ICAL.Time, zone: string): ICAL.Recur | null {
   let recur: ICAL.Recur;
   try {
-    recur = ICAL.Recur.fromString(recurrence.rule.replace(/^RRULE:/i, ''));
+    recur = ical().Recur.fromString(recurrence.rule.replace(/^RRULE:/i, ''));
   } catch {
     return null;
   }
@@ -61,7 +65,7 @@ export function rruleOf(recurrence: TaskRecurrence, due: ICAL.Time, zone: string
     // UNTIL takes the value type of the due date (RFC 5545 3.3.10): the local day for an all-day task.
     const local = DateTime.fromISO(recurrence.until, { zone });
     recur.until = due.isDate
-      ? ICAL.Time.fromData({ year: local.year, month: local.month, day: local.day, isDate: true })
+      ? ical().Time.fromData({ year: local.year, month: local.month, day: local.day, isDate: true })
       : utc(recurrence.until);
   }
   if (recurrence.count) recur.count = recurrence.count;
@@ -85,7 +89,7 @@ function text(comp: ICAL.Component, name: string, value: string): void {
 /** One task as a VTODO (or a VEVENT for `type=event`). The task must have a due date. */
 function component(task: Task & { dueDate: string }, cal: FeedCalendar): ICAL.Component {
   const event = cal.type === 'event';
-  const comp = new ICAL.Component(event ? 'vevent' : 'vtodo');
+  const comp = new (ical().Component)(event ? 'vevent' : 'vtodo');
   comp.addPropertyWithValue('uid', `${task.id}@${cal.host}`);
   // Without METHOD, DTSTAMP is when the item last changed in the store (RFC 5545 3.8.7.2): the feed stays
   // byte-identical while nothing changes, so its ETag does too.
@@ -111,7 +115,7 @@ function component(task: Task & { dueDate: string }, cal: FeedCalendar): ICAL.Co
     }
   }
   if (task.tags.length) {
-    const categories = new ICAL.Property('categories');
+    const categories = new (ical().Property)('categories');
     categories.setValues(task.tags);
     comp.addProperty(categories);
   }
@@ -123,16 +127,16 @@ function component(task: Task & { dueDate: string }, cal: FeedCalendar): ICAL.Co
 
 /** The whole feed: a VCALENDAR of the given dated tasks, CRLF after every line (the last one included). */
 export function writeFeed(tasks: Array<Task & { dueDate: string }>, cal: FeedCalendar): string {
-  ICAL.foldLength = FOLD_OCTETS;
-  const vcalendar = new ICAL.Component(['vcalendar', [], []]);
+  ical().foldLength = FOLD_OCTETS;
+  const vcalendar = new (ical().Component)(['vcalendar', [], []]);
   vcalendar.addPropertyWithValue('prodid', PRODID);
   vcalendar.addPropertyWithValue('version', '2.0');
   vcalendar.addPropertyWithValue('calscale', 'GREGORIAN');
   vcalendar.addPropertyWithValue('x-wr-calname', cal.name);
   vcalendar.addPropertyWithValue('x-wr-timezone', cal.timezone);
   // How often a subscriber should look again (RFC 7986, and the older Apple/Outlook property).
-  const refresh = new ICAL.Property('refresh-interval');
-  refresh.setValue(ICAL.Duration.fromString('PT15M'));
+  const refresh = new (ical().Property)('refresh-interval');
+  refresh.setValue(ical().Duration.fromString('PT15M'));
   vcalendar.addProperty(refresh);
   vcalendar.addPropertyWithValue('x-published-ttl', 'PT15M');
   for (const task of tasks) vcalendar.addSubcomponent(component(task, cal));

@@ -8,17 +8,21 @@
  * unusable random password (a password can be set later through "forgot password").
  */
 import { randomUUID } from 'node:crypto';
-import * as oidc from 'openid-client';
+import type * as oidcTypes from 'openid-client';
 import type { Config } from '../../config';
 import { FieldCipher } from '../../infra/crypto/field-cipher';
 import type { Db } from '../../infra/db/client';
 import { notFound, unavailable } from '../../lib/errors';
+import { lazyModule } from '../../lib/lazy-module';
 import type { ClientInfo } from '../../lib/http';
 import { securityEvent } from '../../lib/security-log';
 import type { AuthService, Issued, UserRow } from '../auth';
 import { FLOW_TTL_SEC, type FlowState, flowKey, OidcError, openFlow, safeReturnTo, sealFlow } from './oidc.flow';
 import { sealIdToken } from './oidc.id-tokens';
 import * as repo from './oidc.repo';
+
+/** openid-client, loaded by the first sign-in with a provider (OIDC configured), not at start. */
+const oidc = lazyModule<typeof import('openid-client')>('openid-client');
 
 export interface ProviderInfo {
   id: string;
@@ -55,7 +59,7 @@ export interface SignInOutcome {
 const isLoopback = (url: string) => /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url);
 
 export class OidcService {
-  private discovered: Promise<oidc.Configuration> | undefined;
+  private discovered: Promise<oidcTypes.Configuration> | undefined;
   private readonly flowKey: Buffer;
   private readonly cipher: FieldCipher | undefined;
 
@@ -82,19 +86,19 @@ export class OidcService {
     return p;
   }
 
-  private configuration(): Promise<oidc.Configuration> {
+  private configuration(): Promise<oidcTypes.Configuration> {
     const c = this.deps.provider;
     if (!c) return Promise.reject(new OidcError('not_configured'));
     if (!this.discovered) {
       const insecure = isLoopback(c.issuerUrl);
-      this.discovered = oidc
+      this.discovered = oidc()
         .discovery(
           new URL(c.issuerUrl),
           c.clientId,
           undefined,
-          c.clientSecret ? oidc.ClientSecretBasic(c.clientSecret) : oidc.None(),
+          c.clientSecret ? oidc().ClientSecretBasic(c.clientSecret) : oidc().None(),
           // Plain http only for an issuer on this machine (development and the tests).
-          insecure ? { execute: [oidc.allowInsecureRequests], timeout: 10 } : { timeout: 10 },
+          insecure ? { execute: [oidc().allowInsecureRequests], timeout: 10 } : { timeout: 10 },
         )
         .catch((err) => {
           this.discovered = undefined; // try again on the next request
@@ -124,20 +128,20 @@ export class OidcService {
     returnTo: string | undefined,
   ): Promise<{ url: string; cookie: string }> {
     const config = await this.configuration();
-    const verifier = oidc.randomPKCECodeVerifier();
+    const verifier = oidc().randomPKCECodeVerifier();
     const flow: FlowState = {
       provider: providerId,
-      state: oidc.randomState(),
-      nonce: oidc.randomNonce(),
+      state: oidc().randomState(),
+      nonce: oidc().randomNonce(),
       verifier,
       returnTo: safeReturnTo(returnTo),
       exp: Math.floor(Date.now() / 1000) + FLOW_TTL_SEC,
     };
-    const url = oidc.buildAuthorizationUrl(config, {
+    const url = oidc().buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri(providerId),
       scope: 'openid email profile',
       response_type: 'code',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge: await oidc().calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state: flow.state,
       nonce: flow.nonce,
@@ -194,9 +198,9 @@ export class OidcService {
   ): Promise<{ user: UserRow; linked: 'existing' | 'email' | 'created' }> {
     const config = await this.configuration();
     const currentUrl = new URL(`${this.redirectUri(providerId)}${query}`);
-    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    let tokens: Awaited<ReturnType<typeof oidcTypes.authorizationCodeGrant>>;
     try {
-      tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+      tokens = await oidc().authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: flow.verifier,
         expectedState: flow.state,
         expectedNonce: flow.nonce,
@@ -213,7 +217,7 @@ export class OidcService {
 
   private async resolveUser(
     provider: string,
-    claims: oidc.IDToken,
+    claims: oidcTypes.IDToken,
     idToken: string | undefined,
   ): Promise<{ user: UserRow; linked: 'existing' | 'email' | 'created' }> {
     const { db, auth } = this.deps;
