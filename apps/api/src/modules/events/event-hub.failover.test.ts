@@ -7,7 +7,8 @@
 import type { Task } from '@primetrade/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../infra/events';
-import { CircuitBreaker, createRedis } from '../../infra/redis/client';
+import { CircuitBreaker, createRedis, waitReady } from '../../infra/redis/client';
+import { testConfig } from '../../config';
 import { EventHub, type HubEvent } from './event-hub';
 
 const task = (id: string) => ({ id, title: id }) as unknown as Task;
@@ -54,4 +55,58 @@ describe('EventHub while Redis is unreachable', () => {
     expect(hub.connections).toBe(0);
     hub.stop();
   });
+});
+
+const redisUrl = testConfig().testRedisUrl;
+
+describe.runIf(redisUrl)('EventHub when a publish runs but its answer is lost', () => {
+  /**
+   * A hub on a real Redis whose client reports the first publish as failed: `ran` says whether Redis ran it first
+   * (the answer lost to the command timeout, as on a loaded box: CI saw one event twice) or never got it. The hub
+   * retries either way. Planted, run once: the retry without its look-up (ARGV[7] always '0') delivers the event
+   * twice when the first attempt ran.
+   */
+  async function hubWithLostAnswer(bus: EventBus, ran: boolean) {
+    const client = createRedis({ url: redisUrl as string });
+    const subscriber = createRedis({ url: redisUrl as string });
+    closers.push(() => {
+      client.disconnect();
+      subscriber.disconnect();
+    });
+    await Promise.all([waitReady(client), waitReady(subscriber)]);
+    type Eval = (...args: unknown[]) => Promise<unknown>;
+    const realEval = client.eval.bind(client) as Eval;
+    let calls = 0;
+    (client as unknown as { eval: Eval }).eval = async (...args) => {
+      calls += 1;
+      if (calls > 1) return realEval(...args);
+      if (ran) await realEval(...args);
+      throw new Error('Command timed out');
+    };
+    const prefix = `t-lost-${Date.now()}-${ran}:`;
+    const hub = new EventHub(bus, { redis: { client, subscriber, breaker: new CircuitBreaker(), prefix } });
+    return { hub, client, prefix };
+  }
+
+  for (const ran of [true, false]) {
+    it(`delivers the event exactly once when the first attempt ${ran ? 'ran' : 'never reached Redis'}`, async () => {
+      const bus = new EventBus();
+      const { hub, client, prefix } = await hubWithLostAnswer(bus, ran);
+      hub.start();
+      await new Promise((r) => setTimeout(r, 100)); // subscribed
+      const got: HubEvent[] = [];
+      await hub.attach({ userId: 'u', send: (e) => got.push(e), close: () => {} });
+      bus.emit('task.created', { userId: 'u', task: task('one') });
+      for (let i = 0; i < 60 && !got.some((e) => e.event === 'stats.changed'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 200)); // a duplicate would have arrived by now
+      expect(got.map((e) => e.event)).toEqual(['task.created', 'stats.changed']);
+      // The user's retained stream holds it once too (a resume replays it once).
+      const entries = (await client.xrange(`${prefix}ev:u`, '-', '+')) as Array<[string, string[]]>;
+      expect(entries.map(([, f]) => f[1])).toEqual(['task.created', 'stats.changed']);
+      hub.stop();
+      await client.del(`${prefix}ev:u`);
+    });
+  }
 });

@@ -7,7 +7,8 @@
  *   channel in the same Lua call; every instance (this one included) delivers what it receives on the channel.
  *   Delivery happens only on that path, so a stream never sees an event twice. If Redis is unreachable the event
  *   is retried for up to `publishRetryMs` (a Sentinel failover takes a few seconds) and only then delivered
- *   locally (degraded: other instances miss it until Redis returns).
+ *   locally (degraded: other instances miss it until Redis returns). A retry of an attempt that did run (its
+ *   answer lost to a timeout) does not run again: PUBLISH_SCRIPT.
  * - Failover (Redis behind Sentinel): the subscriber reconnects to the promoted master and resubscribes; events
  *   published meanwhile reached the stream but not the channel, so every open stream is then closed and the
  *   clients resume with Last-Event-ID (replayed from the stream). A replay that cannot be read closes the new
@@ -15,6 +16,7 @@
  * - Slow clients: a stream whose socket buffer passes `maxBufferedBytes` is closed; the browser reconnects with
  *   Last-Event-ID. Memory per stream stays bounded.
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CircuitBreaker } from '../../infra/redis/client';
 import type { EventBus } from '../../infra/events';
@@ -49,8 +51,23 @@ interface Wire {
   d: unknown;
 }
 
+/**
+ * Append the event to the user's stream and publish it, once. ARGV[6] names this publish: it is kept on the stream
+ * entry (field p), and a retry (ARGV[7] = '1') first looks for it among the stream's retained entries. An attempt
+ * whose answer was lost — the client's command timeout fired on a loaded box, after Redis had run the script —
+ * is then not run a second time: without this a retry appended and published the event again, and every stream
+ * got it twice (seen in CI: events.test.ts "exactly once"). The first attempt does not look: nothing can be there.
+ */
 const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 'd', ARGV[3])
+if ARGV[7] == '1' then
+  for _, entry in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[1])) do
+    local f = entry[2]
+    for i = 1, #f - 1, 2 do
+      if f[i] == 'p' and f[i + 1] == ARGV[6] then return entry[1] end
+    end
+  end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'p', ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PUBLISH', KEYS[2], cjson.encode({u = ARGV[5], id = id, e = ARGV[2], d = ARGV[3]}))
 return id`;
@@ -168,6 +185,7 @@ export class EventHub {
   private async publishOne(userId: string, event: string, data: unknown): Promise<void> {
     const r = this.opts.redis;
     const retryUntil = Date.now() + (this.opts.publishRetryMs ?? 10_000);
+    const publishId = randomUUID();
     for (let attempt = 0; r; attempt++) {
       try {
         await r.breaker.run(() =>
@@ -181,6 +199,8 @@ export class EventHub {
             JSON.stringify(data),
             this.opts.streamTtlMs ?? 86_400_000,
             userId,
+            publishId,
+            attempt > 0 ? '1' : '0',
           ),
         );
         return; // delivered through the channel, to this instance too
@@ -255,7 +275,10 @@ export class EventHub {
     return detach;
   }
 
-  /** The events after lastId, or undefined when they exist only in Redis and Redis cannot be read now. */
+  /**
+   * The events after lastId, or undefined when they exist only in Redis and Redis cannot be read now. An entry's
+   * `p` field (its publish id) is not part of the event.
+   */
   private async since(userId: string, lastId: string): Promise<HubEvent[] | undefined> {
     const r = this.opts.redis;
     if (r && /^\d+-\d+$/.test(lastId)) {
