@@ -36,6 +36,20 @@ describe('persisted query cache', () => {
     expect(qc.getQueryData(queryKeys.tasks.list({}))).toMatchObject({ pages: [{ data: [{ title: 'Cached task' }] }] });
   });
 
+  it('restores the account as stale, so the page re-reads it from the server (a role changed since is seen)', async () => {
+    await savedCache({ id: 'user-a' });
+    const qc = fresh();
+    await restoreQueryCache(qc, true);
+    const me = qc.getQueryCache().find({ queryKey: queryKeys.me, exact: true });
+    // me's staleTime is 5 minutes: without the invalidation (planted, run once) the copy saved a moment ago counts
+    // as fresh and this is false.
+    expect(me?.isStaleByTime(5 * 60_000)).toBe(true);
+    expect(qc.getQueryData(queryKeys.me)).toEqual({ id: 'user-a' }); // shown at once, offline too
+    // The task lists keep their saved time (their own staleTime decides).
+    const list = qc.getQueryCache().find({ queryKey: queryKeys.tasks.list({}), exact: true });
+    expect(list?.isStaleByTime(5 * 60_000)).toBe(false);
+  });
+
   it('keeps only me and tasks queries (never sessions or other data)', async () => {
     await savedCache({ id: 'user-a' }, (qc) => qc.setQueryData(queryKeys.sessions, [{ id: 's1' }]));
     const qc = fresh();

@@ -46,6 +46,11 @@ export async function restoreQueryCache(
     return null;
   }
   hydrate(qc, record.state);
+  // The account (its role, its name) is shown from the copy at once, and re-read from the server on the page's
+  // first use: restored with its old time, the copy counted as fresh for me's whole staleTime, so a role changed
+  // since it was saved stayed on screen after a reload (e2e/admin.e2e.ts saw the Admin link missing whenever the
+  // restore beat the route guard's own read). Offline, the copy stays.
+  await qc.invalidateQueries({ queryKey: queryKeys.me, exact: true, refetchType: 'none' });
   return record.userId;
 }
 
